@@ -1,0 +1,104 @@
+# campaignd - see README.md.
+#   make          build ./campaignd
+#   make run      install missing packages, build, serve the demo on 127.0.0.1:8080
+#   make test     install missing packages, build with ASan+UBSan, run every test
+#   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
+
+CC      ?= cc
+PKGS    := libmicrohttpd jansson libjwt sqlite3
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
+DEFS    := -D_GNU_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+
+BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl
+FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
+
+SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+HDRS := $(wildcard src/*.h)
+DEMO := demo/samples.json
+
+# Release build
+OPT      := -O2 -g
+REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/main.o build/rel/demo_data.o
+# Sanitized build for tests
+SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/demo_data.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/san/%,$(UNIT_SRC))
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(patsubst fuzz/%.c,build/san/replay_%,$(FUZZ_SRC))
+FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
+
+.PHONY: all run test unit blackbox fuzz fuzz-replay deps deps-test clean bench
+all: campaignd
+
+campaignd: $(REL_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: src/%.c $(HDRS) | build/rel
+	$(CC) $(OPT) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/demo_data.c: $(DEMO) | build
+	@{ echo '/* generated from $(DEMO) by the Makefile; do not edit */'; \
+	   echo 'extern const char demo_samples_json[];'; \
+	   echo 'const char demo_samples_json[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(DEMO); \
+	   echo ';'; } > $@
+
+build/rel/demo_data.o: build/demo_data.c | build/rel
+	$(CC) $(OPT) $(WARN) -c -o $@ $<
+
+build/san/demo_data.o: build/demo_data.c | build/san
+	$(CC) $(SAN) $(WARN) -c -o $@ $<
+
+build/san/%.o: src/%.c $(HDRS) | build/san
+	$(CC) $(SAN) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/campaignd: build/san/main.o $(SAN_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/test_%: tests/unit/test_%.c $(SAN_OBJ) | build/san
+	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
+
+build/san/replay_%: fuzz/%.c fuzz/replay_main.c $(SAN_OBJ) | build/san
+	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< fuzz/replay_main.c $(SAN_OBJ) $(PKG_LIBS)
+
+build build/rel build/san build/fuzz:
+	mkdir -p $@
+
+deps:
+	@scripts/deps.sh $(BUILD_DEPS)
+
+deps-test:
+	@scripts/deps.sh $(TEST_DEPS)
+
+run: deps
+	$(MAKE) campaignd
+	./campaignd serve --demo --listen 127.0.0.1:8080 --db ./campaignd.db
+
+# The whole suite under ASan+UBSan.  The last line is the summary CI reads.
+test: deps-test
+	$(MAKE) build/san/campaignd $(UNIT_BIN) $(FUZZ_REPLAY)
+	scripts/run-tests.sh
+
+unit: $(UNIT_BIN)
+	scripts/run-tests.sh unit
+
+fuzz: 
+	@scripts/deps.sh $(FUZZ_DEPS)
+	$(MAKE) $(FUZZ_BIN)
+	scripts/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/demo_data.c | build/fuzz
+	clang -O1 -g -fsanitize=fuzzer,address,undefined $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< \
+	    $(filter-out src/cli%.c src/server.c src/demo.c,$(SRC)) $(PKG_LIBS)
+
+bench: campaignd
+	bench/run.sh
+
+clean:
+	rm -rf build campaignd

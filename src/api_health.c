@@ -1,0 +1,16 @@
+/* api_health.c - GET /healthz (contract.md §7). */
+#include "api.h"
+
+#include <stdio.h>
+
+int api_health(struct api_call *c)
+{
+    if (store_ping(c->store, &c->err) != 0) {
+        c->err.status = 503;
+        snprintf(c->err.message, sizeof c->err.message, "The store is unavailable");
+        return -1;
+    }
+    c->status = 200;
+    c->response = json_pack("{s:s}", "status", "ok");
+    return 0;
+}

@@ -1,0 +1,522 @@
+/* campaign.c - the campaign model; see campaign.h. */
+#include "campaign.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonu.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define LIST_NAME_MAX 48
+#define DESCRIPTION_MAX 256
+#define CONTACT_LISTS_MAX 64
+
+static const char *const status_names[CSTATUS_COUNT] = {
+    "Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled", "Rescheduled",
+};
+static const char *const mode_names[CMODE_COUNT] = {"", "Progressive", "Preview", "Agentless"};
+
+void campaign_init(struct campaign *c)
+{
+    memset(c, 0, sizeof *c);
+    c->status = CSTATUS_READY;
+    c->priority = 5;
+    c->created_at = c->updated_at = CAMPAIGN_NO_TIME;
+    c->instance_updated_at = CAMPAIGN_NO_TIME;
+    c->doc = json_object();
+}
+
+void campaign_clear(struct campaign *c)
+{
+    free(c->name);
+    json_decref(c->dnc);
+    json_decref(c->contact_lists);
+    json_decref(c->doc);
+    memset(c, 0, sizeof *c);
+}
+
+const char *campaign_type_name(enum ctype t)
+{
+    return t == CTYPE_SMS ? "sms" : "voice";
+}
+
+const char *campaign_status_name(enum cstatus s)
+{
+    return (unsigned)s < CSTATUS_COUNT ? status_names[s] : "Ready";
+}
+
+const char *campaign_mode_name(enum cmode m)
+{
+    return (unsigned)m < CMODE_COUNT ? mode_names[m] : "";
+}
+
+int campaign_status_parse(const char *s)
+{
+    for (int i = 0; i < CSTATUS_COUNT; i++)
+        if (strcmp(s, status_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int campaign_mode_parse(const char *s)
+{
+    for (int i = 1; i < CMODE_COUNT; i++)
+        if (strcmp(s, mode_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int campaign_type_parse(const char *s)
+{
+    if (strcmp(s, "voice") == 0)
+        return CTYPE_VOICE;
+    if (strcmp(s, "sms") == 0)
+        return CTYPE_SMS;
+    return -1;
+}
+
+int campaign_priority_parse(const json_t *v)
+{
+    if (json_is_integer(v)) {
+        json_int_t p = json_integer_value(v);
+        return p >= 1 && p <= 5 ? (int)p : -1;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+        if (n == 0 || n > 9)
+            return -1;
+        int p = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            p = p * 10 + (s[i] - '0');
+        }
+        return p >= 1 && p <= 5 ? p : -1;
+    }
+    return -1;
+}
+
+/* ---- rendering ---------------------------------------------------------- */
+
+static void put_time(json_t *o, const char *key, int64_t ms)
+{
+    if (ms == CAMPAIGN_NO_TIME)
+        return;
+    char buf[TIMEFMT_LEN + 1];
+    timefmt_format(ms, buf);
+    json_object_set_new(o, key, json_string(buf));
+}
+
+/* Copies doc[key] into o when present. */
+static void put_doc(json_t *o, const json_t *doc, const char *key)
+{
+    json_t *v = json_object_get(doc, key);
+    if (v != NULL)
+        json_object_set(o, key, v);
+}
+
+/* Copies the listed keys of the object src[key], in the listed order. */
+static void put_ordered(json_t *o, const json_t *src, const char *key, const char *const *keys)
+{
+    json_t *in = json_object_get(src, key);
+    if (!json_is_object(in))
+        return;
+    json_t *out = json_object();
+    for (; *keys; keys++) {
+        json_t *v = json_object_get(in, *keys);
+        if (v != NULL)
+            json_object_set(out, *keys, v);
+    }
+    json_object_set_new(o, key, out);
+}
+
+static const char *const schedule_keys[] = {"isSchedulingEnabled", "isRecurrenceEnabled", NULL};
+/* The documented SMS sample puts template_name first; follow it. */
+static const char *const message_keys[] = {"template_name", "message", "templateId", NULL};
+
+static void put_dnc(json_t *o, const struct campaign *c)
+{
+    if (c->dnc == NULL)
+        return;
+    json_t *d = json_object();
+    if (c->type == CTYPE_VOICE)
+        put_doc(d, c->dnc, "id");
+    put_doc(d, c->dnc, "name");
+    json_object_set_new(o, "dncLists", d);
+}
+
+static void put_priority(json_t *o, int p)
+{
+    char buf[4];
+    snprintf(buf, sizeof buf, "%d", p);
+    json_object_set_new(o, "priority", json_string(buf));
+}
+
+static void put_lists(json_t *o, const struct campaign *c)
+{
+    if (c->contact_lists != NULL)
+        json_object_set(o, "contactLists", c->contact_lists);
+}
+
+static void render_voice(json_t *o, const struct campaign *c)
+{
+    json_object_set_new(o, "_id", json_string(c->id));
+    json_object_set_new(o, "name", json_string(c->name));
+    put_doc(o, c->doc, "description");
+    put_dnc(o, c);
+    put_priority(o, c->priority);
+    if (c->mode != CMODE_NONE)
+        json_object_set_new(o, "dialingMode", json_string(campaign_mode_name(c->mode)));
+    json_object_set_new(o, "status", json_string(campaign_status_name(c->status)));
+    put_doc(o, c->doc, "isFiltersEnabled");
+    put_time(o, "createdAt", c->created_at);
+    put_time(o, "updatedAt", c->updated_at);
+    put_time(o, "campaignInstanceUpdatedAt", c->instance_updated_at);
+    put_ordered(o, c->doc, "schedule", schedule_keys);
+    put_doc(o, c->doc, "connection");
+    put_lists(o, c);
+}
+
+static void render_sms(json_t *o, const struct campaign *c)
+{
+    json_object_set_new(o, "name", json_string(c->name));
+    put_doc(o, c->doc, "description");
+    json_object_set_new(o, "status", json_string(campaign_status_name(c->status)));
+    put_dnc(o, c);
+    put_priority(o, c->priority);
+    put_ordered(o, c->doc, "message", message_keys);
+    put_doc(o, c->doc, "experienceFlow");
+    put_time(o, "createdAt", c->created_at);
+    put_time(o, "updatedAt", c->updated_at);
+    put_ordered(o, c->doc, "schedule", schedule_keys);
+    put_doc(o, c->doc, "campaignInstanceId");
+    json_object_set_new(o, "id", json_string(c->id));
+    put_doc(o, c->doc, "totalMessagesSent");
+    put_time(o, "campaignInstanceUpdatedAt", c->instance_updated_at);
+    put_doc(o, c->doc, "campaignExecutionType");
+    put_lists(o, c);
+    put_doc(o, c->doc, "format");
+}
+
+json_t *campaign_render_item(const struct campaign *c)
+{
+    json_t *o = json_object();
+    if (c->type == CTYPE_VOICE)
+        render_voice(o, c);
+    else
+        render_sms(o, c);
+    return o;
+}
+
+json_t *campaign_render_export(const struct campaign *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "type", json_string(campaign_type_name(c->type)));
+    json_t *item = campaign_render_item(c);
+    json_object_update(o, item);
+    json_decref(item);
+    return o;
+}
+
+/* ---- import ------------------------------------------------------------- */
+
+/* Keys an import element may carry, per type. */
+static const char *const voice_keys[] = {
+    "type", "_id", "name", "description", "dncLists", "priority", "dialingMode", "status",
+    "isFiltersEnabled", "createdAt", "updatedAt", "campaignInstanceUpdatedAt", "schedule",
+    "connection", "contactLists", NULL,
+};
+static const char *const sms_keys[] = {
+    "type", "name", "description", "status", "dncLists", "priority", "message", "experienceFlow",
+    "createdAt", "updatedAt", "schedule", "campaignInstanceId", "id", "totalMessagesSent",
+    "campaignInstanceUpdatedAt", "campaignExecutionType", "contactLists", "format", NULL,
+};
+
+static bool key_in(const char *k, const char *const *keys)
+{
+    for (; *keys; keys++)
+        if (strcmp(k, *keys) == 0)
+            return true;
+    return false;
+}
+
+/* A small context so each check is one line. */
+struct imp {
+    json_t *item;
+    const char *where;
+    struct apierr *e;
+    int bad;
+};
+
+static void imp_fail(struct imp *m, const char *key, const char *msg)
+{
+    char field[128];
+    snprintf(field, sizeof field, "%s.%s", m->where, key);
+    apierr_field(m->e, field, "%s", msg);
+    m->bad = 1;
+}
+
+/* The value of key when present and not null; NULL otherwise. */
+static json_t *imp_get(struct imp *m, const char *key)
+{
+    json_t *v = json_object_get(m->item, key);
+    return json_is_null(v) ? NULL : v;
+}
+
+static const char *imp_string(struct imp *m, const char *key)
+{
+    json_t *v = imp_get(m, key);
+    if (v == NULL)
+        return NULL;
+    if (!json_is_string(v)) {
+        imp_fail(m, key, "must be a string");
+        return NULL;
+    }
+    return json_string_value(v);
+}
+
+static void imp_time(struct imp *m, const char *key, int64_t *out)
+{
+    json_t *v = imp_get(m, key);
+    if (v == NULL)
+        return;
+    if (!json_is_string(v) ||
+        timefmt_parse(json_string_value(v), json_string_length(v), out) != 0)
+        imp_fail(m, key, "must be an ISO 8601 timestamp");
+}
+
+/* Copies a string value into doc; check(s) may reject it. */
+static void imp_doc_string(struct imp *m, json_t *doc, const char *key, const char *id_prefix)
+{
+    const char *s = imp_string(m, key);
+    if (s == NULL)
+        return;
+    if (id_prefix != NULL && !ids_valid(id_prefix, s, strlen(s))) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "must be an id of the form %s-<uuid>", id_prefix);
+        imp_fail(m, key, msg);
+        return;
+    }
+    json_object_set_new(doc, key, json_string(s));
+}
+
+static void imp_doc_bool(struct imp *m, json_t *doc, const char *key)
+{
+    json_t *v = imp_get(m, key);
+    if (v == NULL)
+        return;
+    if (!json_is_boolean(v))
+        imp_fail(m, key, "must be a boolean");
+    else
+        json_object_set(doc, key, v);
+}
+
+/* An object whose listed keys must have the given JSON type; others rejected. */
+static void imp_doc_object(struct imp *m, json_t *doc, const char *key, const char *const *keys,
+                           json_type type)
+{
+    json_t *v = imp_get(m, key);
+    if (v == NULL)
+        return;
+    if (!json_is_object(v)) {
+        imp_fail(m, key, "must be an object");
+        return;
+    }
+    const char *k;
+    json_t *x;
+    int ok = 1;
+    json_object_foreach(v, k, x) {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s.%s", key, k);
+        if (!key_in(k, keys)) {
+            imp_fail(m, sub, "is not a documented key");
+            ok = 0;
+        } else if (json_typeof(x) != type && !(type == JSON_TRUE && json_is_boolean(x))) {
+            imp_fail(m, sub, type == JSON_STRING ? "must be a string" : "must be a boolean");
+            ok = 0;
+        }
+    }
+    if (ok)
+        json_object_set(doc, key, v);
+}
+
+static void imp_dnc(struct imp *m, struct campaign *c)
+{
+    json_t *v = imp_get(m, "dncLists");
+    if (v == NULL)
+        return;
+    if (!json_is_object(v)) {
+        imp_fail(m, "dncLists", "must be an object");
+        return;
+    }
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x) {
+        if (strcmp(k, "name") == 0 || (strcmp(k, "id") == 0 && c->type == CTYPE_VOICE))
+            continue;
+        char sub[96];
+        snprintf(sub, sizeof sub, "dncLists.%s", k);
+        imp_fail(m, sub, "is not a documented key");
+    }
+    json_t *name = json_object_get(v, "name"), *id = json_object_get(v, "id");
+    const char *problem = json_is_string(name)
+                              ? jsonu_name_problem(json_string_value(name), LIST_NAME_MAX)
+                              : "is required and must be a string";
+    if (problem != NULL) {
+        imp_fail(m, "dncLists.name", problem);
+        return;
+    }
+    if (id != NULL && !(json_is_string(id) && ids_valid("cl", json_string_value(id),
+                                                        json_string_length(id)))) {
+        imp_fail(m, "dncLists.id", "must be an id of the form cl-<uuid>");
+        return;
+    }
+    c->dnc = json_object();
+    if (id != NULL)
+        json_object_set(c->dnc, "id", id);
+    json_object_set(c->dnc, "name", name);
+}
+
+static void imp_contact_lists(struct imp *m, struct campaign *c)
+{
+    json_t *v = imp_get(m, "contactLists");
+    if (v == NULL)
+        return;
+    if (!json_is_array(v) || json_array_size(v) > CONTACT_LISTS_MAX) {
+        imp_fail(m, "contactLists", "must be an array of at most 64 list names");
+        return;
+    }
+    size_t i;
+    json_t *x;
+    int ok = 1;
+    json_array_foreach(v, i, x) {
+        char sub[64];
+        snprintf(sub, sizeof sub, "contactLists[%zu]", i);
+        const char *problem = json_is_string(x) ? jsonu_name_problem(json_string_value(x),
+                                                                     LIST_NAME_MAX)
+                                                : "must be a string";
+        if (problem != NULL) {
+            imp_fail(m, sub, problem);
+            ok = 0;
+        }
+    }
+    if (ok)
+        c->contact_lists = json_copy(v);
+}
+
+int campaign_from_item(json_t *item, const char *where, struct campaign *c,
+                       struct apierr *e)
+{
+    struct imp m = {item, where, e, 0};
+    if (!json_is_object(item)) {
+        apierr_field(e, where, "must be an object");
+        return -1;
+    }
+    const char *type = imp_string(&m, "type");
+    int t = type != NULL ? campaign_type_parse(type) : -1;
+    if (t < 0) {
+        if (!m.bad)
+            imp_fail(&m, "type", "is required and must be \"voice\" or \"sms\"");
+        return -1;
+    }
+    c->type = (enum ctype)t;
+    const char *const *allowed = t == CTYPE_VOICE ? voice_keys : sms_keys;
+    const char *k;
+    json_t *x;
+    json_object_foreach(item, k, x) {
+        if (!key_in(k, allowed))
+            imp_fail(&m, k, t == CTYPE_VOICE ? "is not a key of a voice result item"
+                                             : "is not a key of an sms result item");
+    }
+
+    const char *name = imp_string(&m, "name");
+    const char *problem = name != NULL ? jsonu_name_problem(name, CAMPAIGN_NAME_MAX)
+                                       : (m.bad && imp_get(&m, "name") ? NULL : "is required");
+    if (problem != NULL)
+        imp_fail(&m, "name", problem);
+    else if (name != NULL)
+        c->name = xstrdup(name);
+
+    const char *idkey = t == CTYPE_VOICE ? "_id" : "id";
+    const char *id = imp_string(&m, idkey);
+    if (id != NULL) {
+        if (ids_valid("cd", id, strlen(id)))
+            memcpy(c->id, id, strlen(id) + 1);
+        else
+            imp_fail(&m, idkey, "must be an id of the form cd-<uuid>");
+    }
+
+    const char *status = imp_string(&m, "status");
+    if (status != NULL) {
+        int s = campaign_status_parse(status);
+        if (s < 0)
+            imp_fail(&m, "status", "must be one of Active, Completed, Ready, Paused, Preparing, "
+                                   "Stopped, Scheduled, Rescheduled");
+        else
+            c->status = (enum cstatus)s;
+    }
+    json_t *prio = imp_get(&m, "priority");
+    if (prio != NULL) {
+        int p = campaign_priority_parse(prio);
+        if (p < 0)
+            imp_fail(&m, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
+        else
+            c->priority = p;
+    }
+    imp_time(&m, "createdAt", &c->created_at);
+    imp_time(&m, "updatedAt", &c->updated_at);
+    imp_time(&m, "campaignInstanceUpdatedAt", &c->instance_updated_at);
+    imp_dnc(&m, c);
+    imp_contact_lists(&m, c);
+
+    const char *desc = imp_string(&m, "description");
+    if (desc != NULL) {
+        if (jsonu_utf8_len(desc) > DESCRIPTION_MAX)
+            imp_fail(&m, "description", "must be at most 256 characters");
+        else
+            json_object_set_new(c->doc, "description", json_string(desc));
+    }
+    imp_doc_object(&m, c->doc, "schedule", schedule_keys, JSON_TRUE);
+
+    if (t == CTYPE_VOICE) {
+        const char *mode = imp_string(&m, "dialingMode");
+        if (mode != NULL) {
+            int md = campaign_mode_parse(mode);
+            if (md < 0)
+                imp_fail(&m, "dialingMode", "must be one of Progressive, Preview, Agentless");
+            else
+                c->mode = (enum cmode)md;
+        }
+        imp_doc_bool(&m, c->doc, "isFiltersEnabled");
+        imp_doc_string(&m, c->doc, "connection", NULL);
+    } else {
+        imp_doc_object(&m, c->doc, "message", message_keys, JSON_STRING);
+        imp_doc_string(&m, c->doc, "experienceFlow", "cf");
+        imp_doc_string(&m, c->doc, "campaignInstanceId", "cid");
+        imp_doc_string(&m, c->doc, "campaignExecutionType", NULL);
+        const char *fmt = imp_string(&m, "format");
+        if (fmt != NULL) {
+            if (strcmp(fmt, "simple") != 0 && strcmp(fmt, "advanced") != 0)
+                imp_fail(&m, "format", "must be \"simple\" or \"advanced\"");
+            else
+                json_object_set_new(c->doc, "format", json_string(fmt));
+        }
+        json_t *sent = imp_get(&m, "totalMessagesSent");
+        if (sent != NULL) {
+            if (!json_is_integer(sent) || json_integer_value(sent) < 0)
+                imp_fail(&m, "totalMessagesSent", "must be a non-negative integer");
+            else
+                json_object_set(c->doc, "totalMessagesSent", sent);
+        }
+        json_t *msg = json_object_get(c->doc, "message");
+        if (msg != NULL && json_object_get(msg, "templateId") != NULL) {
+            json_t *tid = json_object_get(msg, "templateId");
+            if (!ids_valid("cmt", json_string_value(tid), json_string_length(tid)))
+                imp_fail(&m, "message.templateId", "must be an id of the form cmt-<uuid>");
+        }
+    }
+    json_object_set_new(c->doc, "isImported", json_true());
+    return m.bad ? -1 : 0;
+}

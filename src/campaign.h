@@ -1,0 +1,77 @@
+/* campaign.h - the campaign model: what is stored, how a Get All Campaigns
+ * result item is rendered (contract.md §4), and how an imported item is
+ * read back into the model (contract.md §6).
+ *
+ * The fields that the listing sorts or filters on are typed members; every
+ * other documented value lives in `doc`, a JSON object whose keys are the
+ * documented key names.  Rendering picks keys in the documented order, so the
+ * order of `doc` never matters. */
+#ifndef CAMPAIGND_CAMPAIGN_H
+#define CAMPAIGND_CAMPAIGN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "apierr.h"
+#include "ids.h"
+
+enum ctype { CTYPE_VOICE = 0, CTYPE_SMS = 1 };
+
+/* Statuses in a fixed order: the code is the bit used in filter masks and
+ * the integer stored in the `status` column.  Never reorder. */
+enum cstatus {
+    CSTATUS_ACTIVE = 0, CSTATUS_COMPLETED, CSTATUS_READY, CSTATUS_PAUSED,
+    CSTATUS_PREPARING, CSTATUS_STOPPED, CSTATUS_SCHEDULED, CSTATUS_RESCHEDULED,
+    CSTATUS_COUNT
+};
+
+/* Dialing modes; 0 means none (every SMS campaign, and voice without one). */
+enum cmode { CMODE_NONE = 0, CMODE_PROGRESSIVE, CMODE_PREVIEW, CMODE_AGENTLESS, CMODE_COUNT };
+
+#define CAMPAIGN_NAME_MAX 48     /* code points, family spec §3.1 */
+#define CAMPAIGN_NO_TIME INT64_MIN
+
+struct campaign {
+    char id[IDS_MAX + 1];          /* "cd-…"; empty before the store assigns one */
+    enum ctype type;
+    char *name;                    /* owned */
+    enum cstatus status;
+    int priority;                  /* 1..5 */
+    enum cmode mode;
+    int64_t created_at, updated_at;      /* ms; CAMPAIGN_NO_TIME = generate */
+    int64_t instance_updated_at;         /* ms; CAMPAIGN_NO_TIME = absent */
+    json_t *dnc;                   /* {"id"?, "name"} or NULL; owned */
+    json_t *contact_lists;         /* array of list names, or NULL; owned */
+    json_t *doc;                   /* every other documented key; owned, never NULL */
+};
+
+void campaign_init(struct campaign *c);
+void campaign_clear(struct campaign *c);
+
+const char *campaign_type_name(enum ctype t);
+const char *campaign_status_name(enum cstatus s);
+const char *campaign_mode_name(enum cmode m);
+/* Exact, case-sensitive lookups; -1 when unknown. */
+int campaign_status_parse(const char *s);
+int campaign_mode_parse(const char *s);
+int campaign_type_parse(const char *s);
+
+/* A priority given as an integer 1..5 or a string of digits of value 1..5;
+ * -1 otherwise. */
+int campaign_priority_parse(const json_t *v);
+
+/* The result item of contract.md §4 for c, keys in documented order, absent
+ * values omitted.  A new reference. */
+json_t *campaign_render_item(const struct campaign *c);
+
+/* The export element: {"type": …} followed by the result item. */
+json_t *campaign_render_export(const struct campaign *c);
+
+/* Reads one import element (contract.md §6) into c, which must be freshly
+ * initialised.  Problems are added to e with fields prefixed by `where`
+ * (e.g. "[3]").  Returns 0 when the element is valid, -1 otherwise. */
+int campaign_from_item(json_t *item, const char *where, struct campaign *c,
+                       struct apierr *e);
+
+#endif

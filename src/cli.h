@@ -1,0 +1,36 @@
+/* cli.h - the subcommands of contract.md §6.  Each takes argc/argv starting
+ * at the subcommand's own name and returns the process exit status. */
+#ifndef CAMPAIGND_CLI_H
+#define CAMPAIGND_CLI_H
+
+#include "apierr.h"
+#include "store.h"
+
+int cli_serve(int argc, char **argv);
+int cli_app(int argc, char **argv);
+int cli_token(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_export(int argc, char **argv);
+
+/* Shared helpers (cli_common.c). */
+
+/* --db, else $CAMPAIGND_DB, else ./campaignd.db */
+const char *cli_db_url(const char *flag);
+/* Opens the store or prints the error; NULL on failure. */
+struct store *cli_open_store(const char *url, int pool);
+/* Prints "campaignd <cmd>: <message>[: field: msg; ...]" on stderr; returns 1. */
+int cli_fail(const char *cmd, const struct apierr *e);
+/* Parses a decimal in [min, max]; returns 0 or -1. */
+int cli_parse_long(const char *s, long min, long max, long *out);
+/* Account ids: 1..64 of [A-Za-z0-9_-]. */
+int cli_account_valid(const char *s);
+
+/* The demo tenant (demo.c): creates it and loads the documented samples the
+ * first time, reuses it afterwards.  Fills creds; returns 0 or -1 with e. */
+int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e);
+/* Loads a JSON array of import elements into (account, stream); all or
+ * nothing.  Returns the number imported, or -1 with e (cli_io.c). */
+long cli_import_text(struct store *s, int64_t app_pk, const char *text, size_t len,
+                     struct apierr *e);
+
+#endif

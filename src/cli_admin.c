@@ -1,0 +1,148 @@
+/* cli_admin.c - `campaignd app create` and `campaignd token`. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "auth.h"
+#include "cli.h"
+
+static const char app_usage[] =
+    "usage: campaignd app create --account ID [--stream st-...] [--name TEXT]\n"
+    "                            [--scopes LIST] [--db URL]\n"
+    "\n"
+    "Creates the account if new, the app (stream) if new, and always a new API\n"
+    "client, then prints {\"accountId\",\"streamId\",\"clientId\",\"clientSecret\"}.\n"
+    "\n"
+    "  --account ID    account id, 1..64 of A-Z a-z 0-9 - _ (required)\n"
+    "  --stream ID     the app's streamId, st-<uuid>; generated when omitted\n"
+    "  --name TEXT     the app's display name\n"
+    "  --scopes LIST   comma-separated scopes of the client\n"
+    "                  (default: campaign-management; '' grants none)\n"
+    "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
+
+int cli_app(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"account", required_argument, NULL, 'a'}, {"stream", required_argument, NULL, 's'},
+        {"name", required_argument, NULL, 'n'},    {"scopes", required_argument, NULL, 'S'},
+        {"db", required_argument, NULL, 'd'},      {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *account = NULL, *stream = NULL, *name = "", *scopes = SCOPE_CAMPAIGNS, *db = NULL;
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        fputs(app_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "create") != 0) {
+        fprintf(stderr, "campaignd app: unknown subcommand \"%s\"\n%s", argv[1], app_usage);
+        return 2;
+    }
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': account = optarg; break;
+        case 's': stream = optarg; break;
+        case 'n': name = optarg; break;
+        case 'S': scopes = optarg; break;
+        case 'd': db = optarg; break;
+        case 'h': fputs(app_usage, stdout); return 0;
+        default: fputs(app_usage, stderr); return 2;
+        }
+    }
+    if (optind < argc - 1) {
+        fprintf(stderr, "campaignd app create: unexpected argument \"%s\"\n", argv[optind + 1]);
+        return 2;
+    }
+    if (account == NULL || !cli_account_valid(account)) {
+        fprintf(stderr, "campaignd app create: --account is required: 1..64 of A-Z a-z 0-9 - _\n");
+        return 2;
+    }
+    if (stream != NULL && !ids_valid("st", stream, strlen(stream))) {
+        fprintf(stderr, "campaignd app create: --stream must look like st-<uuid>\n");
+        return 2;
+    }
+    struct store *s = cli_open_store(cli_db_url(db), 1);
+    if (s == NULL)
+        return 1;
+    struct apierr e;
+    struct store_creds cr;
+    apierr_init(&e);
+    int rc = store_app_create(s, account, stream, name, scopes, &cr, &e);
+    if (rc == 0)
+        printf("{\"accountId\":\"%s\",\"streamId\":\"%s\",\"clientId\":\"%s\",\"clientSecret\":\"%s\"}\n",
+               cr.account_id, cr.stream_id, cr.client_id, cr.secret);
+    else
+        cli_fail("app create", &e);
+    apierr_clear(&e);
+    store_close(s);
+    return rc == 0 ? 0 : 1;
+}
+
+static const char token_usage[] =
+    "usage: campaignd token --client-id cs-... [--ttl SECONDS] [--db URL]\n"
+    "\n"
+    "Prints an HS256 JWT for the client, signed with its secret: claims appId\n"
+    "(the client id), sub and iat, and exp when --ttl is given.\n"
+    "\n"
+    "  --client-id ID  the API client (required)\n"
+    "  --ttl SECONDS   lifetime, 1..31536000; without it the token never expires\n"
+    "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
+
+int cli_token(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"client-id", required_argument, NULL, 'c'}, {"ttl", required_argument, NULL, 't'},
+        {"db", required_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *client = NULL, *db = NULL;
+    long ttl = 0;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': client = optarg; break;
+        case 't':
+            if (cli_parse_long(optarg, 1, 31536000, &ttl) != 0) {
+                fprintf(stderr, "campaignd token: --ttl must be 1..31536000 seconds\n");
+                return 2;
+            }
+            break;
+        case 'd': db = optarg; break;
+        case 'h': fputs(token_usage, stdout); return 0;
+        default: fputs(token_usage, stderr); return 2;
+        }
+    }
+    if (client == NULL || optind < argc) {
+        fputs(token_usage, stderr);
+        return 2;
+    }
+    struct store *s = cli_open_store(cli_db_url(db), 1);
+    if (s == NULL)
+        return 1;
+    struct apierr e;
+    struct store_client cl;
+    apierr_init(&e);
+    int rc = store_client_get(s, client, &cl, &e);
+    if (rc == 0) {
+        char *tok = auth_sign_token(client, cl.secret, (int64_t)time(NULL), ttl);
+        if (tok != NULL) {
+            printf("%s\n", tok);
+        } else {
+            rc = -1;
+            apierr_set(&e, 500, "Cannot sign the token");
+        }
+        free(tok);
+    }
+    if (rc != 0) {
+        if (e.status == 404)
+            snprintf(e.message, sizeof e.message, "There is no client %s", client);
+        cli_fail("token", &e);
+    }
+    apierr_clear(&e);
+    store_close(s);
+    return rc == 0 ? 0 : 1;
+}

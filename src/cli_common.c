@@ -1,0 +1,70 @@
+/* cli_common.c - helpers shared by the subcommands. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char *cli_db_url(const char *flag)
+{
+    if (flag != NULL)
+        return flag;
+    const char *env = getenv("CAMPAIGND_DB");
+    return env && *env ? env : "./campaignd.db";
+}
+
+int cli_fail(const char *cmd, const struct apierr *e)
+{
+    fprintf(stderr, "campaignd %s: %s", cmd, e->message[0] ? e->message : "failed");
+    size_t i;
+    json_t *x;
+    const char *sep = ": ";
+    json_array_foreach(e->errors, i, x) {
+        const char *field = json_string_value(json_object_get(x, "field"));
+        const char *msg = json_string_value(json_object_get(x, "msg"));
+        if (field != NULL)
+            fprintf(stderr, "%s%s %s", sep, field, msg ? msg : "");
+        else if (msg != NULL && strcmp(msg, e->message) != 0)
+            fprintf(stderr, "%s%s", sep, msg);
+        sep = "; ";
+    }
+    fputc('\n', stderr);
+    return 1;
+}
+
+struct store *cli_open_store(const char *url, int pool)
+{
+    struct apierr e;
+    apierr_init(&e);
+    struct store *s = store_open(url, pool, &e);
+    if (s == NULL)
+        cli_fail("store", &e);
+    apierr_clear(&e);
+    return s;
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out)
+{
+    if (s == NULL || *s == '\0')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cli_account_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > STORE_ACCOUNT_MAX)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '-' || *s == '_'))
+            return 0;
+    return 1;
+}

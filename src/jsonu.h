@@ -1,0 +1,35 @@
+/* jsonu.h - JSON helpers on top of jansson that know no server types. */
+#ifndef CAMPAIGND_JSONU_H
+#define CAMPAIGND_JSONU_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "apierr.h"
+
+/* True when the nesting depth of the JSON text buf[0..len) (arrays and
+ * objects, strings skipped) never exceeds max_depth.  Runs before jansson,
+ * whose own limit (2048) is far above the contract's. */
+bool jsonu_depth_ok(const char *buf, size_t len, size_t max_depth);
+
+/* Parses buf[0..len) as one JSON object: duplicate keys rejected, depth
+ * limited.  On failure returns NULL and sets a 400 on e naming the problem. */
+json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e);
+
+/* Serialises v compactly; caller frees.  Returns NULL only for invalid v. */
+char *jsonu_dump(const json_t *v, size_t *len);
+
+/* Number of Unicode code points in the UTF-8 string s (jansson strings are
+ * valid UTF-8). */
+size_t jsonu_utf8_len(const char *s);
+
+/* A "name" as family spec §1.2 defines it: non-empty, not only whitespace,
+ * no control characters, at most max_cp code points.  Returns NULL when
+ * valid, else a static message. */
+const char *jsonu_name_problem(const char *s, size_t max_cp);
+
+/* ASCII-lowered copy of s (A-Z -> a-z, all else unchanged); caller frees. */
+char *jsonu_lower(const char *s);
+
+#endif

@@ -1,0 +1,413 @@
+/* server.c - libmicrohttpd glue.
+ *
+ * One request flows one way:
+ *   uri_log (allocate struct req, start the clock)
+ *   -> first handler call: 414, 431, route (404/405), 413 by Content-Length
+ *   -> body chunks: buffered up to max_body (413 at the end when over)
+ *   -> last call: auth (401/400/403), Content-Type (415), the route handler
+ *   -> completed: access-log line, free.
+ * Every error body comes from srv_respond_error(). */
+#include "server.h"
+
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonu.h"
+#include "log.h"
+#include "router.h"
+#include "xalloc.h"
+
+#define SRV_PATH_LOG_MAX 256
+#define SRV_STREAM_MAX 128
+
+struct server {
+    struct MHD_Daemon *d;
+    struct store *store;
+    struct server_config cfg;
+    atomic_int active;      /* requests between uri_log and completed */
+    uint16_t port;
+};
+
+struct req {
+    struct server *srv;
+    int64_t start_us;
+    size_t raw_url_len;
+    char path[SRV_PATH_LOG_MAX];     /* raw path, no query: for the log */
+    char method[16];
+    int seen_headers;
+    const struct route *route;
+    char stream_buf[SRV_STREAM_MAX];
+    const char *stream;
+    char *body;
+    size_t body_len, body_cap;
+    int too_large;
+    int status;                      /* 0 until a response is queued */
+    size_t bytes;
+};
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r, int status,
+                                      json_t *body, const char *allow)
+{
+    size_t len = 0;
+    char *text = jsonu_dump(body, &len);
+    if (text == NULL) {
+        text = xstrdup("{\"status\":\"error\",\"message\":\"Internal error\",\"errors\":[]}");
+        len = strlen(text);
+        status = 500;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    if (allow != NULL && allow[0] != '\0')
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    r->bytes = len;
+    return ret;
+}
+
+/* The one place an error becomes a response. */
+static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req *r,
+                                         const struct apierr *e)
+{
+    json_t *body = apierr_body(e);
+    enum MHD_Result ret = srv_queue_json(conn, r, e->status ? e->status : 500, body,
+                                         e->status == 405 ? e->allow : NULL);
+    json_decref(body);
+    return ret;
+}
+
+static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int status,
+                                const char *msg)
+{
+    struct apierr e;
+    apierr_init(&e);
+    apierr_one(&e, status, NULL, msg);
+    enum MHD_Result ret = srv_respond_error(conn, r, &e);
+    apierr_clear(&e);
+    return ret;
+}
+
+/* ---- request framing ------------------------------------------------------ */
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value)
+{
+    (void)kind;
+    size_t *total = cls;
+    *total += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+/* contract.md §2: JSON (any parameters), form-urlencoded (curl --data's
+ * default, parsed as JSON), or no Content-Type at all. */
+static int content_type_ok(const char *ct)
+{
+    if (ct == NULL)
+        return 1;
+    size_t n = strcspn(ct, ";");
+    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
+           (n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0);
+}
+
+/* Parses a Content-Length value; -1 when absent or not a plain number. */
+static long long content_length(const char *v)
+{
+    if (v == NULL || *v == '\0')
+        return -1;
+    long long n = 0;
+    for (; *v; v++) {
+        if (*v < '0' || *v > '9' || n > (1LL << 50))
+            return -1;
+        n = n * 10 + (*v - '0');
+    }
+    return n;
+}
+
+/* First call of a request: everything decidable from the headers alone. */
+static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, const char *url,
+                                   const char *method)
+{
+    const struct api_limits *lim = &r->srv->cfg.limits;
+    snprintf(r->method, sizeof r->method, "%s", method);
+    if (r->raw_url_len > lim->max_url)
+        return srv_fail(conn, r, 414, "The request URL is too long");
+    size_t hbytes = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hbytes);
+    if (hbytes > lim->max_headers)
+        return srv_fail(conn, r, 431, "The request headers are too large");
+
+    struct apierr e;
+    apierr_init(&e);
+    r->route = router_match(method, url, r->stream_buf, sizeof r->stream_buf, &r->stream, &e);
+    if (r->route == NULL) {
+        enum MHD_Result ret = srv_respond_error(conn, r, &e);
+        apierr_clear(&e);
+        return ret;
+    }
+    apierr_clear(&e);
+    long long cl = content_length(header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH));
+    if (cl > (long long)lim->max_body)
+        return srv_fail(conn, r, 413, "The request body is too large");
+    return MHD_YES;
+}
+
+/* Last call: the request is complete. */
+static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
+{
+    struct server *srv = r->srv;
+    struct api_call call;
+    memset(&call, 0, sizeof call);
+    call.store = srv->store;
+    call.limits = &srv->cfg.limits;
+    call.stream_id = r->stream;
+    call.body = r->body ? r->body : "";
+    call.body_len = r->body_len;
+    apierr_init(&call.err);
+
+    int rc = 0;
+    if (r->too_large) {
+        apierr_one(&call.err, 413, NULL, "The request body is too large");
+        rc = -1;
+    }
+    if (rc == 0 && (r->route->flags & ROUTE_AUTH)) {
+        struct auth_request ar = {
+            .auth = header(conn, "auth"),
+            .iid = header(conn, "iid"),
+            .account_header = header(conn, "accountId"),
+            .account_query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "accountId"),
+            .stream_path = r->stream ? r->stream : "",
+            .now_s = (int64_t)time(NULL),
+        };
+        rc = auth_check(srv->store, &ar, &call.tenant, &call.err);
+    }
+    if (rc == 0 && (r->route->flags & ROUTE_BODY) &&
+        !content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        apierr_one(&call.err, 415, "headers.Content-Type",
+                   "The body must be sent as application/json");
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = r->route->handler(&call);
+
+    enum MHD_Result ret;
+    if (rc == 0)
+        ret = srv_queue_json(conn, r, call.status, call.response, NULL);
+    else
+        ret = srv_respond_error(conn, r, &call.err);
+    json_decref(call.response);
+    apierr_clear(&call.err);
+    return ret;
+}
+
+static enum MHD_Result srv_handle(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct req *r = *con_cls;
+    if (r == NULL)       /* uri_log always runs first; be defensive */
+        return MHD_NO;
+    if (!r->seen_headers) {
+        r->seen_headers = 1;
+        return srv_headers(conn, r, url, method);
+    }
+    if (r->status != 0) {            /* answered early: discard the rest */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        const struct server_config *cfg = &r->srv->cfg;
+        if (now_us() - r->start_us > (int64_t)cfg->request_timeout_s * 1000000) {
+            log_warn("request body not received within %d s; closing", cfg->request_timeout_s);
+            return MHD_NO;
+        }
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (r->too_large || r->body_len + n > cfg->limits.max_body) {
+            r->too_large = 1;
+            return MHD_YES;
+        }
+        if (r->body_len + n > r->body_cap) {
+            size_t cap = r->body_cap ? r->body_cap : 1024;
+            while (cap < r->body_len + n)
+                cap *= 2;
+            if (cap > cfg->limits.max_body)
+                cap = cfg->limits.max_body;
+            r->body = xrealloc(r->body, cap);
+            r->body_cap = cap;
+        }
+        memcpy(r->body + r->body_len, upload_data, n);
+        r->body_len += n;
+        return MHD_YES;
+    }
+    return srv_dispatch(conn, r);
+}
+
+/* Called once the request line is read, before any header: the request's
+ * state starts here so that the raw URL length and the clock are known. */
+static void *srv_uri_log(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct server *srv = cls;
+    struct req *r = xcalloc(1, sizeof *r);
+    r->srv = srv;
+    r->start_us = now_us();
+    r->raw_url_len = strlen(uri);
+    size_t n = strcspn(uri, "?");
+    snprintf(r->path, sizeof r->path, "%.*s", (int)(n < sizeof r->path ? n : sizeof r->path - 1),
+             uri);
+    atomic_fetch_add(&srv->active, 1);
+    /* Until this request completes, the connection may idle for at most the
+     * request timeout instead of the keep-alive timeout. */
+    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                              (unsigned)srv->cfg.request_timeout_s);
+    return r;
+}
+
+static void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                          enum MHD_RequestTerminationCode toe)
+{
+    struct server *srv = cls;
+    struct req *r = *con_cls;
+    (void)toe;
+    if (r == NULL)
+        return;
+    log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes,
+               now_us() - r->start_us);
+    if (conn != NULL)
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                  (unsigned)srv->cfg.idle_timeout_s);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->active, 1);
+}
+
+static void srv_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    log_warn("http: %s", line);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+/* Splits "HOST:PORT" / "[V6]:PORT" and resolves it numerically. */
+static int srv_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
+                       struct apierr *e)
+{
+    char host[256];
+    const char *port;
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (close == NULL || close[1] != ':')
+            goto bad;
+        snprintf(host, sizeof host, "%.*s", (int)(close - listen - 1), listen + 1);
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(listen, ':');
+        if (colon == NULL)
+            goto bad;
+        snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+        port = colon + 1;
+    }
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0 || res == NULL)
+        goto bad;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+bad:
+    apierr_set(e, 400, "Cannot listen on \"%s\": expected HOST:PORT", listen);
+    return -1;
+}
+
+struct server *server_start(const struct server_config *cfg, struct store *store,
+                            struct apierr *e)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen = 0;
+    if (srv_resolve(cfg->listen, &ss, &sslen, e) != 0)
+        return NULL;
+    struct server *s = xcalloc(1, sizeof *s);
+    s->store = store;
+    s->cfg = *cfg;
+    atomic_init(&s->active, 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    size_t mem = cfg->limits.max_url + cfg->limits.max_headers + 32 * 1024;
+    s->d = MHD_start_daemon(
+        flags, 0, NULL, NULL, srv_handle, s,
+        MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, s,   /* must come first */
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
+        MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, s,
+        MHD_OPTION_NOTIFY_COMPLETED, srv_completed, s,
+        MHD_OPTION_END);
+    if (s->d == NULL) {
+        apierr_set(e, 500, "Cannot listen on %s (in use, or not a local address?)", cfg->listen);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : 0;
+    return s;
+}
+
+uint16_t server_port(const struct server *s)
+{
+    return s->port;
+}
+
+void server_stop(struct server *s, int drain_s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    int64_t deadline = now_us() + (int64_t)drain_s * 1000000;
+    while (atomic_load(&s->active) > 0 && now_us() < deadline) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(s->d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    free(s);
+}

@@ -1,0 +1,33 @@
+/* server.h - the HTTP server: libmicrohttpd with a thread pool, the limits
+ * of contract.md §5, one access-log line per request, and errors rendered in
+ * one place (contract.md §2). */
+#ifndef CAMPAIGND_SERVER_H
+#define CAMPAIGND_SERVER_H
+
+#include <stdint.h>
+
+#include "api.h"
+#include "store.h"
+
+struct server_config {
+    const char *listen;        /* "HOST:PORT", "[::1]:PORT"; port 0 = any */
+    int threads;               /* worker threads (>= 1) */
+    struct api_limits limits;
+    int idle_timeout_s;        /* idle keep-alive connection */
+    int request_timeout_s;     /* headers and body of one request */
+};
+
+struct server;
+
+/* Starts serving.  The store must outlive the server.  NULL with e set. */
+struct server *server_start(const struct server_config *cfg, struct store *store,
+                            struct apierr *e);
+
+/* The bound port (useful with port 0). */
+uint16_t server_port(const struct server *s);
+
+/* Graceful stop: stops accepting, waits up to drain_s seconds for requests
+ * in flight to finish, then closes every connection and frees s. */
+void server_stop(struct server *s, int drain_s);
+
+#endif
