@@ -1,0 +1,60 @@
+#!/bin/sh
+# Runs the test suites against the sanitized build (make test builds it):
+#   unit      cmocka binaries build/san/test_*
+#   fuzz      replays every file of fuzz/corpus/<target>/ through its target
+#   blackbox  pytest on tests/blackbox against build/san/campaignd
+# With an argument, runs only that suite.  The last line is the total,
+# "N passed, M failed", which CI reads; the exit status is non-zero on any
+# failure.
+set -u
+cd "$(dirname "$0")/.."
+only="${1:-all}"
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+
+if [ "$only" = all ] || [ "$only" = unit ]; then
+    for t in build/san/test_*; do
+        [ -x "$t" ] || continue
+        echo "== unit: $t"
+        "$t" >"$log" 2>&1
+        rc=$?
+        cat "$log"
+        p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+        f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n 1)
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        if [ $rc -ne 0 ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
+    done
+fi
+
+if [ "$only" = all ] || [ "$only" = fuzz ]; then
+    for r in build/san/replay_fuzz_*; do
+        [ -x "$r" ] || continue
+        name=${r#build/san/replay_}
+        echo "== fuzz corpus replay: $name"
+        if "$r" "fuzz/corpus/$name"; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    done
+fi
+
+if [ "$only" = all ] || [ "$only" = blackbox ]; then
+    echo "== black-box: pytest tests/blackbox"
+    CAMPAIGND_BIN="$PWD/build/san/campaignd" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+        tests/blackbox 2>&1 | tee "$log"
+    p=$(grep -Eo '[0-9]+ passed' "$log" | tail -n 1 | grep -Eo '[0-9]+')
+    f=$(tail -n 1 "$log" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{s += $1} END {print s + 0}')
+    if ! grep -Eq '[0-9]+ passed' "$log" && [ "$f" -eq 0 ]; then f=1; fi
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
