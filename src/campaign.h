@@ -43,7 +43,9 @@ struct campaign {
     int64_t instance_updated_at;         /* ms; CAMPAIGN_NO_TIME = absent */
     json_t *dnc;                   /* {"id"?, "name"} or NULL; owned */
     json_t *contact_lists;         /* array of list names, or NULL; owned */
-    json_t *doc;                   /* every other documented key; owned, never NULL */
+    json_t *doc;                   /* every other documented key; owned, never NULL.
+                                      A doc read from the store may be shared with
+                                      other readers: copy it before changing it. */
 };
 
 void campaign_init(struct campaign *c);

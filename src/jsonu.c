@@ -1,6 +1,9 @@
 /* jsonu.c - see jsonu.h. */
 #include "jsonu.h"
 
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
@@ -54,12 +57,126 @@ json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct
     return v;
 }
 
+/* A growable output buffer for jsonu_dump. */
+struct jbuf {
+    char *p;
+    size_t len, cap;
+};
+
+static void jbuf_reserve(struct jbuf *b, size_t n)
+{
+    if (b->len + n <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + n)
+        cap *= 2;
+    b->p = xrealloc(b->p, cap);
+    b->cap = cap;
+}
+
+static void jbuf_put(struct jbuf *b, const char *s, size_t n)
+{
+    jbuf_reserve(b, n);
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+static void jbuf_string(struct jbuf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    jbuf_reserve(b, n + 2);
+    b->p[b->len++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jbuf_put(b, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        switch (c) {
+        case '"': jbuf_put(b, "\\\"", 2); break;
+        case '\\': jbuf_put(b, "\\\\", 2); break;
+        case '\n': jbuf_put(b, "\\n", 2); break;
+        case '\r': jbuf_put(b, "\\r", 2); break;
+        case '\t': jbuf_put(b, "\\t", 2); break;
+        case '\b': jbuf_put(b, "\\b", 2); break;
+        case '\f': jbuf_put(b, "\\f", 2); break;
+        default: jbuf_put(b, esc, 6); break;
+        }
+    }
+    jbuf_put(b, s + run, n - run);
+    jbuf_put(b, "\"", 1);
+}
+
+static int jbuf_value(struct jbuf *b, const json_t *v)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        jbuf_put(b, "{", 1);
+        int first = 1;
+        const char *k;
+        json_t *x;
+        /* jansson keeps insertion order, which is the documented order. */
+        json_object_foreach((json_t *)(uintptr_t)v, k, x) {
+            if (!first)
+                jbuf_put(b, ",", 1);
+            first = 0;
+            jbuf_string(b, k, strlen(k));
+            jbuf_put(b, ":", 1);
+            if (jbuf_value(b, x) != 0)
+                return -1;
+        }
+        jbuf_put(b, "}", 1);
+        return 0;
+    }
+    case JSON_ARRAY: {
+        jbuf_put(b, "[", 1);
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            if (i > 0)
+                jbuf_put(b, ",", 1);
+            if (jbuf_value(b, json_array_get(v, i)) != 0)
+                return -1;
+        }
+        jbuf_put(b, "]", 1);
+        return 0;
+    }
+    case JSON_STRING:
+        jbuf_string(b, json_string_value(v), json_string_length(v));
+        return 0;
+    case JSON_INTEGER: {
+        int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        jbuf_put(b, num, (size_t)n);
+        return 0;
+    }
+    case JSON_REAL: {
+        /* Never in a response today; let jansson format it exactly. */
+        char *r = json_dumps(v, JSON_ENCODE_ANY);
+        if (r == NULL)
+            return -1;
+        jbuf_put(b, r, strlen(r));
+        free(r);
+        return 0;
+    }
+    case JSON_TRUE: jbuf_put(b, "true", 4); return 0;
+    case JSON_FALSE: jbuf_put(b, "false", 5); return 0;
+    case JSON_NULL: jbuf_put(b, "null", 4); return 0;
+    }
+    return -1;
+}
+
 char *jsonu_dump(const json_t *v, size_t *len)
 {
-    char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-    if (s != NULL && len != NULL)
-        *len = strlen(s);
-    return s;
+    struct jbuf b = {NULL, 0, 0};
+    if (v == NULL || jbuf_value(&b, v) != 0) {
+        free(b.p);
+        return NULL;
+    }
+    jbuf_put(&b, "", 1);
+    if (len != NULL)
+        *len = b.len - 1;
+    return b.p;
 }
 
 size_t jsonu_utf8_len(const char *s)

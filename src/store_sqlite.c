@@ -146,6 +146,19 @@ static const char *const sq_sql[SQ_NSTMT] = {
  * keyed by the order's code (see sq_order_code). */
 #define SQ_ORDER_CACHE 16
 
+/* Parsed campaign docs, keyed by their exact stored text: parsing JSON was
+ * a third of a listing's cost.  A hit hands out a new reference to a shared,
+ * read-only json_t (jansson's reference counts are atomic), so a doc read
+ * from the store must never be modified in place. */
+#define SQ_DOC_CACHE 256 /* a power of two */
+
+struct sq_doc {
+    uint64_t hash;
+    char *text;
+    size_t len;
+    json_t *doc;
+};
+
 struct sq_conn {
     sqlite3 *db;
     sqlite3_stmt *stmt[SQ_NSTMT];
@@ -154,6 +167,7 @@ struct sq_conn {
         sqlite3_stmt *stmt;
     } order[SQ_ORDER_CACHE];
     unsigned order_next;
+    struct sq_doc docs[SQ_DOC_CACHE];
 };
 
 struct store_sqlite {
@@ -262,6 +276,10 @@ static int sq_conn_open(struct sq_conn *c, const char *path, struct apierr *e)
 
 static void sq_conn_close(struct sq_conn *c)
 {
+    for (int i = 0; i < SQ_DOC_CACHE; i++) {
+        free(c->docs[i].text);
+        json_decref(c->docs[i].doc);
+    }
     for (int i = 0; i < SQ_NSTMT; i++)
         sqlite3_finalize(c->stmt[i]);
     for (int i = 0; i < SQ_ORDER_CACHE; i++)
@@ -526,6 +544,29 @@ static int sq_app_first_client(struct store *base, const char *stream_id,
 
 /* ---- operations: campaigns ---------------------------------------------- */
 
+/* The parsed doc for text[0..len): a new reference, NULL if unparsable. */
+static json_t *sq_doc_get(struct sq_conn *c, const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    struct sq_doc *d = &c->docs[h & (SQ_DOC_CACHE - 1)];
+    if (d->doc != NULL && d->hash == h && d->len == len && memcmp(d->text, text, len) == 0)
+        return json_incref(d->doc);
+    json_t *doc = json_loadb(text, len, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return NULL;
+    }
+    free(d->text);
+    json_decref(d->doc);
+    d->hash = h;
+    d->text = xstrndup(text, len);
+    d->len = len;
+    d->doc = json_incref(doc);
+    return doc;
+}
+
 /* Reads the SQ_CAMPAIGN_COLS of the current row into c (initialised), then
  * its contact list names.  Returns 0, or -1 with e set. */
 static int sq_read_campaign(struct sq_conn *conn, sqlite3_stmt *st, struct campaign *c,
@@ -545,7 +586,8 @@ static int sq_read_campaign(struct sq_conn *conn, sqlite3_stmt *st, struct campa
                                  ? CAMPAIGN_NO_TIME
                                  : sqlite3_column_int64(st, 9);
     json_decref(c->doc);
-    c->doc = json_loads((const char *)sqlite3_column_text(st, 10), 0, NULL);
+    c->doc = sq_doc_get(conn, (const char *)sqlite3_column_text(st, 10),
+                        (size_t)sqlite3_column_bytes(st, 10));
     if (c->doc == NULL) {
         log_error("sqlite: campaign %s has an unreadable doc", c->id);
         apierr_set(e, 500, "Internal error");
@@ -570,7 +612,6 @@ static int sq_read_campaign(struct sq_conn *conn, sqlite3_stmt *st, struct campa
         return sq_fail(conn->db, rc, "campaign lists", e);
     /* An imported campaign without contactLists keeps the key absent. */
     if (json_is_true(json_object_get(c->doc, "noContactLists"))) {
-        json_object_del(c->doc, "noContactLists");
         json_decref(c->contact_lists);
         c->contact_lists = NULL;
     }
