@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sqldb.h"
+
 struct store *store_open(const char *url, int pool, struct apierr *e)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
@@ -16,7 +18,7 @@ struct store *store_open(const char *url, int pool, struct apierr *e)
         apierr_set(e, 400, "The database path is empty");
         return NULL;
     }
-    return store_sqlite_open(url, pool < 1 ? 1 : pool, e);
+    return store_sql_open(&sqldb_sqlite_ops, url, pool < 1 ? 1 : pool, e);
 }
 
 void store_close(struct store *s)

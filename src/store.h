@@ -1,8 +1,8 @@
 /* store.h - the storage interface.
  *
- * One opaque handle, one table of operations.  store_sqlite.c implements it
- * today; a PostgreSQL back end implements the same table without any change
- * above this line.  The HTTP and API layers only ever call the store_*
+ * One opaque handle, one table of operations.  store_sql.c implements it
+ * over an SQL driver (sqldb.h): SQLite today, PostgreSQL through the same
+ * driver table, without any change above this line.  The HTTP and API layers only ever call the store_*
  * wrappers below.
  *
  * Conventions for every operation:
@@ -115,7 +115,9 @@ int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **ou
                           struct apierr *e);
 void store_page_clear(struct store_page *p);
 
-/* Back ends. */
-struct store *store_sqlite_open(const char *path, int pool, struct apierr *e);
+/* The one implementation: store_sql.c over an SQL driver (sqldb.h). */
+struct sqldb_ops;
+struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, int pool,
+                             struct apierr *e);
 
 #endif

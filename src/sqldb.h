@@ -1,0 +1,73 @@
+/* sqldb.h - the small SQL driver interface under store_sql.c.
+ *
+ * store_sql.c holds every query and all storage logic once; a driver
+ * (sqldb_sqlite.c, and a PostgreSQL one) only runs statements.  Statements
+ * are written in one dialect that SQLite and PostgreSQL both accept:
+ * parameters are $1..$n (the SQLite driver rewrites them to ?1..?n), ids come
+ * back through RETURNING, conflicts use ON CONFLICT.  Parameters are always
+ * bound, never spliced into SQL text.
+ *
+ * A struct sqldb is one connection, used by one thread at a time. */
+#ifndef CAMPAIGND_SQLDB_H
+#define CAMPAIGND_SQLDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "apierr.h"
+
+/* A statement: a small id, unique per text, under which a driver may keep
+ * the prepared form, and the text. */
+struct sqlq {
+    unsigned id;
+    const char *sql;
+};
+
+enum sqlp_type { SQLP_NULL, SQLP_INT, SQLP_TEXT };
+
+struct sqlp {
+    enum sqlp_type t;
+    int64_t i;
+    const char *s;
+};
+
+#define P_INT(v) ((struct sqlp){SQLP_INT, (int64_t)(v), NULL})
+#define P_TEXT(v) ((struct sqlp){SQLP_TEXT, 0, (v)})
+#define P_NULL ((struct sqlp){SQLP_NULL, 0, NULL})
+
+/* What went wrong in the last failed call; the store turns it into a status. */
+enum sqldb_err {
+    SQLDB_OK = 0,
+    SQLDB_UNIQUE,       /* a unique constraint: the caller reports a 409 */
+    SQLDB_UNAVAILABLE,  /* busy, locked, disconnected, disk full: 503 */
+    SQLDB_OTHER,        /* a bug or corruption: 500 */
+};
+
+struct sqldb;
+struct sqlres;
+
+struct sqldb_ops {
+    const char *name;
+    /* Opens one connection; the first one opened also creates or migrates
+     * the schema (first = 1). */
+    struct sqldb *(*open)(const char *target, int first, struct apierr *e);
+    void (*close)(struct sqldb *db);
+    /* write = 1 takes the write lock at once (SQLite BEGIN IMMEDIATE). */
+    int (*begin)(struct sqldb *db, int write);
+    int (*commit)(struct sqldb *db);
+    void (*rollback)(struct sqldb *db);
+    /* Runs q with params; NULL on failure.  Rows are read with next/col_*;
+     * done() releases the result.  Two results of one connection may be open
+     * at once if they are different statements. */
+    struct sqlres *(*query)(struct sqldb *db, const struct sqlq *q, const struct sqlp *p, int n);
+    int (*next)(struct sqlres *r);        /* 1 row, 0 end, -1 failure */
+    int64_t (*col_int)(struct sqlres *r, int col);
+    const char *(*col_text)(struct sqlres *r, int col, size_t *len); /* NULL for NULL */
+    void (*done)(struct sqlres *r);
+    enum sqldb_err (*last_error)(struct sqldb *db);
+    const char *(*last_message)(struct sqldb *db);
+};
+
+extern const struct sqldb_ops sqldb_sqlite_ops;
+
+#endif

@@ -1,0 +1,307 @@
+/* sqldb_sqlite.c - the SQLite driver of sqldb.h: WAL mode, synchronous=FULL
+ * (a COMMIT is on disk before it returns), prepared statements cached per
+ * connection, and the schema's SQLite DDL with its migrations. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqldb.h"
+#include "xalloc.h"
+
+/* Migration i brings the schema from version i to i + 1.  Append only; the
+ * PostgreSQL driver keeps the same versions with its own DDL.  Every tenant
+ * row is keyed by app_pk first, so every index serves one tenant alone. */
+static const char *const sl_migrations[] = {
+    /* 1: tenants, lists and campaigns. */
+    "CREATE TABLE accounts ("
+    "  account_id TEXT PRIMARY KEY,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE apps ("
+    "  app_pk INTEGER PRIMARY KEY,"
+    "  stream_id TEXT NOT NULL UNIQUE,"
+    "  account_id TEXT NOT NULL REFERENCES accounts(account_id),"
+    "  name TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE clients ("
+    "  client_id TEXT PRIMARY KEY,"
+    "  app_pk INTEGER NOT NULL REFERENCES apps(app_pk),"
+    "  secret TEXT NOT NULL,"
+    "  scopes TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX clients_app ON clients(app_pk, created_at);"
+    "CREATE TABLE lists ("
+    "  list_pk INTEGER PRIMARY KEY,"
+    "  app_pk INTEGER NOT NULL REFERENCES apps(app_pk),"
+    "  id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  lname TEXT NOT NULL,"
+    "  doc TEXT NOT NULL DEFAULT '{}',"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (app_pk, id),"
+    "  UNIQUE (app_pk, lname));"
+    "CREATE TABLE campaigns ("
+    "  campaign_pk INTEGER PRIMARY KEY,"
+    "  app_pk INTEGER NOT NULL REFERENCES apps(app_pk),"
+    "  id TEXT NOT NULL,"
+    "  type TEXT NOT NULL CHECK (type IN ('voice', 'sms')),"
+    "  name TEXT NOT NULL,"
+    "  lname TEXT NOT NULL,"
+    "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 7),"
+    "  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),"
+    "  dialing_mode INTEGER NOT NULL CHECK (dialing_mode BETWEEN 0 AND 3),"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  instance_updated_at INTEGER,"
+    "  dnc_list_pk INTEGER REFERENCES lists(list_pk),"
+    "  doc TEXT NOT NULL,"
+    "  UNIQUE (app_pk, id),"
+    "  UNIQUE (app_pk, type, lname));"
+    "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id);"
+    "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id);"
+    "CREATE TABLE campaign_lists ("
+    "  campaign_pk INTEGER NOT NULL REFERENCES campaigns(campaign_pk) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL,"
+    "  list_pk INTEGER NOT NULL REFERENCES lists(list_pk),"
+    "  PRIMARY KEY (campaign_pk, pos));"
+    "CREATE INDEX campaign_lists_list ON campaign_lists(list_pk);",
+};
+#define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
+
+#define SL_CACHE 256   /* prepared statements per connection */
+
+struct sqlres {
+    struct sqldb *db;
+    sqlite3_stmt *st;
+};
+
+struct sqldb {
+    sqlite3 *h;
+    enum sqldb_err err;
+    char msg[256];
+    struct {
+        unsigned id;
+        struct sqlres res;
+    } cache[SL_CACHE];
+};
+
+static void sl_set_err(struct sqldb *db, int rc, const char *what)
+{
+    int prim = rc & 0xff;
+    if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        db->err = SQLDB_UNIQUE;
+    else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED || prim == SQLITE_IOERR ||
+             prim == SQLITE_CANTOPEN || prim == SQLITE_FULL || prim == SQLITE_NOTADB ||
+             prim == SQLITE_READONLY || prim == SQLITE_PROTOCOL || prim == SQLITE_CORRUPT)
+        db->err = SQLDB_UNAVAILABLE;
+    else
+        db->err = SQLDB_OTHER;
+    snprintf(db->msg, sizeof db->msg, "%s: %s (%d)", what, sqlite3_errmsg(db->h), rc);
+}
+
+static int sl_exec(struct sqldb *db, const char *sql)
+{
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        return 0;
+    sl_set_err(db, rc, "exec");
+    return -1;
+}
+
+static int sl_migrate(struct sqldb *db, const char *path, struct apierr *e)
+{
+    sqlite3_stmt *st = NULL;
+    int version = 0;
+    if (sl_exec(db, "BEGIN IMMEDIATE") != 0 ||
+        sl_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)") != 0)
+        goto fail;
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) != SQLITE_OK)
+        goto fail;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (version > SL_VERSION) {
+        sl_exec(db, "ROLLBACK");
+        apierr_set(e, 500, "The database %s has schema version %d; this campaignd knows up to %d",
+                   path, version, SL_VERSION);
+        return -1;
+    }
+    for (int v = version; v < SL_VERSION; v++) {
+        if (sl_exec(db, sl_migrations[v]) != 0)
+            goto fail;
+        log_info("store: %s migrated to schema version %d", path, v + 1);
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', %d)", SL_VERSION);
+    if (sl_exec(db, sql) != 0 || sl_exec(db, "COMMIT") != 0)
+        goto fail;
+    return 0;
+fail:
+    log_error("sqlite: migrating %s: %s", path, db->msg);
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    apierr_set(e, 503, "Cannot prepare the database %s", path);
+    return -1;
+}
+
+static void sl_close(struct sqldb *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < SL_CACHE; i++)
+        sqlite3_finalize(db->cache[i].res.st);
+    sqlite3_close(db->h);
+    free(db);
+}
+
+static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
+{
+    struct sqldb *db = xcalloc(1, sizeof *db);
+    int rc = sqlite3_open_v2(path, &db->h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        log_error("sqlite: cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "?");
+        apierr_set(e, 503, "Cannot open the database %s", path);
+        sl_close(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db->h, 5000);
+    sqlite3_extended_result_codes(db->h, 1);
+    /* WAL: readers never block the writer.  FULL: a COMMIT is durable before
+     * the request that made it is acknowledged. */
+    if (sl_exec(db, "PRAGMA journal_mode=WAL") != 0 || sl_exec(db, "PRAGMA synchronous=FULL") != 0 ||
+        sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
+        log_error("sqlite: %s: %s", path, db->msg);
+        apierr_set(e, 503, "Cannot open the database %s", path);
+        sl_close(db);
+        return NULL;
+    }
+    if (first && sl_migrate(db, path, e) != 0) {
+        sl_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static int sl_begin(struct sqldb *db, int write)
+{
+    return sl_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int sl_commit(struct sqldb *db)
+{
+    return sl_exec(db, "COMMIT");
+}
+
+static void sl_rollback(struct sqldb *db)
+{
+    if (!sqlite3_get_autocommit(db->h))
+        sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* $1..$n -> ?1..?n: SQLite's numbered parameters bind at exactly that index. */
+static char *sl_dialect(const char *sql)
+{
+    char *s = xstrdup(sql);
+    for (char *p = s; *p; p++)
+        if (p[0] == '$' && p[1] >= '0' && p[1] <= '9')
+            *p = '?';
+    return s;
+}
+
+static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const struct sqlp *p,
+                               int n)
+{
+    struct sqlres *r = &db->cache[q->id % SL_CACHE].res;
+    if (r->st != NULL && db->cache[q->id % SL_CACHE].id != q->id) {
+        sqlite3_finalize(r->st);
+        r->st = NULL;
+    }
+    if (r->st == NULL) {
+        char *sql = sl_dialect(q->sql);
+        int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->st, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) {
+            sl_set_err(db, rc, "prepare");
+            r->st = NULL;
+            return NULL;
+        }
+        db->cache[q->id % SL_CACHE].id = q->id;
+        r->db = db;
+    }
+    sqlite3_reset(r->st);
+    sqlite3_clear_bindings(r->st);
+    for (int i = 0; i < n; i++) {
+        int rc = SQLITE_OK;
+        if (p[i].t == SQLP_INT)
+            rc = sqlite3_bind_int64(r->st, i + 1, p[i].i);
+        else if (p[i].t == SQLP_TEXT)
+            rc = sqlite3_bind_text(r->st, i + 1, p[i].s, -1, SQLITE_TRANSIENT);
+        if (rc != SQLITE_OK) {
+            sl_set_err(db, rc, "bind");
+            return NULL;
+        }
+    }
+    return r;
+}
+
+static int sl_next(struct sqlres *r)
+{
+    int rc = sqlite3_step(r->st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    sl_set_err(r->db, rc, "step");
+    return -1;
+}
+
+static int64_t sl_col_int(struct sqlres *r, int col)
+{
+    return sqlite3_column_int64(r->st, col);
+}
+
+static const char *sl_col_text(struct sqlres *r, int col, size_t *len)
+{
+    if (sqlite3_column_type(r->st, col) == SQLITE_NULL)
+        return NULL;
+    const char *s = (const char *)sqlite3_column_text(r->st, col);
+    if (len != NULL)
+        *len = (size_t)sqlite3_column_bytes(r->st, col);
+    return s;
+}
+
+static void sl_done(struct sqlres *r)
+{
+    sqlite3_reset(r->st);
+}
+
+static enum sqldb_err sl_last_error(struct sqldb *db)
+{
+    return db->err;
+}
+
+static const char *sl_last_message(struct sqldb *db)
+{
+    return db->msg;
+}
+
+const struct sqldb_ops sqldb_sqlite_ops = {
+    .name = "sqlite",
+    .open = sl_open,
+    .close = sl_close,
+    .begin = sl_begin,
+    .commit = sl_commit,
+    .rollback = sl_rollback,
+    .query = sl_query,
+    .next = sl_next,
+    .col_int = sl_col_int,
+    .col_text = sl_col_text,
+    .done = sl_done,
+    .last_error = sl_last_error,
+    .last_message = sl_last_message,
+};
