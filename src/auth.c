@@ -48,19 +48,21 @@ static long b64url_decode(const char *in, size_t len, unsigned char *out, size_t
     return (long)n;
 }
 
-/* Decodes the payload segment into a JSON object (duplicate keys are a
- * failure: libjwt would take the last one, a reader the first). */
-static json_t *payload_json(const char *token)
+/* Decodes segment `which` (0 header, 1 payload) into a JSON object, strictly:
+ * base64url only, duplicate keys a failure (libjwt would take the last
+ * value, another reader the first).  NULL when malformed. */
+static json_t *segment_json(const char *token, int which)
 {
     const char *d1 = strchr(token, '.');
     const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
     if (d1 == NULL || d2 == NULL || strchr(d2 + 1, '.') != NULL)
         return NULL;
-    size_t len = (size_t)(d2 - d1 - 1);
+    const char *start = which == 0 ? token : d1 + 1;
+    size_t len = (size_t)((which == 0 ? d1 : d2) - start);
     if (len == 0 || len > AUTH_TOKEN_MAX)
         return NULL;
     unsigned char buf[AUTH_TOKEN_MAX];
-    long n = b64url_decode(d1 + 1, len, buf, sizeof buf);
+    long n = b64url_decode(start, len, buf, sizeof buf);
     if (n <= 0)
         return NULL;
     json_t *v = json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
@@ -69,6 +71,11 @@ static json_t *payload_json(const char *token)
         return NULL;
     }
     return v;
+}
+
+static json_t *payload_json(const char *token)
+{
+    return segment_json(token, 1);
 }
 
 int auth_peek_app_id(const char *token, char *out, size_t cap)
@@ -103,7 +110,7 @@ static int time_claim_ok(const json_t *claims, const char *key, int64_t now_s, i
 int auth_verify_token(const char *token, const char *secret, int64_t now_s)
 {
     jwt_t *j = NULL;
-    json_t *claims = NULL;
+    json_t *claims = NULL, *header = NULL;
     int ok = 0;
     if (secret == NULL || secret[0] == '\0' || strlen(token) > AUTH_TOKEN_MAX)
         return -1;
@@ -111,12 +118,19 @@ int auth_verify_token(const char *token, const char *secret, int64_t now_s)
         goto out;
     if (jwt_get_alg(j) != JWT_ALG_HS256)   /* libjwt accepts any HS* */
         goto out;
+    /* libjwt also matches alg names ignoring case and skips bytes that are
+     * not base64 in the header: read the header again, strictly. */
+    header = segment_json(token, 0);
+    if (header == NULL || !json_is_string(json_object_get(header, "alg")) ||
+        strcmp(json_string_value(json_object_get(header, "alg")), "HS256") != 0)
+        goto out;
     claims = payload_json(token);
     if (claims == NULL || !json_is_string(json_object_get(claims, "appId")))
         goto out;
     ok = time_claim_ok(claims, "exp", now_s, 0) && time_claim_ok(claims, "nbf", now_s, 1) &&
          time_claim_ok(claims, "iat", now_s, 1);
 out:
+    json_decref(header);
     json_decref(claims);
     jwt_free(j);
     return ok ? 0 : -1;

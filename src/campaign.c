@@ -459,7 +459,11 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
     }
     json_t *prio = imp_get(&m, "priority");
     if (prio != NULL) {
-        int p = campaign_priority_parse(prio);
+        /* Exactly "1".."5" or 1..5: a padded "05" would not export back as
+         * it was imported. */
+        int p = json_is_string(prio) && json_string_length(prio) != 1
+                    ? -1
+                    : campaign_priority_parse(prio);
         if (p < 0)
             imp_fail(&m, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
         else
@@ -493,6 +497,9 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
         imp_doc_string(&m, c->doc, "connection", NULL);
     } else {
         imp_doc_object(&m, c->doc, "message", message_keys, JSON_STRING);
+        json_t *given = imp_get(&m, "message");
+        if (json_is_object(given) && json_object_get(given, "message") == NULL)
+            imp_fail(&m, "message.message", "is required: the text of the message");
         imp_doc_string(&m, c->doc, "experienceFlow", "cf");
         imp_doc_string(&m, c->doc, "campaignInstanceId", "cid");
         imp_doc_string(&m, c->doc, "campaignExecutionType", NULL);

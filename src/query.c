@@ -69,6 +69,8 @@ static void parse_sort(json_t *body, struct list_query *q, struct apierr *e)
     json_t *dir;
     json_object_foreach(v, k, dir) {
         char field[80];
+        if (json_is_null(dir)) /* null means absent (contract §3) */
+            continue;
         snprintf(field, sizeof field, "sortBy.%s", k);
         int f;
         if (strcmp(k, "name") == 0)
