@@ -1,9 +1,9 @@
 /* api.h - what a route handler sees: the parts of the HTTP request the API
  * needs, already framed by server.c, and where it puts its answer.
  *
- * Handlers never touch libmicrohttpd; server.c never reads a JSON field.
- * A handler returns 0 with `status` and `response` set, or -1 with `err`
- * set; server.c renders either. */
+ * Handlers never touch libmicrohttpd; server.c never reads a JSON field
+ * beyond checking that a body is one JSON object.  A handler returns 0 with
+ * `status` and `response` set, or -1 with `err` set; server.c renders either. */
 #ifndef CAMPAIGND_API_H
 #define CAMPAIGND_API_H
 
@@ -19,22 +19,56 @@ struct api_limits {
     size_t max_headers;     /* bytes of all headers; 431 above */
     size_t max_url;         /* bytes of the request target; 414 above */
     size_t max_depth;       /* JSON nesting; 400 above */
+    size_t max_contacts;    /* items of one add-contacts request; 400 above */
 };
+
+#define API_SEGMENT_MAX 128
 
 struct api_call {
     struct store *store;
     const struct api_limits *limits;
-    const char *stream_id;  /* the {streamId} path segment, when the route has one */
-    struct tenant tenant;   /* set by server.c before a route marked `auth` runs */
-    const char *body;       /* not NUL-terminated */
-    size_t body_len;
+    char stream_id[API_SEGMENT_MAX]; /* the {streamId} path segment, or "" */
+    char object_id[API_SEGMENT_MAX]; /* the {campaignId}/{contactListId} segment, or "" */
+    struct tenant tenant;   /* set by server.c before a route marked ROUTE_AUTH runs */
+    json_t *body;           /* the request's JSON object, NULL when there is none */
+    /* Query parameters: the decoded value of key, NULL when absent. */
+    const char *(*query)(const struct api_call *c, const char *key);
+    void *conn;             /* for query(); opaque */
     struct apierr err;
     int status;             /* success status */
     json_t *response;       /* success body; owned, freed by server.c */
 };
 
-/* Route handlers. */
+/* Route handlers (api_*.c). */
 int api_health(struct api_call *c);
 int api_list_campaigns(struct api_call *c);
+int api_campaign_create(struct api_call *c);
+int api_campaign_get(struct api_call *c);
+int api_campaign_update(struct api_call *c);
+int api_campaign_delete(struct api_call *c);
+int api_campaign_trigger(struct api_call *c);
+int api_campaign_status(struct api_call *c);
+int api_campaign_schedule(struct api_call *c);
+int api_list_create(struct api_call *c);
+int api_list_get_all(struct api_call *c);
+int api_list_get(struct api_call *c);
+int api_list_update(struct api_call *c);
+int api_list_delete(struct api_call *c);
+int api_list_contacts(struct api_call *c);
+int api_list_add_contacts(struct api_call *c);
+
+/* Shared by handlers (api_util.c). */
+
+/* The query parameter campaignType: NULL/absent gives -1 when optional;
+ * otherwise "sms" or "voice", else a 400 on query.campaignType.  Returns 0
+ * and sets *type (-1 when absent), or -1. */
+int api_query_type(struct api_call *c, int required, int *type);
+/* A pagination number of contract §3 read from obj[key] (integer, digit
+ * string, "", absent or null), in [min, max]; def when absent.  Problems
+ * are added to c->err at `field`. */
+void api_count(struct api_call *c, json_t *obj, const char *key, const char *field, int64_t def,
+               int64_t min, int64_t max, int64_t *out);
+/* Sets a success response. */
+int api_ok(struct api_call *c, int status, json_t *response);
 
 #endif

@@ -2,7 +2,6 @@
  * body -> query_parse -> store_campaign_list -> campaign_render_item. */
 #include "api.h"
 
-#include "jsonu.h"
 #include "query.h"
 
 #define LIST_MESSAGE "Campaign  retrieved successfully" /* two spaces, as documented */
@@ -11,12 +10,8 @@ int api_list_campaigns(struct api_call *c)
 {
     struct list_query q;
     struct store_page page = {0};
-    json_t *body = jsonu_parse_object(c->body, c->body_len, c->limits->max_depth, &c->err);
-    if (body == NULL)
-        return -1;
-    int rc = query_parse(body, &q, &c->err);
-    json_decref(body);
-    if (rc != 0 || store_campaign_list(c->store, c->tenant.app_pk, &q, &page, &c->err) != 0)
+    if (query_parse(c->body, &q, &c->err) != 0 ||
+        store_campaign_list(c->store, c->tenant.app_pk, &q, &page, &c->err) != 0)
         return -1;
 
     json_t *results = json_array();

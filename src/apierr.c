@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void apierr_init(struct apierr *e)
 {
@@ -41,6 +42,18 @@ void apierr_field(struct apierr *e, const char *field, const char *fmt, ...)
         json_object_set_new(o, "field", json_string(field));
     json_object_set_new(o, "msg", json_string(msg));
     json_array_append_new(e->errors, o);
+}
+
+int apierr_has_field(const struct apierr *e, const char *field)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(e->errors, i, x) {
+        const char *f = json_string_value(json_object_get(x, "field"));
+        if (f != NULL && strcmp(f, field) == 0)
+            return 1;
+    }
+    return 0;
 }
 
 size_t apierr_count(const struct apierr *e)

@@ -32,6 +32,9 @@ void apierr_set(struct apierr *e, int status, const char *fmt, ...)
 void apierr_field(struct apierr *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Whether a problem was already reported at field. */
+int apierr_has_field(const struct apierr *e, const char *field);
+
 /* Number of problems appended so far. */
 size_t apierr_count(const struct apierr *e);
 

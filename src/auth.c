@@ -221,5 +221,6 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
     }
     t->app_pk = client.app_pk;
     memcpy(t->client_id, client.client_id, sizeof t->client_id);
+    memcpy(t->account_id, client.account_id, sizeof t->account_id);
     return 0;
 }

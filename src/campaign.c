@@ -30,6 +30,7 @@ void campaign_init(struct campaign *c)
 void campaign_clear(struct campaign *c)
 {
     free(c->name);
+    free(c->flow_name);
     json_decref(c->dnc);
     json_decref(c->contact_lists);
     json_decref(c->doc);
@@ -117,19 +118,24 @@ static void put_doc(json_t *o, const json_t *doc, const char *key)
         json_object_set(o, key, v);
 }
 
-/* Copies the listed keys of the object src[key], in the listed order. */
-static void put_ordered(json_t *o, const json_t *src, const char *key, const char *const *keys)
+/* A new object with the listed keys of `in`, in the listed order. */
+static json_t *pick(const json_t *in, const char *const *keys)
 {
-    json_t *in = json_object_get(src, key);
-    if (!json_is_object(in))
-        return;
     json_t *out = json_object();
     for (; *keys; keys++) {
         json_t *v = json_object_get(in, *keys);
         if (v != NULL)
             json_object_set(out, *keys, v);
     }
-    json_object_set_new(o, key, out);
+    return out;
+}
+
+/* Copies the listed keys of the object src[key], in the listed order. */
+static void put_ordered(json_t *o, const json_t *src, const char *key, const char *const *keys)
+{
+    json_t *in = json_object_get(src, key);
+    if (json_is_object(in))
+        json_object_set_new(o, key, pick(in, keys));
 }
 
 static const char *const schedule_keys[] = {"isSchedulingEnabled", "isRecurrenceEnabled", NULL};
@@ -526,4 +532,177 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
     }
     json_object_set_new(c->doc, "isImported", json_true());
     return m.bad ? -1 : 0;
+}
+
+/* ---- documents of the campaign routes ----------------------------------- */
+
+json_t *campaign_render_strategy(const struct campaign *c)
+{
+    json_t *ds = json_object_get(c->doc, "dialingStrategy");
+    if (!json_is_object(ds))
+        return NULL;
+    json_t *o = json_object();
+    put_doc(o, ds, "callerId");
+    json_t *ch = json_object_get(ds, "callingHours");
+    if (json_is_object(ch)) {
+        json_t *h = json_object();
+        json_t *days = json_object_get(ch, "days");
+        json_t *rdays = json_array();
+        size_t i;
+        json_t *d;
+        /* The samples order a day's keys differently per type. */
+        static const char *const sms_day[] = {"day", "start", "end", NULL};
+        static const char *const voice_day[] = {"start", "end", "day", NULL};
+        json_array_foreach(days, i, d)
+            json_array_append_new(rdays, pick(d, c->type == CTYPE_SMS ? sms_day : voice_day));
+        put_doc(h, ch, "frequency");
+        if (c->type == CTYPE_SMS) {
+            put_doc(h, ch, "timezone");
+            json_object_set_new(h, "days", rdays);
+        } else {
+            json_object_set_new(h, "days", rdays);
+            put_doc(h, ch, "timezone");
+        }
+        json_object_set_new(o, "callingHours", h);
+    }
+    if (c->type == CTYPE_VOICE) {
+        put_doc(o, ds, "dialingOrder");
+        put_doc(o, ds, "maxAttemptsPerRecord");
+        put_doc(o, ds, "defaultRetryPeriod");
+        put_doc(o, ds, "maxRingTime");
+        json_object_set_new(o, "useSystemMappings", json_false());
+    }
+    return o;
+}
+
+static void put_strategy(json_t *o, const struct campaign *c)
+{
+    json_t *ds = campaign_render_strategy(c);
+    if (ds != NULL)
+        json_object_set_new(o, "dialingStrategy", ds);
+}
+
+static void put_lname(json_t *o, const struct campaign *c)
+{
+    char *l = jsonu_lower(c->name);
+    json_object_set_new(o, "lname", json_string(l));
+    free(l);
+}
+
+/* The document's schedule: both booleans always, and the schedule's own keys
+ * while one is enabled (family spec §8.4). */
+static void put_schedule(json_t *o, const struct campaign *c)
+{
+    static const char *const keys[] = {"startDateTime", "endDateTime", "recurrenceObject", NULL};
+    json_t *in = json_object_get(c->doc, "schedule");
+    json_t *s = json_object();
+    json_t *en = json_object_get(in, "isSchedulingEnabled");
+    json_t *re = json_object_get(in, "isRecurrenceEnabled");
+    json_object_set_new(s, "isSchedulingEnabled", json_boolean(json_is_true(en)));
+    json_object_set_new(s, "isRecurrenceEnabled", json_boolean(json_is_true(re)));
+    if (json_is_true(en))
+        for (const char *const *k = keys; *k; k++)
+            put_doc(s, in, *k);
+    json_object_set_new(o, "schedule", s);
+}
+
+/* enableMachineDetect is stored as given (no/detect/disconnect) and
+ * returned as the documented boolean. */
+static void put_machine_detect(json_t *o, const struct campaign *c)
+{
+    const char *md = json_string_value(json_object_get(c->doc, "enableMachineDetect"));
+    if (md != NULL && c->mode == CMODE_AGENTLESS)
+        json_object_set_new(o, "enableMachineDetect", json_boolean(strcmp(md, "no") != 0));
+}
+
+json_t *campaign_render_document(const struct campaign *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "_id", json_string(c->id));
+    json_object_set_new(o, "name", json_string(c->name));
+    put_lname(o, c);
+    put_doc(o, c->doc, "description");
+    if (c->type == CTYPE_SMS) {
+        json_object_set_new(o, "status", json_string(campaign_status_name(c->status)));
+        put_dnc(o, c);
+        put_priority(o, c->priority);
+        put_strategy(o, c);
+        put_ordered(o, c->doc, "message", message_keys);
+        put_doc(o, c->doc, "experienceFlow");
+        put_doc(o, c->doc, "isImported");
+        put_doc(o, c->doc, "isFiltersEnabled");
+        put_time(o, "createdAt", c->created_at);
+        put_time(o, "updatedAt", c->updated_at);
+        put_schedule(o, c);
+        put_doc(o, c->doc, "campaignInstanceId");
+        put_lists(o, c);
+        put_doc(o, c->doc, "format");
+    } else {
+        put_dnc(o, c);
+        put_priority(o, c->priority);
+        if (c->mode != CMODE_NONE)
+            json_object_set_new(o, "dialingMode", json_string(campaign_mode_name(c->mode)));
+        put_strategy(o, c);
+        if (c->mode == CMODE_AGENTLESS)
+            put_doc(o, c->doc, "experienceFlow");
+        json_object_set_new(o, "status", json_string(campaign_status_name(c->status)));
+        if (c->mode == CMODE_PREVIEW)
+            put_doc(o, c->doc, "maxSkips");
+        put_doc(o, c->doc, "isFiltersEnabled");
+        put_time(o, "createdAt", c->created_at);
+        put_time(o, "updatedAt", c->updated_at);
+        put_schedule(o, c);
+        put_doc(o, c->doc, "campaignInstanceId");
+        put_lists(o, c);
+        if (c->mode == CMODE_PROGRESSIVE || c->mode == CMODE_PREVIEW)
+            put_doc(o, c->doc, "connection");
+        put_machine_detect(o, c);
+    }
+    return o;
+}
+
+json_t *campaign_render_created(const struct campaign *c)
+{
+    json_t *o = json_object();
+    if (c->type == CTYPE_SMS) {
+        json_object_set_new(o, "_id", json_string(c->id));
+        json_object_set_new(o, "name", json_string(c->name));
+        put_lname(o, c);
+        put_doc(o, c->doc, "description");
+        json_object_set_new(o, "status", json_string(campaign_status_name(c->status)));
+        put_dnc(o, c);
+        put_priority(o, c->priority);
+        put_strategy(o, c);
+        put_ordered(o, c->doc, "message", message_keys);
+        put_doc(o, c->doc, "experienceFlow");
+        json_object_set_new(o, "isImported", json_false());
+        json_object_set_new(o, "isFiltersEnabled", json_false());
+        put_time(o, "createdAt", c->created_at);
+        put_time(o, "updatedAt", c->updated_at);
+        json_object_set_new(o, "schedule", json_pack("{s:b}", "isSchedulingEnabled", 0));
+        put_lists(o, c);
+        put_doc(o, c->doc, "format");
+        return o;
+    }
+    /* Voice mirrors its samples: id near the end, no schedule, and the
+     * status the create reports before the lists are resolved (§7.1). */
+    json_object_set_new(o, "name", json_string(c->name));
+    put_lname(o, c);
+    put_doc(o, c->doc, "description");
+    put_dnc(o, c);
+    put_priority(o, c->priority);
+    json_object_set_new(o, "dialingMode", json_string(campaign_mode_name(c->mode)));
+    put_strategy(o, c);
+    if (c->mode == CMODE_AGENTLESS)
+        put_doc(o, c->doc, "experienceFlow");
+    json_object_set_new(o, "status", json_string("Preparing"));
+    if (c->mode == CMODE_PREVIEW)
+        put_doc(o, c->doc, "maxSkips");
+    json_object_set_new(o, "isFiltersEnabled", json_false());
+    put_time(o, "createdAt", c->created_at);
+    put_time(o, "updatedAt", c->updated_at);
+    json_object_set_new(o, "id", json_string(c->id));
+    put_lists(o, c);
+    put_machine_detect(o, c);
+    return o;
 }

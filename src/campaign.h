@@ -33,6 +33,7 @@ enum cmode { CMODE_NONE = 0, CMODE_PROGRESSIVE, CMODE_PREVIEW, CMODE_AGENTLESS, 
 #define CAMPAIGN_NO_TIME INT64_MIN
 
 struct campaign {
+    int64_t pk;                    /* the store's key; 0 before the campaign is stored */
     char id[IDS_MAX + 1];          /* "cd-…"; empty before the store assigns one */
     enum ctype type;
     char *name;                    /* owned */
@@ -46,6 +47,9 @@ struct campaign {
     json_t *doc;                   /* every other documented key; owned, never NULL.
                                       A doc read from the store may be shared with
                                       other readers: copy it before changing it. */
+    /* Set by campaign_apply_body for the store to resolve in the same write: */
+    char *flow_name;               /* experienceFlowName given; owned */
+    int message_given;             /* message given: resolve its template */
 };
 
 void campaign_init(struct campaign *c);
@@ -75,5 +79,32 @@ json_t *campaign_render_export(const struct campaign *c);
  * (e.g. "[3]").  Returns 0 when the element is valid, -1 otherwise. */
 int campaign_from_item(json_t *item, const char *where, struct campaign *c,
                        struct apierr *e);
+
+/* The get/update/delete document (family spec §4.2, §5.2). */
+json_t *campaign_render_document(const struct campaign *c);
+
+/* The `data` of a create response (family spec §4.1, §5.1). */
+json_t *campaign_render_created(const struct campaign *c);
+
+/* A campaign's dialingStrategy in its type's documented key order. */
+json_t *campaign_render_strategy(const struct campaign *c);
+
+/* Create/update bodies (campaign_body.c).  campaign_apply_body checks every
+ * given field and merges it into c (whose type is set, and whose doc must be
+ * c's own, not a shared one); creating = 1 also requires the fields a create
+ * needs.  campaign_complete then checks what the resulting SMS format or
+ * voice dialing mode needs and drops what does not belong.  Problems go to
+ * e with their field paths; each returns 0 when there were none. */
+int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct apierr *e);
+int campaign_complete(struct campaign *c, struct apierr *e);
+
+/* The body of an enable-schedule request (family spec §8.3) at time now:
+ * *out receives the schedule's keys {startDateTime, endDateTime,
+ * recurrenceObject} in stored form.  Every problem goes to e; 0 when none.
+ * body may be NULL (every field missing). */
+int campaign_schedule_parse(json_t *body, int64_t now, json_t **out, struct apierr *e);
+
+/* Phone numbers: ^\+?[1-9][0-9]{6,14}$ (family spec §1.2). */
+int campaign_phone_valid(const char *s);
 
 #endif

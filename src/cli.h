@@ -11,6 +11,8 @@ int cli_app(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
+int cli_campaign(int argc, char **argv);
+int cli_registry(int argc, char **argv);
 
 /* Shared helpers (cli_common.c). */
 

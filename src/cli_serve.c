@@ -32,6 +32,7 @@ static const char serve_usage[] =
     "  --max-headers BYTES     request headers limit (default 16384; 431 above)\n"
     "  --max-url BYTES         request URL limit (default 16384; 414 above)\n"
     "  --max-depth N           JSON nesting limit (default 32; 400 above)\n"
+    "  --max-contacts N        contacts in one add-contacts request (default 1000)\n"
     "  --idle-timeout S        close idle keep-alive connections after S s (default 30)\n"
     "  --request-timeout S     a request must arrive within S s (default 10)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
@@ -76,7 +77,7 @@ static int opt_long(const char *name, const char *v, long min, long max, long *o
 int cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE,
-           O_REQ, O_NOLOG, O_LEVEL, O_HELP };
+           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"demo", no_argument, NULL, O_DEMO},
@@ -86,6 +87,7 @@ int cli_serve(int argc, char **argv)
         {"max-headers", required_argument, NULL, O_HEADERS},
         {"max-url", required_argument, NULL, O_URL},
         {"max-depth", required_argument, NULL, O_DEPTH},
+        {"max-contacts", required_argument, NULL, O_CONTACTS},
         {"idle-timeout", required_argument, NULL, O_IDLE},
         {"request-timeout", required_argument, NULL, O_REQ},
         {"no-access-log", no_argument, NULL, O_NOLOG},
@@ -97,7 +99,8 @@ int cli_serve(int argc, char **argv)
     struct server_config cfg = {
         .listen = "127.0.0.1:8080",
         .threads = ncpu > 0 ? (int)ncpu : 2,
-        .limits = {.max_body = 1048576, .max_headers = 16384, .max_url = 16384, .max_depth = 32},
+        .limits = {.max_body = 1048576, .max_headers = 16384, .max_url = 16384, .max_depth = 32,
+                   .max_contacts = 1000},
         .idle_timeout_s = 30,
         .request_timeout_s = 10,
     };
@@ -129,6 +132,10 @@ int cli_serve(int argc, char **argv)
         case O_DEPTH:
             if (opt_long("max-depth", optarg, 2, 1000, &v)) return 2;
             cfg.limits.max_depth = (size_t)v;
+            break;
+        case O_CONTACTS:
+            if (opt_long("max-contacts", optarg, 1, 1000000, &v)) return 2;
+            cfg.limits.max_contacts = (size_t)v;
             break;
         case O_IDLE:
             if (opt_long("idle-timeout", optarg, 1, 86400, &v)) return 2;

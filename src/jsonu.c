@@ -206,6 +206,32 @@ const char *jsonu_name_problem(const char *s, size_t max_cp)
     return NULL;
 }
 
+int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out)
+{
+    if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+        return 0;
+    int64_t n = 0;
+    if (json_is_integer(v)) {
+        n = json_integer_value(v);
+    } else if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t len = json_string_length(v);
+        if (len > 12)
+            return -1;
+        for (size_t i = 0; i < len; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return -1;
+            n = n * 10 + (s[i] - '0');
+        }
+    } else {
+        return -1;
+    }
+    if (n < min || n > max)
+        return -1;
+    *out = n;
+    return 1;
+}
+
 char *jsonu_lower(const char *s)
 {
     char *d = xstrdup(s);

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "apierr.h"
 
@@ -30,6 +31,12 @@ size_t jsonu_utf8_len(const char *s);
  * no control characters, at most max_cp code points.  Returns NULL when
  * valid, else a static message. */
 const char *jsonu_name_problem(const char *s, size_t max_cp);
+
+/* A count as contract §3 accepts it: a JSON integer, a string of decimal
+ * digits (at most 12), "" or null (absent).  Returns 1 and sets *out when a
+ * value in [min, max] is given, 0 when absent (*out untouched), -1 when the
+ * value is anything else. */
+int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out);
 
 /* ASCII-lowered copy of s (A-Z -> a-z, all else unchanged); caller frees. */
 char *jsonu_lower(const char *s);

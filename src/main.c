@@ -19,6 +19,8 @@ static const char usage[] =
     "  import --account ID --stream st-... FILE   load campaigns (FILE '-' = stdin)\n"
     "  export --account ID --stream st-... [--type voice|sms]\n"
     "                                        print a tenant's campaigns\n"
+    "  campaign status|outcome|sent ...      admin changes of a campaign's run\n"
+    "  registry add ...                      register an experience flow or template\n"
     "\n"
     "Every command takes --db URL (a file path, sqlite:PATH or postgresql://...);\n"
     "the default is $CAMPAIGND_DB, else ./campaignd.db.\n"
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
         return cli_import(argc - 1, argv + 1);
     if (strcmp(cmd, "export") == 0)
         return cli_export(argc - 1, argv + 1);
+    if (strcmp(cmd, "campaign") == 0)
+        return cli_campaign(argc - 1, argv + 1);
+    if (strcmp(cmd, "registry") == 0)
+        return cli_registry(argc - 1, argv + 1);
     fprintf(stderr, "campaignd: unknown command \"%s\"; see campaignd --help\n", cmd);
     return 2;
 }

@@ -4,42 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonu.h"
 #include "timefmt.h"
 
-/* A pagination number: JSON integer, digit string, "" or absent/null.
- * Sets *out (def when absent or invalid); reports an invalid value on e. */
+/* A pagination number (jsonu_count); def when absent or invalid. */
 static void parse_count(json_t *body, const char *key, int64_t def, int64_t min, int64_t max,
-                       int64_t *out, struct apierr *e)
+                        int64_t *out, struct apierr *e)
 {
-    json_t *v = json_object_get(body, key);
     *out = def;
-    if (v == NULL || json_is_null(v))
-        return;
-    int64_t n = 0;
-    if (json_is_integer(v)) {
-        n = json_integer_value(v);
-    } else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        size_t len = json_string_length(v);
-        if (len == 0)
-            return;
-        if (len > 12)
-            goto bad;
-        for (size_t i = 0; i < len; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                goto bad;
-            n = n * 10 + (s[i] - '0');
-        }
-    } else {
-        goto bad;
-    }
-    if (n < min || n > max)
-        goto bad;
-    *out = n;
-    return;
-bad:
-    apierr_field(e, key, "must be an integer from %lld to %lld, a string of digits, or \"\"",
-                 (long long)min, (long long)max);
+    if (jsonu_count(json_object_get(body, key), min, max, out) < 0)
+        apierr_field(e, key, "must be an integer from %lld to %lld, a string of digits, or \"\"",
+                     (long long)min, (long long)max);
 }
 
 static void parse_date(json_t *body, const char *key, int64_t absent, int64_t *out,

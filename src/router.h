@@ -1,16 +1,20 @@
-/* router.h - method + path -> route, or 404 / 405 with the Allow header.
+/* router.h - method + path (+ query) -> route, or 404 / 405 with Allow.
  *
- * Paths are matched segment by segment, exactly: no trailing-slash or case
- * normalisation (family spec §2).  A pattern segment ":stream" matches any
- * one non-empty segment and is captured as the stream id. */
+ * Paths are matched exactly, segment by segment: no trailing-slash or case
+ * normalisation (family spec §2).  A pattern segment ":stream" or ":id"
+ * matches one non-empty segment and captures it; ":id" never matches a
+ * reserved literal (trigger, schedule, contactList, getAllCampaignDetails),
+ * so literal segments always win over ids.  When several patterns match,
+ * the one with the most literal segments wins. */
 #ifndef CAMPAIGND_ROUTER_H
 #define CAMPAIGND_ROUTER_H
 
 #include "api.h"
 
 enum route_flags {
-    ROUTE_AUTH = 1,   /* contract.md §1 applies */
-    ROUTE_BODY = 2,   /* reads a JSON body: Content-Type is checked (415) */
+    ROUTE_AUTH = 1,       /* contract.md §1 applies */
+    ROUTE_BODY = 2,       /* a JSON object body is required (415, 400) */
+    ROUTE_BODY_OPT = 4,   /* a body is optional; when present it must be a JSON object */
 };
 
 struct route {
@@ -18,12 +22,14 @@ struct route {
     const char *pattern;
     int flags;
     int (*handler)(struct api_call *c);
+    const char *when_query;   /* matches only when this query parameter is present */
 };
 
-/* Finds the route for method and path.  On success returns it and, when the
- * pattern has ":stream", points *stream at a copy of that segment in buf
- * (cap bytes).  Returns NULL with e set to 404, or 405 with e->allow. */
-const struct route *router_match(const char *method, const char *path, char *buf, size_t cap,
-                                 const char **stream, struct apierr *e);
+/* Finds the route.  has_query(ctx, key) tells whether a query parameter is
+ * present.  Fills c->stream_id and c->object_id from the path.  Returns NULL
+ * with e set to 404, or 405 with e->allow. */
+const struct route *router_match(const char *method, const char *path,
+                                 int (*has_query)(void *ctx, const char *key), void *ctx,
+                                 struct api_call *c, struct apierr *e);
 
 #endif

@@ -26,7 +26,6 @@
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
-#define SRV_STREAM_MAX 128
 
 struct server {
     struct MHD_Daemon *d;
@@ -44,8 +43,8 @@ struct req {
     char method[16];
     int seen_headers;
     const struct route *route;
-    char stream_buf[SRV_STREAM_MAX];
-    const char *stream;
+    char stream_id[API_SEGMENT_MAX];
+    char object_id[API_SEGMENT_MAX];
     char *body;
     size_t body_len, body_cap;
     int too_large;
@@ -152,6 +151,29 @@ static long long content_length(const char *v)
     return n;
 }
 
+static const char *query_value(const struct api_call *c, const char *key)
+{
+    return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Whether the query has key, even with no value ("?trigger"). */
+static int has_query(void *conn, const char *key)
+{
+    const char *v = NULL;
+    size_t len = 0;
+    return MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v,
+                                         &len) == MHD_YES;
+}
+
+/* Whether the body holds anything but JSON whitespace. */
+static int body_present(const struct req *r)
+{
+    for (size_t i = 0; i < r->body_len; i++)
+        if (r->body[i] != ' ' && r->body[i] != '\t' && r->body[i] != '\n' && r->body[i] != '\r')
+            return 1;
+    return 0;
+}
+
 /* First call of a request: everything decidable from the headers alone. */
 static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, const char *url,
                                    const char *method)
@@ -166,14 +188,18 @@ static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, c
         return srv_fail(conn, r, 431, "The request headers are too large");
 
     struct apierr e;
+    struct api_call probe;
     apierr_init(&e);
-    r->route = router_match(method, url, r->stream_buf, sizeof r->stream_buf, &r->stream, &e);
+    memset(&probe, 0, sizeof probe);
+    r->route = router_match(method, url, has_query, conn, &probe, &e);
     if (r->route == NULL) {
         enum MHD_Result ret = srv_respond_error(conn, r, &e);
         apierr_clear(&e);
         return ret;
     }
     apierr_clear(&e);
+    memcpy(r->stream_id, probe.stream_id, sizeof r->stream_id);
+    memcpy(r->object_id, probe.object_id, sizeof r->object_id);
     long long cl = content_length(header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH));
     if (cl > (long long)lim->max_body)
         return srv_fail(conn, r, 413, "The request body is too large");
@@ -188,32 +214,41 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
     memset(&call, 0, sizeof call);
     call.store = srv->store;
     call.limits = &srv->cfg.limits;
-    call.stream_id = r->stream;
-    call.body = r->body ? r->body : "";
-    call.body_len = r->body_len;
+    memcpy(call.stream_id, r->stream_id, sizeof call.stream_id);
+    memcpy(call.object_id, r->object_id, sizeof call.object_id);
+    call.query = query_value;
+    call.conn = conn;
     apierr_init(&call.err);
 
-    int rc = 0;
+    int rc = 0, flags = r->route->flags;
     if (r->too_large) {
         apierr_one(&call.err, 413, NULL, "The request body is too large");
         rc = -1;
     }
-    if (rc == 0 && (r->route->flags & ROUTE_AUTH)) {
+    if (rc == 0 && (flags & ROUTE_AUTH)) {
         struct auth_request ar = {
             .auth = header(conn, "auth"),
             .iid = header(conn, "iid"),
             .account_header = header(conn, "accountId"),
             .account_query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "accountId"),
-            .stream_path = r->stream ? r->stream : "",
+            .stream_path = r->stream_id,
             .now_s = (int64_t)time(NULL),
         };
         rc = auth_check(srv->store, &ar, &call.tenant, &call.err);
     }
-    if (rc == 0 && (r->route->flags & ROUTE_BODY) &&
-        !content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+    /* Body framing (contract §2): 415, then a body that must be one JSON
+     * object.  Routes without a body flag ignore the body entirely. */
+    int want = (flags & ROUTE_BODY) || ((flags & ROUTE_BODY_OPT) && body_present(r));
+    if (rc == 0 && want && !content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
         apierr_one(&call.err, 415, "headers.Content-Type",
                    "The body must be sent as application/json");
         rc = -1;
+    }
+    if (rc == 0 && want) {
+        call.body = jsonu_parse_object(r->body ? r->body : "", r->body_len,
+                                       srv->cfg.limits.max_depth, &call.err);
+        if (call.body == NULL)
+            rc = -1;
     }
     if (rc == 0)
         rc = r->route->handler(&call);
@@ -224,6 +259,7 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
     else
         ret = srv_respond_error(conn, r, &call.err);
     json_decref(call.response);
+    json_decref(call.body);
     apierr_clear(&call.err);
     return ret;
 }

@@ -83,3 +83,102 @@ void store_page_clear(struct store_page *p)
     p->items = NULL;
     p->count = 0;
 }
+
+int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *c, struct apierr *e)
+{
+    return s->ops->campaign_create(s, app_pk, c, e);
+}
+
+int store_campaign_get(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
+                       struct apierr *e)
+{
+    return s->ops->campaign_get(s, app_pk, id, out, e);
+}
+
+int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
+                        char id[IDS_MAX + 1], struct apierr *e)
+{
+    return s->ops->campaign_find(s, app_pk, name, type, id, e);
+}
+
+int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
+                         const struct store_write *w, struct campaign *out, struct apierr *e)
+{
+    return s->ops->campaign_write(s, app_pk, id, w, out, e);
+}
+
+int store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *c,
+                            int64_t offset, int64_t limit, struct store_contacts_page *out,
+                            struct apierr *e)
+{
+    return s->ops->campaign_contacts(s, app_pk, c, offset, limit, out, e);
+}
+
+int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct campaign *c,
+                                   int64_t *out, struct apierr *e)
+{
+    return s->ops->campaign_calls_completed(s, app_pk, c, out, e);
+}
+
+int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
+                         const struct store_outcome *o, struct apierr *e)
+{
+    return s->ops->outcome_record(s, app_pk, campaign_id, o, e);
+}
+
+int store_list_create(struct store *s, int64_t app_pk, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+{
+    return s->ops->list_create(s, app_pk, client_id, f, out, e);
+}
+
+int store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                   struct apierr *e)
+{
+    return s->ops->list_get(s, app_pk, id, out, e);
+}
+
+int store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
+                       struct apierr *e)
+{
+    return s->ops->list_get_all(s, app_pk, out, n, e);
+}
+
+int store_list_update(struct store *s, int64_t app_pk, const char *id, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+{
+    return s->ops->list_update(s, app_pk, id, client_id, f, out, e);
+}
+
+int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                      struct apierr *e)
+{
+    return s->ops->list_delete(s, app_pk, id, out, e);
+}
+
+int store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
+                        int64_t limit, json_t **results, int64_t *total, struct apierr *e)
+{
+    return s->ops->list_contacts(s, app_pk, id, offset, limit, results, total, e);
+}
+
+int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
+                            json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
+                            struct apierr *e)
+{
+    return s->ops->list_add_contacts(s, app_pk, list_name, items, validate, ctx, e);
+}
+
+int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
+                       char id[IDS_MAX + 1], struct apierr *e)
+{
+    return s->ops->registry_add(s, app_pk, kind, name, id, e);
+}
+
+void clist_clear(struct clist *l)
+{
+    free(l->name);
+    json_decref(l->doc);
+    json_decref(l->in_use);
+    memset(l, 0, sizeof *l);
+}

@@ -49,6 +49,56 @@ struct store_creds {
     char secret[STORE_SECRET_LEN + 1];
 };
 
+/* A contact list (family spec §9.1) as the store reads it. */
+struct clist {
+    char id[IDS_MAX + 1];
+    char *name;
+    json_t *doc;            /* description, source, allowDuplicates, createdBy, updatedBy */
+    int64_t created_at, updated_at;
+    int64_t total;          /* contacts in the list */
+    json_t *in_use;         /* [{"name", "id"}] of the campaigns using it */
+};
+
+void clist_clear(struct clist *l);
+
+/* A campaign read-modify-write (store_campaign_write).  The store reads the
+ * campaign inside a write transaction and calls apply(), which changes it in
+ * memory (its doc is a private copy) and sets the effect; then the store
+ * resolves the names when `resolve` is set (contact and DNC lists, flow,
+ * template: 400s), calls conflicts() (409s), checks the name's uniqueness,
+ * and writes the result, or deletes the campaign. */
+struct store_effect {
+    int resolve;            /* names in the campaign changed */
+    int remove;             /* delete the campaign */
+    int new_instance;       /* open a new instance with a snapshot of the audience */
+};
+
+struct store_write {
+    int (*apply)(struct campaign *c, void *arg, struct store_effect *fx, struct apierr *e);
+    int (*conflicts)(struct campaign *c, void *arg, struct apierr *e); /* may be NULL */
+    void *arg;
+};
+
+/* The contacts view of a voice campaign (family spec §8.2). */
+struct store_contacts_page {
+    json_t *results;        /* array of view rows; owned */
+    int64_t total;
+};
+
+/* Fields of a contact-list write; NULL/-1 = not given. */
+struct clist_fields {
+    const char *name;
+    const char *description;
+    int allow_duplicates;   /* -1, 0 or 1 */
+};
+
+/* An outcome recorded by the admin CLI for one contact of the latest
+ * instance (family spec §8.2). */
+struct store_outcome {
+    const char *phone;
+    json_t *fields;         /* {dialerOutcome, numberOfAttemptsSoFar, ...} */
+};
+
 /* One page of the listing.  items are owned by the page. */
 struct store_page {
     struct campaign *items;
@@ -74,6 +124,38 @@ struct store_ops {
                            struct apierr *e);
     int (*campaign_export)(struct store *s, int64_t app_pk, int type, json_t **out,
                            struct apierr *e);
+    int (*campaign_create)(struct store *s, int64_t app_pk, struct campaign *c,
+                           struct apierr *e);
+    int (*campaign_get)(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
+                        struct apierr *e);
+    int (*campaign_find)(struct store *s, int64_t app_pk, const char *name, int type,
+                         char id[IDS_MAX + 1], struct apierr *e);
+    int (*campaign_write)(struct store *s, int64_t app_pk, const char *id,
+                          const struct store_write *w, struct campaign *out, struct apierr *e);
+    int (*campaign_contacts)(struct store *s, int64_t app_pk, const struct campaign *c,
+                             int64_t offset, int64_t limit, struct store_contacts_page *out,
+                             struct apierr *e);
+    int (*campaign_calls_completed)(struct store *s, int64_t app_pk, const struct campaign *c,
+                                    int64_t *out, struct apierr *e);
+    int (*outcome_record)(struct store *s, int64_t app_pk, const char *campaign_id,
+                          const struct store_outcome *o, struct apierr *e);
+    int (*list_create)(struct store *s, int64_t app_pk, const char *client_id,
+                       const struct clist_fields *f, struct clist *out, struct apierr *e);
+    int (*list_get)(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                    struct apierr *e);
+    int (*list_get_all)(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
+                        struct apierr *e);
+    int (*list_update)(struct store *s, int64_t app_pk, const char *id, const char *client_id,
+                       const struct clist_fields *f, struct clist *out, struct apierr *e);
+    int (*list_delete)(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                       struct apierr *e);
+    int (*list_contacts)(struct store *s, int64_t app_pk, const char *id, int64_t offset,
+                         int64_t limit, json_t **results, int64_t *total, struct apierr *e);
+    int (*list_add_contacts)(struct store *s, int64_t app_pk, const char *list_name,
+                             json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
+                             struct apierr *e);
+    int (*registry_add)(struct store *s, int64_t app_pk, const char *kind, const char *name,
+                        char id[IDS_MAX + 1], struct apierr *e);
     void (*close)(struct store *s);
 };
 
@@ -114,6 +196,55 @@ int store_campaign_import(struct store *s, int64_t app_pk, struct campaign *item
 int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
                           struct apierr *e);
 void store_page_clear(struct store_page *p);
+
+/* Campaigns of the family spec.  create resolves c's names, checks its name
+ * is free (409 name) and stores it, filling in its id and times; get reads
+ * one by id (404 for an unknown id or another tenant's); find gives the id
+ * of the campaign named `name` (ASCII case-insensitive) of type (or -1 for
+ * either: 400 query.campaignType when both types match), 404 otherwise;
+ * write is the read-modify-write described at struct store_write, out
+ * receiving the result (or the campaign as it was, for a delete). */
+int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *c, struct apierr *e);
+int store_campaign_get(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
+                       struct apierr *e);
+int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
+                        char id[IDS_MAX + 1], struct apierr *e);
+int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
+                         const struct store_write *w, struct campaign *out, struct apierr *e);
+/* The contacts view of c: its latest instance's snapshot, or the live
+ * audience before the first start. */
+int store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *c,
+                            int64_t offset, int64_t limit, struct store_contacts_page *out,
+                            struct apierr *e);
+/* Contacts of c's latest instance whose outcome is no longer Pending. */
+int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct campaign *c,
+                                   int64_t *out, struct apierr *e);
+int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
+                         const struct store_outcome *o, struct apierr *e);
+
+/* Contact lists (family spec §9): create (409 name), get (404), all
+ * (updatedAt descending), update, delete (409 while in use), contacts
+ * (insertion order), add contacts by list name (404 contact_list_name; then
+ * validate(items) may add 400s; duplicates skipped unless allowed). */
+int store_list_create(struct store *s, int64_t app_pk, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e);
+int store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                   struct apierr *e);
+int store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
+                       struct apierr *e);
+int store_list_update(struct store *s, int64_t app_pk, const char *id, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e);
+int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                      struct apierr *e);
+int store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
+                        int64_t limit, json_t **results, int64_t *total, struct apierr *e);
+int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
+                            json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
+                            struct apierr *e);
+/* Registers an experience flow ("flow") or SMS template ("template") name,
+ * or finds it: fills id. */
+int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
+                       char id[IDS_MAX + 1], struct apierr *e);
 
 /* The one implementation: store_sql.c over an SQL driver (sqldb.h). */
 struct sqldb_ops;

@@ -17,16 +17,12 @@
 #include "jsonu.h"
 #include "log.h"
 #include "sqldb.h"
+#include "store_sql.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
 /* ---- statements ---------------------------------------------------------- */
 
-/* Columns read by read_campaign, in order. */
-#define CAMPAIGN_COLS                                                                      \
-    "c.campaign_pk, c.id, c.type, c.name, c.status, c.priority, c.dialing_mode,"          \
-    " c.created_at, c.updated_at, c.instance_updated_at, c.doc, l.id, l.name"
-#define CAMPAIGN_FROM " FROM campaigns c LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk"
 /* The listing's filter: tenant, type, inclusive createdAt range, and bit
  * masks (bit i of $5 passes status i, and so on). */
 #define LIST_WHERE                                                                         \
@@ -85,38 +81,7 @@ static const struct sqlq Q_EXPORT = {
  * code unique to the order (see order_code). */
 #define Q_LIST_PAGE_BASE 1000u
 
-/* ---- the pool ------------------------------------------------------------ */
-
-/* Parsed campaign docs, keyed by their exact stored text: parsing JSON was
- * a third of a listing's cost.  A hit hands out a new reference to a shared,
- * read-only json_t (jansson's reference counts are atomic), so a doc read
- * from the store must never be modified in place. */
-#define DOC_CACHE 256 /* a power of two */
-
-struct doc_entry {
-    uint64_t hash;
-    char *text;
-    size_t len;
-    json_t *doc;
-};
-
-struct conn {
-    struct sqldb *db;
-    struct doc_entry docs[DOC_CACHE];
-};
-
-struct store_sql {
-    struct store base; /* must be first */
-    const struct sqldb_ops *drv;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int n;
-    struct conn *conns;
-    int *idle; /* stack of idle connection indexes */
-    int nidle;
-};
-
-static struct conn *acquire(struct store_sql *s)
+struct conn *sql_acquire(struct store_sql *s)
 {
     pthread_mutex_lock(&s->mu);
     while (s->nidle == 0)
@@ -126,7 +91,7 @@ static struct conn *acquire(struct store_sql *s)
     return c;
 }
 
-static void release(struct store_sql *s, struct conn *c)
+void sql_release(struct store_sql *s, struct conn *c)
 {
     pthread_mutex_lock(&s->mu);
     s->idle[s->nidle++] = (int)(c - s->conns);
@@ -139,7 +104,7 @@ static void release(struct store_sql *s, struct conn *c)
 /* Turns the driver's last failure into the contract's status: the database
  * being busy or unreachable is 503, anything else 500.  Details go to the
  * log only.  Always returns -1. */
-static int db_fail(struct store_sql *s, struct conn *c, const char *what, struct apierr *e)
+int sql_fail(struct store_sql *s, struct conn *c, const char *what, struct apierr *e)
 {
     enum sqldb_err k = s->drv->last_error(c->db);
     log_error("store %s: %s: %s", s->drv->name, what, s->drv->last_message(c->db));
@@ -152,55 +117,55 @@ static int db_fail(struct store_sql *s, struct conn *c, const char *what, struct
     return -1;
 }
 
-static struct sqlres *db_query(struct store_sql *s, struct conn *c, const struct sqlq *q,
+struct sqlres *sql_query(struct store_sql *s, struct conn *c, const struct sqlq *q,
                                const struct sqlp *p, int n, struct apierr *e)
 {
     struct sqlres *r = s->drv->query(c->db, q, p, n);
     if (r == NULL)
-        db_fail(s, c, "query", e);
+        sql_fail(s, c, "query", e);
     return r;
 }
 
 /* Runs a statement to completion. */
-static int db_exec(struct store_sql *s, struct conn *c, const struct sqlq *q,
+int sql_exec(struct store_sql *s, struct conn *c, const struct sqlq *q,
                    const struct sqlp *p, int n, struct apierr *e)
 {
-    struct sqlres *r = db_query(s, c, q, p, n, e);
+    struct sqlres *r = sql_query(s, c, q, p, n, e);
     if (r == NULL)
         return -1;
     int rc;
     while ((rc = s->drv->next(r)) == 1)
         ;
     s->drv->done(r);
-    return rc == 0 ? 0 : db_fail(s, c, "exec", e);
+    return rc == 0 ? 0 : sql_fail(s, c, "exec", e);
 }
 
 /* Runs a statement whose first column of its first row is an integer.
  * Returns 1 and sets *out when there is a row, 0 when none, -1 on failure. */
-static int db_int(struct store_sql *s, struct conn *c, const struct sqlq *q,
+int sql_int(struct store_sql *s, struct conn *c, const struct sqlq *q,
                   const struct sqlp *p, int n, int64_t *out, struct apierr *e)
 {
-    struct sqlres *r = db_query(s, c, q, p, n, e);
+    struct sqlres *r = sql_query(s, c, q, p, n, e);
     if (r == NULL)
         return -1;
     int rc = s->drv->next(r);
     if (rc == 1 && out != NULL)
         *out = s->drv->col_int(r, 0);
     s->drv->done(r);
-    return rc < 0 ? db_fail(s, c, "query", e) : rc;
+    return rc < 0 ? sql_fail(s, c, "query", e) : rc;
 }
 
-static int db_begin(struct store_sql *s, struct conn *c, int write, struct apierr *e)
+int sql_begin(struct store_sql *s, struct conn *c, int write, struct apierr *e)
 {
-    return s->drv->begin(c->db, write) == 0 ? 0 : db_fail(s, c, "begin", e);
+    return s->drv->begin(c->db, write) == 0 ? 0 : sql_fail(s, c, "begin", e);
 }
 
-static int db_commit(struct store_sql *s, struct conn *c, struct apierr *e)
+int sql_commit(struct store_sql *s, struct conn *c, struct apierr *e)
 {
-    return s->drv->commit(c->db) == 0 ? 0 : db_fail(s, c, "commit", e);
+    return s->drv->commit(c->db) == 0 ? 0 : sql_fail(s, c, "commit", e);
 }
 
-static void copy_text(char *dst, size_t cap, const char *src)
+void sql_copy(char *dst, size_t cap, const char *src)
 {
     snprintf(dst, cap, "%s", src ? src : "");
 }
@@ -210,9 +175,9 @@ static void copy_text(char *dst, size_t cap, const char *src)
 static int op_ping(struct store *base, struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
-    int rc = db_int(s, c, &Q_PING, NULL, 0, NULL, e);
-    release(s, c);
+    struct conn *c = sql_acquire(s);
+    int rc = sql_int(s, c, &Q_PING, NULL, 0, NULL, e);
+    sql_release(s, c);
     return rc == 1 ? 0 : -1;
 }
 
@@ -220,16 +185,16 @@ static int op_client_get(struct store *base, const char *client_id, struct store
                          struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int ret = -1;
     struct sqlp p[] = {P_TEXT(client_id)};
-    struct sqlres *r = db_query(s, c, &Q_CLIENT_GET, p, 1, e);
+    struct sqlres *r = sql_query(s, c, &Q_CLIENT_GET, p, 1, e);
     if (r == NULL)
         goto out;
     int rc = s->drv->next(r);
     if (rc == 1) {
-        copy_text(out->client_id, sizeof out->client_id, client_id);
-        copy_text(out->secret, sizeof out->secret, s->drv->col_text(r, 0, NULL));
+        sql_copy(out->client_id, sizeof out->client_id, client_id);
+        sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 0, NULL));
         const char *scopes = s->drv->col_text(r, 1, NULL);
         out->has_campaign_scope = 0;
         for (const char *q = scopes ? scopes : ""; *q;) { /* comma-separated */
@@ -238,18 +203,18 @@ static int op_client_get(struct store *base, const char *client_id, struct store
                 out->has_campaign_scope = 1;
             q += n + (q[n] == ',');
         }
-        copy_text(out->stream_id, sizeof out->stream_id, s->drv->col_text(r, 2, NULL));
-        copy_text(out->account_id, sizeof out->account_id, s->drv->col_text(r, 3, NULL));
+        sql_copy(out->stream_id, sizeof out->stream_id, s->drv->col_text(r, 2, NULL));
+        sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 3, NULL));
         out->app_pk = s->drv->col_int(r, 4);
         ret = 0;
     } else if (rc == 0) {
         apierr_set(e, 404, "Unknown client");
     } else {
-        db_fail(s, c, "client get", e);
+        sql_fail(s, c, "client get", e);
     }
     s->drv->done(r);
 out:
-    release(s, c);
+    sql_release(s, c);
     return ret;
 }
 
@@ -270,18 +235,18 @@ static int op_app_create(struct store *base, const char *account_id, const char 
                          struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int64_t now = timefmt_now_ms(), app_pk = 0;
-    if (db_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, 1, e) != 0)
         goto fail;
     struct sqlp pa[] = {P_TEXT(account_id), P_INT(now)};
-    if (db_exec(s, c, &Q_ACCOUNT_ADD, pa, 2, e) != 0)
+    if (sql_exec(s, c, &Q_ACCOUNT_ADD, pa, 2, e) != 0)
         goto fail;
-    copy_text(out->account_id, sizeof out->account_id, account_id);
+    sql_copy(out->account_id, sizeof out->account_id, account_id);
     if (stream_id != NULL) {
-        copy_text(out->stream_id, sizeof out->stream_id, stream_id);
+        sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
         struct sqlp ps[] = {P_TEXT(stream_id)};
-        struct sqlres *r = db_query(s, c, &Q_APP_BY_STREAM, ps, 1, e);
+        struct sqlres *r = sql_query(s, c, &Q_APP_BY_STREAM, ps, 1, e);
         if (r == NULL)
             goto fail;
         int rc = s->drv->next(r);
@@ -292,7 +257,7 @@ static int op_app_create(struct store *base, const char *account_id, const char 
         }
         s->drv->done(r);
         if (rc < 0) {
-            db_fail(s, c, "app by stream", e);
+            sql_fail(s, c, "app by stream", e);
             goto fail;
         }
         if (!same) {
@@ -305,20 +270,20 @@ static int op_app_create(struct store *base, const char *account_id, const char 
     if (app_pk == 0) {
         struct sqlp pp[] = {P_TEXT(out->stream_id), P_TEXT(account_id), P_TEXT(name ? name : ""),
                             P_INT(now)};
-        if (db_int(s, c, &Q_APP_ADD, pp, 4, &app_pk, e) != 1)
+        if (sql_int(s, c, &Q_APP_ADD, pp, 4, &app_pk, e) != 1)
             goto fail;
     }
     ids_new("cs", out->client_id);
     new_secret(out->secret);
     struct sqlp pc[] = {P_TEXT(out->client_id), P_INT(app_pk), P_TEXT(out->secret),
                         P_TEXT(scopes), P_INT(now)};
-    if (db_exec(s, c, &Q_CLIENT_ADD, pc, 5, e) != 0 || db_commit(s, c, e) != 0)
+    if (sql_exec(s, c, &Q_CLIENT_ADD, pc, 5, e) != 0 || sql_commit(s, c, e) != 0)
         goto fail;
-    release(s, c);
+    sql_release(s, c);
     return 0;
 fail:
     s->drv->rollback(c->db);
-    release(s, c);
+    sql_release(s, c);
     return -1;
 }
 
@@ -326,10 +291,10 @@ static int op_app_find(struct store *base, const char *account_id, const char *s
                        int64_t *app_pk, struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     struct sqlp p[] = {P_TEXT(account_id), P_TEXT(stream_id)};
-    int rc = db_int(s, c, &Q_APP_FIND, p, 2, app_pk, e);
-    release(s, c);
+    int rc = sql_int(s, c, &Q_APP_FIND, p, 2, app_pk, e);
+    sql_release(s, c);
     if (rc == 0)
         apierr_set(e, 404, "There is no app %s in account %s", stream_id, account_id);
     return rc == 1 ? 0 : -1;
@@ -339,26 +304,26 @@ static int op_app_first_client(struct store *base, const char *stream_id,
                                struct store_creds *out, struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int ret = -1;
     struct sqlp p[] = {P_TEXT(stream_id)};
-    struct sqlres *r = db_query(s, c, &Q_APP_FIRST_CLIENT, p, 1, e);
+    struct sqlres *r = sql_query(s, c, &Q_APP_FIRST_CLIENT, p, 1, e);
     if (r != NULL) {
         int rc = s->drv->next(r);
         if (rc == 1) {
-            copy_text(out->stream_id, sizeof out->stream_id, stream_id);
-            copy_text(out->client_id, sizeof out->client_id, s->drv->col_text(r, 0, NULL));
-            copy_text(out->secret, sizeof out->secret, s->drv->col_text(r, 1, NULL));
-            copy_text(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
+            sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
+            sql_copy(out->client_id, sizeof out->client_id, s->drv->col_text(r, 0, NULL));
+            sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 1, NULL));
+            sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
             ret = 0;
         } else if (rc == 0) {
             apierr_set(e, 404, "The app %s has no client", stream_id);
         } else {
-            db_fail(s, c, "first client", e);
+            sql_fail(s, c, "first client", e);
         }
         s->drv->done(r);
     }
-    release(s, c);
+    sql_release(s, c);
     return ret;
 }
 
@@ -389,12 +354,13 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
 
 /* Reads the CAMPAIGN_COLS of the current row into c (initialised), then its
  * contact list names.  Returns 0, or -1 with e set. */
-static int read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
+int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
                          struct campaign *c, struct apierr *e)
 {
     const struct sqldb_ops *d = s->drv;
     int64_t pk = d->col_int(r, 0);
-    copy_text(c->id, sizeof c->id, d->col_text(r, 1, NULL));
+    c->pk = pk;
+    sql_copy(c->id, sizeof c->id, d->col_text(r, 1, NULL));
     const char *type = d->col_text(r, 2, NULL);
     c->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
     c->name = xstrdup(d->col_text(r, 3, NULL));
@@ -423,7 +389,7 @@ static int read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *
     if (json_is_true(json_object_get(c->doc, "noContactLists")))
         return 0;
     struct sqlp p[] = {P_INT(pk)};
-    struct sqlres *lr = db_query(s, conn, &Q_CAMPAIGN_LISTS, p, 1, e);
+    struct sqlres *lr = sql_query(s, conn, &Q_CAMPAIGN_LISTS, p, 1, e);
     if (lr == NULL)
         return -1;
     int rc;
@@ -431,7 +397,7 @@ static int read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *
     while ((rc = d->next(lr)) == 1)
         json_array_append_new(c->contact_lists, json_string(d->col_text(lr, 0, NULL)));
     d->done(lr);
-    return rc == 0 ? 0 : db_fail(s, conn, "campaign lists", e);
+    return rc == 0 ? 0 : sql_fail(s, conn, "campaign lists", e);
 }
 
 /* A code unique to each effective order, for the statement cache. */
@@ -459,13 +425,13 @@ static int op_campaign_list(struct store *base, int64_t app_pk, const struct lis
 {
     static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int rc, ret = -1;
     struct sqlp p[9];
     memset(out, 0, sizeof *out);
     bind_filter(p, app_pk, q);
     /* Count and page from one snapshot. */
-    if (db_begin(s, c, 0, e) != 0 || db_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
+    if (sql_begin(s, c, 0, e) != 0 || sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
         goto done;
     if (q->offset >= out->total) {
         ret = 0;
@@ -483,27 +449,27 @@ static int op_campaign_list(struct store *base, int64_t app_pk, const struct lis
     struct sqlq page = {Q_LIST_PAGE_BASE + order_code(fields, desc, n), sql};
     p[7] = P_INT(q->limit);
     p[8] = P_INT(q->offset);
-    struct sqlres *r = db_query(s, c, &page, p, 9, e);
+    struct sqlres *r = sql_query(s, c, &page, p, 9, e);
     if (r == NULL)
         goto done;
     out->items = xcalloc((size_t)q->limit, sizeof *out->items);
     while (out->count < (size_t)q->limit && (rc = s->drv->next(r)) == 1) {
         struct campaign *item = &out->items[out->count++];
         campaign_init(item);
-        if (read_campaign(s, c, r, item, e) != 0) {
+        if (sql_read_campaign(s, c, r, item, e) != 0) {
             s->drv->done(r);
             goto done;
         }
     }
     s->drv->done(r);
     if (rc < 0) {
-        db_fail(s, c, "list page", e);
+        sql_fail(s, c, "list page", e);
         goto done;
     }
     ret = 0;
 done:
     s->drv->rollback(c->db);
-    release(s, c);
+    sql_release(s, c);
     if (ret != 0)
         store_page_clear(out);
     return ret;
@@ -522,21 +488,21 @@ static int64_t list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
     char name_id[IDS_MAX + 1] = "";
     int id_same_name = 0, rc;
     struct sqlp pn[] = {P_INT(app_pk), P_TEXT(lname)};
-    struct sqlres *r = db_query(s, c, &Q_LIST_BY_LNAME, pn, 2, e);
+    struct sqlres *r = sql_query(s, c, &Q_LIST_BY_LNAME, pn, 2, e);
     if (r == NULL)
         goto out;
     if ((rc = d->next(r)) == 1) {
         by_name = d->col_int(r, 0);
-        copy_text(name_id, sizeof name_id, d->col_text(r, 1, NULL));
+        sql_copy(name_id, sizeof name_id, d->col_text(r, 1, NULL));
     }
     d->done(r);
     if (rc < 0) {
-        db_fail(s, c, "list by name", e);
+        sql_fail(s, c, "list by name", e);
         goto out;
     }
     if (id[0] != '\0') {
         struct sqlp pi[] = {P_INT(app_pk), P_TEXT(id)};
-        if ((r = db_query(s, c, &Q_LIST_BY_ID, pi, 2, e)) == NULL)
+        if ((r = sql_query(s, c, &Q_LIST_BY_ID, pi, 2, e)) == NULL)
             goto out;
         if ((rc = d->next(r)) == 1) {
             by_id = d->col_int(r, 0);
@@ -546,7 +512,7 @@ static int64_t list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
         }
         d->done(r);
         if (rc < 0) {
-            db_fail(s, c, "list by id", e);
+            sql_fail(s, c, "list by id", e);
             goto out;
         }
         if (by_id != 0 && !id_same_name) {
@@ -571,7 +537,7 @@ static int64_t list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
         ids_new("cl", id);
     }
     struct sqlp pa[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(name), P_TEXT(lname), P_INT(now)};
-    if (db_int(s, c, &Q_LIST_ADD, pa, 5, &pk, e) != 1)
+    if (sql_int(s, c, &Q_LIST_ADD, pa, 5, &pk, e) != 1)
         pk = -1;
 out:
     free(lname);
@@ -583,7 +549,54 @@ static int exists(struct store_sql *s, struct conn *c, const struct sqlq *q, int
                   const char *a, const char *b, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(a), P_TEXT(b)};
-    return db_int(s, c, q, p, b ? 3 : 2, NULL, e);
+    return sql_int(s, c, q, p, b ? 3 : 2, NULL, e);
+}
+
+static const struct sqlq Q_CAMPAIGN_UPDATE = {
+    19, "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
+        " dialing_mode = $7, updated_at = $8, instance_updated_at = $9, dnc_list_pk = $10,"
+        " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
+static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
+    20, "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
+
+int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *it,
+                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e)
+{
+    char *lname = jsonu_lower(it->name);
+    char *doc = jsonu_dump(it->doc, NULL);
+    int ret = -1;
+    struct sqlp dnc = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
+    struct sqlp iua =
+        it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
+    if (it->pk == 0) {
+        struct sqlp p[] = {
+            P_INT(app_pk), P_TEXT(it->id), P_TEXT(campaign_type_name(it->type)),
+            P_TEXT(it->name), P_TEXT(lname), P_INT(it->status), P_INT(it->priority),
+            P_INT(it->mode), P_INT(it->created_at), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+        };
+        if (sql_int(s, c, &Q_CAMPAIGN_ADD, p, 13, &it->pk, e) != 1)
+            goto out;
+    } else {
+        struct sqlp p[] = {
+            P_INT(app_pk), P_INT(it->pk), P_TEXT(it->name), P_TEXT(lname), P_INT(it->status),
+            P_INT(it->priority), P_INT(it->mode), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+        };
+        if (sql_exec(s, c, &Q_CAMPAIGN_UPDATE, p, 11, e) != 0)
+            goto out;
+        struct sqlp pc[] = {P_INT(it->pk)};
+        if (nlists >= 0 && sql_exec(s, c, &Q_CAMPAIGN_LISTS_CLEAR, pc, 1, e) != 0)
+            goto out;
+    }
+    for (ssize_t i = 0; i < nlists; i++) {
+        struct sqlp pl[] = {P_INT(it->pk), P_INT((int64_t)i), P_INT(list_pks[i])};
+        if (sql_exec(s, c, &Q_CAMPAIGN_LIST_ADD, pl, 3, e) != 0)
+            goto out;
+    }
+    ret = 0;
+out:
+    free(doc);
+    free(lname);
+    return ret;
 }
 
 /* Inserts one campaign (ids and times already set) with its list rows.
@@ -594,9 +607,8 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
     char field[96];
     const char *tname = campaign_type_name(it->type);
     char *lname = jsonu_lower(it->name);
-    char *doc = NULL;
     int bad = 0, r, ret = -1;
-    int64_t dnc_pk = 0, campaign_pk = 0;
+    int64_t dnc_pk = 0;
     size_t nlists = json_array_size(it->contact_lists);
     int64_t *list_pks = nlists ? xcalloc(nlists, sizeof *list_pks) : NULL;
 
@@ -618,7 +630,7 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
     }
     if (it->dnc != NULL) {
         char id[IDS_MAX + 1] = "";
-        copy_text(id, sizeof id, json_string_value(json_object_get(it->dnc, "id")));
+        sql_copy(id, sizeof id, json_string_value(json_object_get(it->dnc, "id")));
         snprintf(field, sizeof field, "[%zu].dncLists", idx);
         dnc_pk = list_resolve(s, c, app_pk, id, json_string_value(json_object_get(it->dnc, "name")),
                               field, now, e);
@@ -650,24 +662,10 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
         ret = 1;
         goto out;
     }
-    doc = jsonu_dump(it->doc, NULL);
-    struct sqlp p[] = {
-        P_INT(app_pk), P_TEXT(it->id), P_TEXT(tname), P_TEXT(it->name), P_TEXT(lname),
-        P_INT(it->status), P_INT(it->priority), P_INT(it->mode), P_INT(it->created_at),
-        P_INT(it->updated_at),
-        it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at),
-        dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL, P_TEXT(doc),
-    };
-    if (db_int(s, c, &Q_CAMPAIGN_ADD, p, 13, &campaign_pk, e) != 1)
+    if (sql_campaign_store(s, c, app_pk, it, dnc_pk, list_pks, (ssize_t)nlists, e) != 0)
         goto out;
-    for (size_t i = 0; i < nlists; i++) {
-        struct sqlp pl[] = {P_INT(campaign_pk), P_INT((int64_t)i), P_INT(list_pks[i])};
-        if (db_exec(s, c, &Q_CAMPAIGN_LIST_ADD, pl, 3, e) != 0)
-            goto out;
-    }
     ret = 0;
 out:
-    free(doc);
     free(lname);
     free(list_pks);
     return ret;
@@ -677,10 +675,10 @@ static int op_campaign_import(struct store *base, int64_t app_pk, struct campaig
                               size_t n, struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int64_t now = timefmt_now_ms();
     int bad = 0;
-    if (db_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, 1, e) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++) {
         struct campaign *it = &items[i];
@@ -700,13 +698,13 @@ static int op_campaign_import(struct store *base, int64_t app_pk, struct campaig
         apierr_set(e, 409, "The file conflicts with stored campaigns or lists; nothing was imported");
         goto fail;
     }
-    if (db_commit(s, c, e) != 0)
+    if (sql_commit(s, c, e) != 0)
         goto fail;
-    release(s, c);
+    sql_release(s, c);
     return 0;
 fail:
     s->drv->rollback(c->db);
-    release(s, c);
+    sql_release(s, c);
     return -1;
 }
 
@@ -714,19 +712,19 @@ static int op_campaign_export(struct store *base, int64_t app_pk, int type, json
                               struct apierr *e)
 {
     struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = acquire(s);
+    struct conn *c = sql_acquire(s);
     int rc = -1, ret = -1;
     json_t *arr = json_array();
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(type < 0 ? "" : campaign_type_name((enum ctype)type))};
-    if (db_begin(s, c, 0, e) != 0)
+    if (sql_begin(s, c, 0, e) != 0)
         goto done;
-    struct sqlres *r = db_query(s, c, &Q_EXPORT, p, 2, e);
+    struct sqlres *r = sql_query(s, c, &Q_EXPORT, p, 2, e);
     if (r == NULL)
         goto done;
     while ((rc = s->drv->next(r)) == 1) {
         struct campaign item;
         campaign_init(&item);
-        int bad = read_campaign(s, c, r, &item, e);
+        int bad = sql_read_campaign(s, c, r, &item, e);
         if (bad == 0)
             json_array_append_new(arr, campaign_render_export(&item));
         campaign_clear(&item);
@@ -737,7 +735,7 @@ static int op_campaign_export(struct store *base, int64_t app_pk, int type, json
     }
     s->drv->done(r);
     if (rc < 0) {
-        db_fail(s, c, "export", e);
+        sql_fail(s, c, "export", e);
         goto done;
     }
     *out = arr;
@@ -746,7 +744,7 @@ static int op_campaign_export(struct store *base, int64_t app_pk, int type, json
 done:
     json_decref(arr);
     s->drv->rollback(c->db);
-    release(s, c);
+    sql_release(s, c);
     return ret;
 }
 
@@ -779,6 +777,21 @@ static const struct store_ops sql_ops = {
     .campaign_list = op_campaign_list,
     .campaign_import = op_campaign_import,
     .campaign_export = op_campaign_export,
+    .campaign_create = sqlop_campaign_create,
+    .campaign_get = sqlop_campaign_get,
+    .campaign_find = sqlop_campaign_find,
+    .campaign_write = sqlop_campaign_write,
+    .campaign_contacts = sqlop_campaign_contacts,
+    .campaign_calls_completed = sqlop_campaign_calls_completed,
+    .outcome_record = sqlop_outcome_record,
+    .list_create = sqlop_list_create,
+    .list_get = sqlop_list_get,
+    .list_get_all = sqlop_list_get_all,
+    .list_update = sqlop_list_update,
+    .list_delete = sqlop_list_delete,
+    .list_contacts = sqlop_list_contacts,
+    .list_add_contacts = sqlop_list_add_contacts,
+    .registry_add = sqlop_registry_add,
     .close = op_close,
 };
 

@@ -1,0 +1,263 @@
+/* api_lists.c - contact lists, which are also the DNC lists, and their
+ * contacts (family spec §9). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "campaign.h"
+#include "clist.h"
+#include "jsonu.h"
+
+#define LIST_NAME_MAX 48
+#define LIST_DESCRIPTION_MAX 256
+#define CONTACT_FIELD_MAX 128
+
+static int invalid(struct api_call *c)
+{
+    apierr_set(&c->err, 400, "Request validation failed");
+    return -1;
+}
+
+/* name, description and allowDuplicates of a create (required = 1) or an
+ * update body.  Problems go to c->err. */
+static void list_fields(struct api_call *c, int required, struct clist_fields *f)
+{
+    json_t *b = c->body, *v;
+    memset(f, 0, sizeof *f);
+    f->allow_duplicates = -1;
+    if ((v = json_object_get(b, "name")) != NULL) {
+        const char *problem = json_is_string(v)
+                                  ? jsonu_name_problem(json_string_value(v), LIST_NAME_MAX)
+                                  : "must be a string";
+        if (problem != NULL)
+            apierr_field(&c->err, "name", "%s", problem);
+        else
+            f->name = json_string_value(v);
+    } else if (required) {
+        apierr_field(&c->err, "name", "is required");
+    }
+    if ((v = json_object_get(b, "description")) != NULL) {
+        if (!json_is_string(v) || jsonu_utf8_len(json_string_value(v)) > LIST_DESCRIPTION_MAX)
+            apierr_field(&c->err, "description", "must be a string of at most 256 characters");
+        else
+            f->description = json_string_value(v);
+    } else if (required) {
+        apierr_field(&c->err, "description", "is required");
+    }
+    if ((v = json_object_get(b, "allowDuplicates")) != NULL) {
+        if (!json_is_boolean(v))
+            apierr_field(&c->err, "allowDuplicates", "must be a boolean");
+        else
+            f->allow_duplicates = json_is_true(v);
+    }
+}
+
+int api_list_create(struct api_call *c)
+{
+    struct clist_fields f;
+    list_fields(c, 1, &f);
+    json_t *src = json_object_get(c->body, "source");
+    if (src == NULL)
+        apierr_field(&c->err, "source", "is required: \"passiveApi\"");
+    else if (!json_is_string(src) || strcmp(json_string_value(src), "passiveApi") != 0)
+        apierr_field(&c->err, "source", "must be \"passiveApi\"");
+    if (apierr_count(&c->err) > 0)
+        return invalid(c);
+    struct clist l;
+    memset(&l, 0, sizeof l);
+    if (store_list_create(c->store, c->tenant.app_pk, c->tenant.client_id, &f, &l, &c->err) != 0)
+        return -1;
+    char msg[128];
+    snprintf(msg, sizeof msg, "Contact list %s created successfully", l.name);
+    api_ok(c, 201, json_pack("{s:s, s:s, s:o}", "status", "success", "message", msg, "data",
+                             clist_render(&l, CLIST_CREATED)));
+    clist_clear(&l);
+    return 0;
+}
+
+int api_list_get_all(struct api_call *c)
+{
+    const char *type = c->query(c, "type");
+    if (type != NULL && strcmp(type, "call") != 0) {
+        apierr_one(&c->err, 400, "query.type", "must be call");
+        return -1;
+    }
+    struct clist *lists = NULL;
+    size_t n = 0;
+    if (store_list_get_all(c->store, c->tenant.app_pk, &lists, &n, &c->err) != 0)
+        return -1;
+    json_t *data = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(data, clist_render(&lists[i], CLIST_SUMMARY));
+        clist_clear(&lists[i]);
+    }
+    free(lists);
+    return api_ok(c, 200, json_pack("{s:s, s:s, s:o}", "status", "success", "message", "", "data",
+                                    data));
+}
+
+int api_list_get(struct api_call *c)
+{
+    struct clist l;
+    memset(&l, 0, sizeof l);
+    if (store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &c->err) != 0)
+        return -1;
+    api_ok(c, 200, json_pack("{s:s, s:s, s:o}", "status", "success", "message", "", "data",
+                             clist_render(&l, CLIST_FULL)));
+    clist_clear(&l);
+    return 0;
+}
+
+int api_list_update(struct api_call *c)
+{
+    struct clist_fields f;
+    list_fields(c, 0, &f);
+    if (apierr_count(&c->err) > 0)
+        return invalid(c);
+    struct clist l;
+    memset(&l, 0, sizeof l);
+    if (store_list_update(c->store, c->tenant.app_pk, c->object_id, c->tenant.client_id, &f, &l,
+                          &c->err) != 0) {
+        clist_clear(&l);
+        return -1;
+    }
+    /* The documented shape: the fields given, then fixed context keys. */
+    json_t *body = json_object();
+    if (f.name != NULL)
+        json_object_set_new(body, "name", json_string(f.name));
+    if (f.description != NULL)
+        json_object_set_new(body, "description", json_string(f.description));
+    if (f.allow_duplicates >= 0)
+        json_object_set_new(body, "allowDuplicates", json_boolean(f.allow_duplicates));
+    json_object_set_new(body, "scope", json_pack("[s]", "campaign_management"));
+    json_object_set_new(body, "iId", json_string(c->stream_id));
+    json_object_set_new(body, "listType", json_string("call"));
+    json_object_set_new(body, "accountId", json_string(c->tenant.account_id));
+    json_object_set_new(body, "updatedBy", json_string(c->tenant.client_id));
+    char msg[128];
+    snprintf(msg, sizeof msg, "Contact list %s updated successfully", l.name);
+    api_ok(c, 200, json_pack("{s:s, s:s, s:{s:s, s:o}}", "status", "success", "message", msg,
+                             "data", "contactListId", l.id, "body", body));
+    clist_clear(&l);
+    return 0;
+}
+
+int api_list_delete(struct api_call *c)
+{
+    struct clist l;
+    memset(&l, 0, sizeof l);
+    int rc = store_list_delete(c->store, c->tenant.app_pk, c->object_id, &l, &c->err);
+    if (rc == 0) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "Contact list %s deleted successfully", l.name);
+        api_ok(c, 200, json_pack("{s:s, s:s, s:o}", "status", "success", "message", msg, "data",
+                                 clist_render(&l, CLIST_FULL)));
+    }
+    clist_clear(&l);
+    return rc;
+}
+
+/* A query count parameter (skip, limit, page) under contract §3's rules. */
+static void query_count(struct api_call *c, const char *key, int64_t def, int64_t min,
+                        int64_t max, int64_t *out)
+{
+    const char *v = c->query(c, key);
+    json_t *wrap = json_pack("{s:s?}", "v", v);
+    char field[32];
+    snprintf(field, sizeof field, "query.%s", key);
+    api_count(c, wrap, "v", field, def, min, max, out);
+    json_decref(wrap);
+}
+
+int api_list_contacts(struct api_call *c)
+{
+    int64_t skip, limit, page, total = 0;
+    query_count(c, "skip", 0, 0, 1000000000, &skip);
+    query_count(c, "limit", 50, 1, 100, &limit);
+    query_count(c, "page", 1, 1, 1000000000, &page);
+    if (apierr_count(&c->err) > 0)
+        return invalid(c);
+    int64_t offset = skip + (page - 1) * limit;
+    json_t *results = NULL;
+    if (store_list_contacts(c->store, c->tenant.app_pk, c->object_id, offset, limit, &results,
+                            &total, &c->err) != 0)
+        return -1;
+    int more = offset + (int64_t)json_array_size(results) < total;
+    return api_ok(c, 200,
+                  json_pack("{s:s, s:s, s:{s:o, s:I, s:I, s:b, s:I, s:I}}", "status", "success",
+                            "message", "Contacts retrieved successfully", "data", "results",
+                            results, "skip", (json_int_t)offset, "limit", (json_int_t)limit,
+                            "hasMore", more, "totalPages",
+                            (json_int_t)((total + limit - 1) / limit), "totalResults",
+                            (json_int_t)total));
+}
+
+/* The contact fields of family spec §9.8 besides phoneNumber. */
+static const char *const contact_keys[] = {"firstName", "lastName", "timeZone", "uniqueId",
+                                           "contactPriority", NULL};
+
+/* The items of `data` (ctx: the most allowed), checked once the list is
+ * known (§1.1: 404 before 400); unknown keys are dropped so they are never
+ * stored. */
+static int contacts_valid(json_t *items, void *ctx, struct apierr *e)
+{
+    size_t max = *(const size_t *)ctx;
+    if (!json_is_array(items) || json_array_size(items) < 1 || json_array_size(items) > max) {
+        apierr_field(e, "data", items ? "must be an array of 1 to %zu contacts" : "is required",
+                     max);
+        apierr_set(e, 400, "Request validation failed");
+        return -1;
+    }
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        char field[64];
+        if (!json_is_object(it)) {
+            snprintf(field, sizeof field, "data[%zu]", i);
+            apierr_field(e, field, "must be an object {phoneNumber, ...}");
+            continue;
+        }
+        json_t *ph = json_object_get(it, "phoneNumber");
+        snprintf(field, sizeof field, "data[%zu].phoneNumber", i);
+        if (!json_is_string(ph) || !campaign_phone_valid(json_string_value(ph)))
+            apierr_field(e, field, ph ? "must be an E.164 phone number" : "is required");
+        for (const char *const *k = contact_keys; *k; k++) {
+            json_t *v = json_object_get(it, *k);
+            snprintf(field, sizeof field, "data[%zu].%s", i, *k);
+            if (v != NULL && (!json_is_string(v) ||
+                              jsonu_utf8_len(json_string_value(v)) > CONTACT_FIELD_MAX))
+                apierr_field(e, field, "must be a string of at most 128 characters");
+        }
+        const char *k;
+        json_t *v, *tmp;
+        json_object_foreach_safe(it, tmp, k, v) {
+            int known = strcmp(k, "phoneNumber") == 0;
+            for (const char *const *ck = contact_keys; *ck && !known; ck++)
+                known = strcmp(k, *ck) == 0;
+            if (!known)
+                json_object_del(it, k);
+        }
+    }
+    if (apierr_count(e) > 0) {
+        apierr_set(e, 400, "Request validation failed");
+        return -1;
+    }
+    return 0;
+}
+
+int api_list_add_contacts(struct api_call *c)
+{
+    json_t *name = json_object_get(c->body, "contact_list_name");
+    if (!json_is_string(name)) {
+        apierr_field(&c->err, "contact_list_name", name ? "must be a string" : "is required");
+        return invalid(c);
+    }
+    size_t max = c->limits->max_contacts;
+    if (store_list_add_contacts(c->store, c->tenant.app_pk, json_string_value(name),
+                                json_object_get(c->body, "data"), contacts_valid, &max,
+                                &c->err) != 0)
+        return -1;
+    return api_ok(c, 200,
+                  json_pack("{s:s}", "message", "Adding contacts to public list is in progress"));
+}

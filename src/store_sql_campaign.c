@@ -1,0 +1,610 @@
+/* store_sql_campaign.c - campaign writes of the family spec: create, the
+ * read-modify-write used by update, delete and the lifecycle, campaign
+ * instances with their audience snapshot, the contacts view, and the
+ * experience-flow and template registries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonu.h"
+#include "log.h"
+#include "store_sql.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+static const struct sqlq Q_C_BY_ID = {
+    100, "SELECT " CAMPAIGN_COLS ", c.dnc_list_pk" CAMPAIGN_FROM
+         " WHERE c.app_pk = $1 AND c.id = $2"};
+static const struct sqlq Q_C_FIND = {
+    101, "SELECT id FROM campaigns WHERE app_pk = $1 AND lname = $2 AND ($3 = '' OR type = $3)"
+         " ORDER BY type"};
+static const struct sqlq Q_LIST_PK = {
+    102, "SELECT list_pk FROM lists WHERE app_pk = $1 AND lname = $2"};
+static const struct sqlq Q_REG_BY_LNAME = {
+    103, "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND lname = $3"};
+static const struct sqlq Q_REG_BY_ID = {
+    104, "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND id = $3"};
+static const struct sqlq Q_REG_ADD = {
+    105, "INSERT INTO registry(app_pk, kind, id, name, lname) VALUES ($1, $2, $3, $4, $5)"};
+static const struct sqlq Q_C_NAME_TAKEN = {
+    106, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND type = $2 AND lname = $3"
+         " AND campaign_pk <> $4"};
+static const struct sqlq Q_C_DELETE = {
+    107, "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"};
+static const struct sqlq Q_INSTANCE_ADD = {
+    108, "INSERT INTO instances(campaign_pk, id, created_at) VALUES ($1, $2, $3)"
+         " RETURNING instance_pk"};
+
+/* The audience of campaign $1 (family spec §8.2): the contacts of its lists
+ * in list order, then insertion order, the first occurrence of each number
+ * only, without the numbers of its DNC list $2. */
+#define AUDIENCE                                                                              \
+    "(SELECT ct.phone, ct.digits, ct.unique_id, cl.pos, ct.contact_pk,"                       \
+    " ROW_NUMBER() OVER (PARTITION BY ct.digits ORDER BY cl.pos, ct.contact_pk) AS rn"        \
+    " FROM campaign_lists cl JOIN contacts ct ON ct.list_pk = cl.list_pk"                     \
+    " WHERE cl.campaign_pk = $1) a"                                                           \
+    " WHERE a.rn = 1 AND NOT EXISTS"                                                          \
+    " (SELECT 1 FROM contacts d WHERE d.list_pk = $2 AND d.digits = a.digits)"
+
+static const struct sqlq Q_SNAPSHOT = {
+    109, "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id)"
+         " SELECT $3, ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
+         " a.unique_id FROM " AUDIENCE};
+static const struct sqlq Q_AUDIENCE_COUNT = {110, "SELECT count(*) FROM " AUDIENCE};
+static const struct sqlq Q_AUDIENCE_PAGE = {
+    111, "SELECT a.phone, a.unique_id, NULL FROM " AUDIENCE
+         " ORDER BY a.pos, a.contact_pk LIMIT $3 OFFSET $4"};
+static const struct sqlq Q_INSTANCE_PK = {
+    112, "SELECT instance_pk FROM instances WHERE campaign_pk = $1 AND id = $2"};
+static const struct sqlq Q_IC_COUNT = {
+    113, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"};
+static const struct sqlq Q_IC_PAGE = {
+    114, "SELECT phone, unique_id, outcome FROM instance_contacts WHERE instance_pk = $1"
+         " ORDER BY pos LIMIT $2 OFFSET $3"};
+static const struct sqlq Q_IC_DONE = {
+    115, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"
+         " AND dialer_outcome <> 'Pending'"};
+static const struct sqlq Q_IC_HAS = {
+    116, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1 AND digits = $2"};
+static const struct sqlq Q_IC_OUTCOME = {
+    117, "UPDATE instance_contacts SET dialer_outcome = $3, outcome = $4"
+         " WHERE instance_pk = $1 AND digits = $2"};
+static const struct sqlq Q_C_DNC_PK = {
+    118, "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
+
+char *sql_digits(const char *phone)
+{
+    return xstrdup(phone[0] == '+' ? phone + 1 : phone);
+}
+
+/* Reads campaign `id` of the tenant into out (initialised) inside the
+ * current transaction; 1 found, 0 not found (404 set), -1 failure. */
+static int read_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+                      struct campaign *out, int64_t *dnc_pk, struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
+    struct sqlres *r = sql_query(s, c, &Q_C_BY_ID, p, 2, e);
+    if (r == NULL)
+        return -1;
+    int rc = s->drv->next(r);
+    if (rc == 1) {
+        if (dnc_pk != NULL)
+            *dnc_pk = s->drv->col_text(r, 13, NULL) ? s->drv->col_int(r, 13) : 0;
+        rc = sql_read_campaign(s, c, r, out, e) == 0 ? 1 : -1;
+        s->drv->done(r);
+        return rc;
+    }
+    s->drv->done(r);
+    if (rc < 0)
+        return sql_fail(s, c, "campaign by id", e);
+    apierr_set(e, 404, "Campaign %s not found", id);
+    apierr_field(e, NULL, "There is no campaign %s", id);
+    return 0;
+}
+
+/* Finds kind/name in the registry, registering it when new and `create`;
+ * fills id and the registered spelling.  1 found/created, 0 absent, -1. */
+static int registry_name(struct store_sql *s, struct conn *c, int64_t app_pk, const char *kind,
+                         const char *name, int create, char id[IDS_MAX + 1], struct apierr *e)
+{
+    char *lname = jsonu_lower(name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(lname)};
+    int ret = -1;
+    struct sqlres *r = sql_query(s, c, &Q_REG_BY_LNAME, p, 3, e);
+    if (r == NULL)
+        goto out;
+    int rc = s->drv->next(r);
+    if (rc == 1)
+        sql_copy(id, IDS_MAX + 1, s->drv->col_text(r, 0, NULL));
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "registry", e);
+        goto out;
+    }
+    if (rc == 1 || !create) {
+        ret = rc;
+        goto out;
+    }
+    ids_new(strcmp(kind, "flow") == 0 ? "cf" : "cmt", id);
+    struct sqlp pa[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id), P_TEXT(name), P_TEXT(lname)};
+    ret = sql_exec(s, c, &Q_REG_ADD, pa, 5, e) == 0 ? 1 : -1;
+out:
+    free(lname);
+    return ret;
+}
+
+/* The registered name of template id; 1 found (name copied), 0, -1. */
+static int registry_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *kind,
+                       const char *id, char **name, struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id)};
+    struct sqlres *r = sql_query(s, c, &Q_REG_BY_ID, p, 3, e);
+    if (r == NULL)
+        return -1;
+    int rc = s->drv->next(r);
+    if (rc == 1)
+        *name = xstrdup(s->drv->col_text(r, 1, NULL));
+    s->drv->done(r);
+    return rc < 0 ? sql_fail(s, c, "registry", e) : rc;
+}
+
+/* The message's template (family spec §4.1): templateId must be registered
+ * and agree with template_name; a lone template_name is registered on first
+ * use; a lone templateId brings its registered name.  0, 1 problem, -1. */
+static int resolve_template(struct store_sql *s, struct conn *c, int64_t app_pk,
+                            struct campaign *cp, struct apierr *e)
+{
+    json_t *m = json_object_get(cp->doc, "message");
+    const char *tname = json_string_value(json_object_get(m, "template_name"));
+    const char *tid = json_string_value(json_object_get(m, "templateId"));
+    char id[IDS_MAX + 1];
+    if (tid != NULL) {
+        char *reg = NULL;
+        int rc = registry_id(s, c, app_pk, "template", tid, &reg, e);
+        if (rc < 0)
+            return -1;
+        int bad = 0;
+        if (rc == 0) {
+            apierr_field(e, "message.templateId", "%s is not a registered template", tid);
+            bad = 1;
+        } else if (tname != NULL) {
+            char *a = jsonu_lower(tname), *b = jsonu_lower(reg);
+            if (strcmp(a, b) != 0) {
+                apierr_field(e, "message.templateId",
+                             "names the template \"%s\", not \"%s\"", reg, tname);
+                bad = 1;
+            }
+            free(a);
+            free(b);
+        } else {
+            json_object_set_new(m, "template_name", json_string(reg));
+        }
+        free(reg);
+        return bad;
+    }
+    if (tname != NULL) {
+        if (registry_name(s, c, app_pk, "template", tname, 1, id, e) < 0)
+            return -1;
+        json_object_set_new(m, "templateId", json_string(id));
+    }
+    return 0;
+}
+
+/* Resolves the names a write gave (family spec §10): contact lists and DNC
+ * list to their keys, experience flow and template through the registries.
+ * Every problem is reported.  0 when all resolved, 1 with 400 problems
+ * reported, -1 on failure.  *list_pks is allocated (caller frees). */
+static int resolve_refs(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *cp,
+                        int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct apierr *e)
+{
+    int bad = 0;
+    size_t n = json_array_size(cp->contact_lists);
+    *list_pks = xcalloc(n ? n : 1, sizeof **list_pks);
+    *nlists = n;
+    *dnc_pk = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_array_get(cp->contact_lists, i));
+        char *lname = jsonu_lower(name);
+        struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
+        int rc = sql_int(s, c, &Q_LIST_PK, p, 2, &(*list_pks)[i], e);
+        free(lname);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            char field[48];
+            snprintf(field, sizeof field, "contactLists[%zu]", i);
+            apierr_field(e, field, "there is no contact list named \"%s\"", name);
+            bad = 1;
+        }
+    }
+    if (cp->dnc != NULL) {
+        const char *name = json_string_value(json_object_get(cp->dnc, "name"));
+        char *lname = jsonu_lower(name);
+        struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
+        int rc = sql_int(s, c, &Q_LIST_PK, p, 2, dnc_pk, e);
+        free(lname);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            apierr_field(e, "dncLists.name", "there is no contact list named \"%s\"", name);
+            bad = 1;
+        }
+        for (size_t i = 0; rc == 1 && i < n; i++) {
+            if ((*list_pks)[i] == *dnc_pk) {
+                apierr_field(e, "dncLists.name",
+                             "\"%s\" is also one of the campaign's contactLists", name);
+                bad = 1;
+                break;
+            }
+        }
+    }
+    if (cp->flow_name != NULL) {
+        char id[IDS_MAX + 1];
+        if (registry_name(s, c, app_pk, "flow", cp->flow_name, 1, id, e) < 0)
+            return -1;
+        json_object_set_new(cp->doc, "experienceFlow", json_string(id));
+    }
+    if (cp->message_given) {
+        int rc = resolve_template(s, c, app_pk, cp, e);
+        if (rc < 0)
+            return -1;
+        bad |= rc;
+    }
+    return bad;
+}
+
+/* 409 on `name` when another campaign of the tenant and type has it. */
+static int name_free(struct store_sql *s, struct conn *c, int64_t app_pk,
+                     const struct campaign *cp, struct apierr *e)
+{
+    char *lname = jsonu_lower(cp->name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(campaign_type_name(cp->type)), P_TEXT(lname),
+                       P_INT(cp->pk)};
+    int rc = sql_int(s, c, &Q_C_NAME_TAKEN, p, 4, NULL, e);
+    free(lname);
+    if (rc == 1) {
+        apierr_set(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
+                   cp->name);
+        apierr_field(e, "name", "is already the name of another %s campaign",
+                     campaign_type_name(cp->type));
+    }
+    return rc == 0 ? 0 : -1;
+}
+
+/* A unique-index failure on write means a concurrent request took the name. */
+static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *e)
+{
+    if (rc != 0 && e->status == 409) {
+        snprintf(e->message, sizeof e->message, "A %s campaign named %s already exists",
+                 campaign_type_name(cp->type), cp->name);
+        apierr_field(e, "name", "is already the name of another %s campaign",
+                     campaign_type_name(cp->type));
+    }
+    return rc;
+}
+
+/* Re-reads campaign `id` into *out (replacing it) for the response. */
+static int reread(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+                  struct campaign *out, struct apierr *e)
+{
+    struct campaign fresh;
+    campaign_init(&fresh);
+    if (read_by_id(s, c, app_pk, id, &fresh, NULL, e) != 1) {
+        campaign_clear(&fresh);
+        return -1;
+    }
+    campaign_clear(out);
+    *out = fresh;
+    return 0;
+}
+
+int sqlop_campaign_create(struct store *base, int64_t app_pk, struct campaign *cp,
+                          struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t dnc_pk = 0, *list_pks = NULL;
+    size_t nlists = 0;
+    int ret = -1;
+    if (sql_begin(s, c, 1, e) != 0)
+        goto out;
+    int rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
+    if (rc != 0) {
+        if (rc > 0)
+            apierr_set(e, 400, "Request validation failed");
+        goto out;
+    }
+    if (name_free(s, c, app_pk, cp, e) != 0)
+        goto out;
+    ids_new("cd", cp->id);
+    cp->pk = 0;
+    cp->created_at = cp->updated_at = cp->instance_updated_at = timefmt_now_ms();
+    char id[IDS_MAX + 1];
+    memcpy(id, cp->id, sizeof id);
+    if (stored_or_conflict(sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks,
+                                              (ssize_t)nlists, e),
+                           cp, e) != 0 ||
+        reread(s, c, app_pk, id, cp, e) != 0 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(list_pks);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+int sqlop_campaign_get(struct store *base, int64_t app_pk, const char *id, struct campaign *out,
+                       struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int rc = sql_begin(s, c, 0, e) == 0 ? read_by_id(s, c, app_pk, id, out, NULL, e) : -1;
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return rc == 1 ? 0 : -1;
+}
+
+int sqlop_campaign_find(struct store *base, int64_t app_pk, const char *name, int type,
+                        char id[IDS_MAX + 1], struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    char *lname = jsonu_lower(name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname),
+                       P_TEXT(type < 0 ? "" : campaign_type_name((enum ctype)type))};
+    int n = 0, rc, ret = -1;
+    struct sqlres *r = sql_query(s, c, &Q_C_FIND, p, 3, e);
+    if (r != NULL) {
+        while ((rc = s->drv->next(r)) == 1)
+            if (n++ == 0)
+                sql_copy(id, IDS_MAX + 1, s->drv->col_text(r, 0, NULL));
+        s->drv->done(r);
+        if (rc < 0)
+            sql_fail(s, c, "campaign find", e);
+        else if (n == 0)
+            apierr_one(e, 404, "query.campaignName", "There is no campaign of that name");
+        else if (n > 1)
+            apierr_one(e, 400, "query.campaignType",
+                       "An SMS and a voice campaign have that name: give campaignType");
+        else
+            ret = 0;
+    }
+    free(lname);
+    sql_release(s, c);
+    return ret;
+}
+
+/* Opens a new instance of cp (whose doc carries its id) with a snapshot of
+ * its audience. */
+static int open_instance(struct store_sql *s, struct conn *c, const struct campaign *cp,
+                         int64_t dnc_pk, struct apierr *e)
+{
+    int64_t ipk;
+    const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
+    struct sqlp p[] = {P_INT(cp->pk), P_TEXT(iid), P_INT(cp->updated_at)};
+    if (sql_int(s, c, &Q_INSTANCE_ADD, p, 3, &ipk, e) != 1)
+        return -1;
+    struct sqlp ps[] = {P_INT(cp->pk), dnc_pk ? P_INT(dnc_pk) : P_NULL, P_INT(ipk)};
+    return sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e);
+}
+
+int sqlop_campaign_write(struct store *base, int64_t app_pk, const char *id,
+                         const struct store_write *w, struct campaign *out, struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    struct campaign *cp = out;
+    struct store_effect fx = {0, 0, 0};
+    int64_t dnc_pk = 0, *list_pks = NULL;
+    size_t nlists = 0;
+    int ret = -1, rc;
+    if (sql_begin(s, c, 1, e) != 0 || read_by_id(s, c, app_pk, id, cp, &dnc_pk, e) != 1)
+        goto out;
+    /* The doc may be shared with other readers: write to a private copy. */
+    json_t *own = json_deep_copy(cp->doc);
+    json_decref(cp->doc);
+    cp->doc = own;
+    if (w->apply(cp, w->arg, &fx, e) != 0)
+        goto out;
+    if (fx.remove) {
+        struct sqlp p[] = {P_INT(app_pk), P_INT(cp->pk)};
+        if (sql_exec(s, c, &Q_C_DELETE, p, 2, e) != 0 || sql_commit(s, c, e) != 0)
+            goto out;
+        ret = 0;
+        goto out;
+    }
+    if (fx.resolve) {
+        rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
+        if (rc != 0) {
+            if (rc > 0)
+                apierr_set(e, 400, "Request validation failed");
+            goto out;
+        }
+    }
+    if ((w->conflicts != NULL && w->conflicts(cp, w->arg, e) != 0) ||
+        (fx.resolve && name_free(s, c, app_pk, cp, e) != 0))
+        goto out;
+    if (fx.new_instance) {
+        char iid[IDS_MAX + 1];
+        ids_new("cid", iid);
+        json_object_set_new(cp->doc, "campaignInstanceId", json_string(iid));
+    }
+    rc = sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks, fx.resolve ? (ssize_t)nlists : -1,
+                            e);
+    if (stored_or_conflict(rc, cp, e) != 0)
+        goto out;
+    if (fx.new_instance && open_instance(s, c, cp, dnc_pk, e) != 0)
+        goto out;
+    if (reread(s, c, app_pk, id, cp, e) != 0 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(list_pks);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+/* The key of cp's latest instance: 1 found, 0 none, -1 failure. */
+static int latest_instance(struct store_sql *s, struct conn *c, const struct campaign *cp,
+                           int64_t *ipk, struct apierr *e)
+{
+    const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
+    if (iid == NULL)
+        return 0;
+    struct sqlp p[] = {P_INT(cp->pk), P_TEXT(iid)};
+    return sql_int(s, c, &Q_INSTANCE_PK, p, 2, ipk, e);
+}
+
+/* One row of the contacts view from (phone, unique_id, outcome). */
+static json_t *view_row(const char *phone, const char *unique_id, const char *outcome)
+{
+    json_t *rec = outcome ? json_loads(outcome, 0, NULL) : NULL;
+    json_t *row = json_object();
+    json_object_set_new(row, "phoneNumber", json_string(phone));
+    json_object_set_new(row, "uniqueId", json_string(unique_id ? unique_id : ""));
+    static const struct {
+        const char *key;
+        int kind; /* 0 string, 1 integer, 2 array */
+        const char *def;
+    } fields[] = {
+        {"dialerOutcome", 0, "Pending"},    {"numberOfAttemptsSoFar", 1, NULL},
+        {"botSessionId", 0, ""},            {"agentDispositionCodes", 2, NULL},
+        {"botOutboundStatus", 0, ""},       {"botOutboundStatusDetail", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        json_t *v = json_object_get(rec, fields[i].key);
+        if (v != NULL)
+            json_object_set(row, fields[i].key, v);
+        else if (fields[i].kind == 0)
+            json_object_set_new(row, fields[i].key, json_string(fields[i].def));
+        else if (fields[i].kind == 1)
+            json_object_set_new(row, fields[i].key, json_integer(0));
+        else
+            json_object_set_new(row, fields[i].key, json_array());
+    }
+    json_decref(rec);
+    return row;
+}
+
+int sqlop_campaign_contacts(struct store *base, int64_t app_pk, const struct campaign *cp,
+                            int64_t offset, int64_t limit, struct store_contacts_page *out,
+                            struct apierr *e)
+{
+    (void)app_pk; /* cp was read from the tenant's rows */
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t ipk = 0, dnc_pk = 0;
+    int ret = -1, rc;
+    out->results = json_array();
+    out->total = 0;
+    if (sql_begin(s, c, 0, e) != 0 || (rc = latest_instance(s, c, cp, &ipk, e)) < 0)
+        goto out;
+    struct sqlres *r;
+    if (rc == 1) {
+        struct sqlp p[] = {P_INT(ipk), P_INT(limit), P_INT(offset)};
+        if (sql_int(s, c, &Q_IC_COUNT, p, 1, &out->total, e) < 0 ||
+            (r = sql_query(s, c, &Q_IC_PAGE, p, 3, e)) == NULL)
+            goto out;
+    } else {
+        struct sqlp pk[] = {P_INT(cp->pk)};
+        if (sql_int(s, c, &Q_C_DNC_PK, pk, 1, &dnc_pk, e) < 0)
+            goto out;
+        struct sqlp p[] = {P_INT(cp->pk), dnc_pk ? P_INT(dnc_pk) : P_NULL, P_INT(limit),
+                           P_INT(offset)};
+        if (sql_int(s, c, &Q_AUDIENCE_COUNT, p, 2, &out->total, e) < 0 ||
+            (r = sql_query(s, c, &Q_AUDIENCE_PAGE, p, 4, e)) == NULL)
+            goto out;
+    }
+    while ((rc = s->drv->next(r)) == 1)
+        json_array_append_new(out->results,
+                              view_row(s->drv->col_text(r, 0, NULL), s->drv->col_text(r, 1, NULL),
+                                       s->drv->col_text(r, 2, NULL)));
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "contacts view", e);
+        goto out;
+    }
+    ret = 0;
+out:
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    if (ret != 0) {
+        json_decref(out->results);
+        out->results = NULL;
+    }
+    return ret;
+}
+
+int sqlop_campaign_calls_completed(struct store *base, int64_t app_pk, const struct campaign *cp,
+                                   int64_t *out, struct apierr *e)
+{
+    (void)app_pk;
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t ipk;
+    *out = 0;
+    int rc = latest_instance(s, c, cp, &ipk, e);
+    if (rc == 1) {
+        struct sqlp p[] = {P_INT(ipk)};
+        rc = sql_int(s, c, &Q_IC_DONE, p, 1, out, e);
+    }
+    sql_release(s, c);
+    return rc < 0 ? -1 : 0;
+}
+
+int sqlop_outcome_record(struct store *base, int64_t app_pk, const char *campaign_id,
+                         const struct store_outcome *o, struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    struct campaign cp;
+    int64_t ipk = 0, n = 0;
+    int ret = -1, rc;
+    char *digits = sql_digits(o->phone);
+    char *rec = jsonu_dump(o->fields, NULL);
+    campaign_init(&cp);
+    if (sql_begin(s, c, 1, e) != 0 || read_by_id(s, c, app_pk, campaign_id, &cp, NULL, e) != 1 ||
+        (rc = latest_instance(s, c, &cp, &ipk, e)) < 0)
+        goto out;
+    if (rc == 0) {
+        apierr_set(e, 409, "Campaign %s has never been started: it has no contacts to record",
+                   cp.name);
+        goto out;
+    }
+    struct sqlp p[] = {P_INT(ipk), P_TEXT(digits),
+                       P_TEXT(json_string_value(json_object_get(o->fields, "dialerOutcome"))),
+                       P_TEXT(rec)};
+    if (sql_int(s, c, &Q_IC_HAS, p, 2, &n, e) < 0)
+        goto out;
+    if (n == 0) {
+        apierr_set(e, 404, "The latest instance of campaign %s has no contact %s", cp.name,
+                   o->phone);
+        goto out;
+    }
+    if (sql_exec(s, c, &Q_IC_OUTCOME, p, 4, e) != 0 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(digits);
+    free(rec);
+    campaign_clear(&cp);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+int sqlop_registry_add(struct store *base, int64_t app_pk, const char *kind, const char *name,
+                       char id[IDS_MAX + 1], struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int ret = -1;
+    if (sql_begin(s, c, 1, e) == 0 && registry_name(s, c, app_pk, kind, name, 1, id, e) == 1 &&
+        sql_commit(s, c, e) == 0)
+        ret = 0;
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}

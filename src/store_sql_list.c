@@ -1,0 +1,418 @@
+/* store_sql_list.c - contact lists (which are also the DNC lists) and their
+ * contacts (family spec §9). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonu.h"
+#include "store_sql.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define LIST_COLS                                                                             \
+    "l.list_pk, l.id, l.name, l.doc, l.created_at, l.updated_at,"                             \
+    " (SELECT count(*) FROM contacts ct WHERE ct.list_pk = l.list_pk)"
+
+static const struct sqlq Q_L_INSERT = {
+    200, "INSERT INTO lists(app_pk, id, name, lname, doc, created_at, updated_at)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING list_pk"};
+static const struct sqlq Q_L_BY_ID = {
+    201, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 AND l.id = $2"};
+static const struct sqlq Q_L_ALL = {
+    202, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 ORDER BY l.updated_at DESC, l.id DESC"};
+static const struct sqlq Q_L_IN_USE = {
+    203, "SELECT c.name, c.id FROM campaigns c WHERE c.app_pk = $1 AND (c.dnc_list_pk = $2 OR"
+         " EXISTS (SELECT 1 FROM campaign_lists cl WHERE cl.campaign_pk = c.campaign_pk"
+         " AND cl.list_pk = $2)) ORDER BY c.created_at, c.id"};
+static const struct sqlq Q_L_NAME_TAKEN = {
+    204, "SELECT 1 FROM lists WHERE app_pk = $1 AND lname = $2 AND list_pk <> $3"};
+static const struct sqlq Q_L_UPDATE = {
+    205, "UPDATE lists SET name = $3, lname = $4, doc = $5, updated_at = $6"
+         " WHERE app_pk = $1 AND list_pk = $2"};
+static const struct sqlq Q_L_DELETE = {
+    206, "DELETE FROM lists WHERE app_pk = $1 AND list_pk = $2"};
+static const struct sqlq Q_CT_PAGE = {
+    207, "SELECT id, created_at, updated_at, phone, doc FROM contacts WHERE list_pk = $1"
+         " ORDER BY contact_pk LIMIT $2 OFFSET $3"};
+static const struct sqlq Q_CT_COUNT = {208, "SELECT count(*) FROM contacts WHERE list_pk = $1"};
+static const struct sqlq Q_L_BY_LNAME = {
+    209, "SELECT list_pk, doc FROM lists WHERE app_pk = $1 AND lname = $2"};
+static const struct sqlq Q_CT_HAS = {
+    210, "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
+static const struct sqlq Q_CT_ADD = {
+    211, "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at)"
+         " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"};
+static const struct sqlq Q_L_TOUCH = {212, "UPDATE lists SET updated_at = $2 WHERE list_pk = $1"};
+
+/* Reads LIST_COLS of r's row into l (zeroed); returns the list's key. */
+static int64_t read_list(struct store_sql *s, struct sqlres *r, struct clist *l)
+{
+    const struct sqldb_ops *d = s->drv;
+    int64_t pk = d->col_int(r, 0);
+    sql_copy(l->id, sizeof l->id, d->col_text(r, 1, NULL));
+    l->name = xstrdup(d->col_text(r, 2, NULL));
+    l->doc = json_loads(d->col_text(r, 3, NULL), 0, NULL);
+    if (!json_is_object(l->doc)) {
+        json_decref(l->doc);
+        l->doc = json_object();
+    }
+    l->created_at = d->col_int(r, 4);
+    l->updated_at = d->col_int(r, 5);
+    l->total = d->col_int(r, 6);
+    return pk;
+}
+
+/* Fills l->in_use: [{name, id}] of the tenant's campaigns using list pk. */
+static int read_in_use(struct store_sql *s, struct conn *c, int64_t app_pk, int64_t pk,
+                       struct clist *l, struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_INT(pk)};
+    struct sqlres *r = sql_query(s, c, &Q_L_IN_USE, p, 2, e);
+    if (r == NULL)
+        return -1;
+    int rc;
+    l->in_use = json_array();
+    while ((rc = s->drv->next(r)) == 1)
+        json_array_append_new(l->in_use, json_pack("{s:s, s:s}", "name",
+                                                   s->drv->col_text(r, 0, NULL), "id",
+                                                   s->drv->col_text(r, 1, NULL)));
+    s->drv->done(r);
+    return rc == 0 ? 0 : sql_fail(s, c, "list in use", e);
+}
+
+/* Reads list `id` with its use; 1 found, 0 (404 set), -1. */
+static int list_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+                      struct clist *l, int64_t *pk, struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
+    struct sqlres *r = sql_query(s, c, &Q_L_BY_ID, p, 2, e);
+    if (r == NULL)
+        return -1;
+    int rc = s->drv->next(r);
+    if (rc == 1)
+        *pk = read_list(s, r, l);
+    s->drv->done(r);
+    if (rc < 0)
+        return sql_fail(s, c, "list by id", e);
+    if (rc == 0) {
+        apierr_set(e, 404, "Contact list %s not found", id);
+        apierr_field(e, NULL, "There is no contact list %s", id);
+        return 0;
+    }
+    return read_in_use(s, c, app_pk, *pk, l, e) == 0 ? 1 : -1;
+}
+
+/* 409 on `name` when another list of the tenant has it (self = 0 for none). */
+static int list_name_free(struct store_sql *s, struct conn *c, int64_t app_pk, const char *name,
+                          int64_t self, struct apierr *e)
+{
+    char *lname = jsonu_lower(name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname), P_INT(self)};
+    int rc = sql_int(s, c, &Q_L_NAME_TAKEN, p, 3, NULL, e);
+    free(lname);
+    if (rc == 1) {
+        apierr_set(e, 409, "A contact list named %s already exists", name);
+        apierr_field(e, "name", "is already the name of another contact list");
+    }
+    return rc == 0 ? 0 : -1;
+}
+
+/* A unique-index failure on write: a concurrent request took the name. */
+static int list_conflict(struct apierr *e, const char *name)
+{
+    if (e->status == 409) {
+        snprintf(e->message, sizeof e->message, "A contact list named %s already exists", name);
+        apierr_field(e, "name", "is already the name of another contact list");
+    }
+    return -1;
+}
+
+int sqlop_list_create(struct store *base, int64_t app_pk, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int ret = -1;
+    int64_t pk, now = timefmt_now_ms();
+    char id[IDS_MAX + 1];
+    char *lname = jsonu_lower(f->name), *doc = NULL;
+    json_t *d = json_pack("{s:s, s:s, s:b, s:s, s:s}", "description", f->description, "source",
+                          "passiveApi", "allowDuplicates", f->allow_duplicates > 0, "createdBy",
+                          client_id, "updatedBy", client_id);
+    doc = jsonu_dump(d, NULL);
+    json_decref(d);
+    ids_new("cl", id);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(f->name), P_TEXT(lname), P_TEXT(doc),
+                       P_INT(now)};
+    if (sql_begin(s, c, 1, e) != 0 || list_name_free(s, c, app_pk, f->name, 0, e) != 0)
+        goto out;
+    if (sql_int(s, c, &Q_L_INSERT, p, 6, &pk, e) != 1) {
+        list_conflict(e, f->name);
+        goto out;
+    }
+    if (list_by_id(s, c, app_pk, id, out, &pk, e) != 1 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(lname);
+    free(doc);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+int sqlop_list_get(struct store *base, int64_t app_pk, const char *id, struct clist *out,
+                   struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t pk;
+    int rc = sql_begin(s, c, 0, e) == 0 ? list_by_id(s, c, app_pk, id, out, &pk, e) : -1;
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return rc == 1 ? 0 : -1;
+}
+
+int sqlop_list_get_all(struct store *base, int64_t app_pk, struct clist **out, size_t *n,
+                       struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    size_t cap = 16;
+    int64_t *pks = xcalloc(cap, sizeof *pks);
+    int ret = -1, rc;
+    *out = xcalloc(cap, sizeof **out);
+    *n = 0;
+    struct sqlp p[] = {P_INT(app_pk)};
+    struct sqlres *r;
+    if (sql_begin(s, c, 0, e) != 0 || (r = sql_query(s, c, &Q_L_ALL, p, 1, e)) == NULL)
+        goto out;
+    while ((rc = s->drv->next(r)) == 1) {
+        if (*n == cap) {
+            cap *= 2;
+            *out = xrealloc(*out, cap * sizeof **out);
+            pks = xrealloc(pks, cap * sizeof *pks);
+        }
+        memset(&(*out)[*n], 0, sizeof **out);
+        pks[*n] = read_list(s, r, &(*out)[*n]);
+        (*n)++;
+    }
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "lists", e);
+        goto out;
+    }
+    for (size_t i = 0; i < *n; i++)
+        if (read_in_use(s, c, app_pk, pks[i], &(*out)[i], e) != 0)
+            goto out;
+    ret = 0;
+out:
+    free(pks);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    if (ret != 0) {
+        for (size_t i = 0; i < *n; i++)
+            clist_clear(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return ret;
+}
+
+int sqlop_list_update(struct store *base, int64_t app_pk, const char *id, const char *client_id,
+                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t pk = 0;
+    int ret = -1;
+    char *lname = NULL, *doc = NULL;
+    if (sql_begin(s, c, 1, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
+        goto out;
+    if (f->name != NULL && list_name_free(s, c, app_pk, f->name, pk, e) != 0)
+        goto out;
+    if (f->name != NULL) {
+        free(out->name);
+        out->name = xstrdup(f->name);
+    }
+    if (f->description != NULL)
+        json_object_set_new(out->doc, "description", json_string(f->description));
+    if (f->allow_duplicates >= 0)
+        json_object_set_new(out->doc, "allowDuplicates", json_boolean(f->allow_duplicates));
+    json_object_set_new(out->doc, "updatedBy", json_string(client_id));
+    out->updated_at = timefmt_now_ms();
+    lname = jsonu_lower(out->name);
+    doc = jsonu_dump(out->doc, NULL);
+    struct sqlp p[] = {P_INT(app_pk), P_INT(pk), P_TEXT(out->name), P_TEXT(lname), P_TEXT(doc),
+                       P_INT(out->updated_at)};
+    if (sql_exec(s, c, &Q_L_UPDATE, p, 6, e) != 0) {
+        list_conflict(e, out->name);
+        goto out;
+    }
+    if (sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(lname);
+    free(doc);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+int sqlop_list_delete(struct store *base, int64_t app_pk, const char *id, struct clist *out,
+                      struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    int64_t pk = 0;
+    int ret = -1;
+    if (sql_begin(s, c, 1, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
+        goto out;
+    if (json_array_size(out->in_use) > 0) {
+        char names[APIERR_MSG_MAX] = "";
+        size_t i, len = 0;
+        json_t *u;
+        json_array_foreach(out->in_use, i, u) {
+            int n = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
+                             json_string_value(json_object_get(u, "name")));
+            if (n < 0 || (size_t)n >= sizeof names - len)
+                break;
+            len += (size_t)n;
+        }
+        apierr_set(e, 409, "Contact list %s is used by campaigns: %s", out->name, names);
+        apierr_field(e, NULL, "%s", e->message);
+        goto out;
+    }
+    struct sqlp p[] = {P_INT(app_pk), P_INT(pk)};
+    if (sql_exec(s, c, &Q_L_DELETE, p, 2, e) != 0 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+int sqlop_list_contacts(struct store *base, int64_t app_pk, const char *id, int64_t offset,
+                        int64_t limit, json_t **results, int64_t *total, struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    struct clist l;
+    int64_t pk = 0;
+    int ret = -1, rc;
+    memset(&l, 0, sizeof l);
+    *results = json_array();
+    if (sql_begin(s, c, 0, e) != 0 || list_by_id(s, c, app_pk, id, &l, &pk, e) != 1)
+        goto out;
+    struct sqlp p[] = {P_INT(pk), P_INT(limit), P_INT(offset)};
+    if (sql_int(s, c, &Q_CT_COUNT, p, 1, total, e) < 0)
+        goto out;
+    struct sqlres *r = sql_query(s, c, &Q_CT_PAGE, p, 3, e);
+    if (r == NULL)
+        goto out;
+    while ((rc = s->drv->next(r)) == 1) {
+        char created[TIMEFMT_LEN + 1], updated[TIMEFMT_LEN + 1];
+        timefmt_format(s->drv->col_int(r, 1), created);
+        timefmt_format(s->drv->col_int(r, 2), updated);
+        json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "_id", s->drv->col_text(r, 0, NULL),
+                                "createdAt", created, "updatedAt", updated, "phoneNumber",
+                                s->drv->col_text(r, 3, NULL));
+        json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
+        json_object_update(row, extra); /* the optional fields, in the order given */
+        json_decref(extra);
+        json_array_append_new(*results, row);
+    }
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "contacts", e);
+        goto out;
+    }
+    ret = 0;
+out:
+    clist_clear(&l);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    if (ret != 0) {
+        json_decref(*results);
+        *results = NULL;
+    }
+    return ret;
+}
+
+int sqlop_list_add_contacts(struct store *base, int64_t app_pk, const char *list_name,
+                            json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
+                            struct apierr *e)
+{
+    struct store_sql *s = (struct store_sql *)base;
+    struct conn *c = sql_acquire(s);
+    char *lname = jsonu_lower(list_name);
+    int64_t pk = 0, now = timefmt_now_ms(), added = 0;
+    int allow = 0, ret = -1, rc;
+    if (sql_begin(s, c, 1, e) != 0)
+        goto out;
+    struct sqlp pl[] = {P_INT(app_pk), P_TEXT(lname)};
+    struct sqlres *r = sql_query(s, c, &Q_L_BY_LNAME, pl, 2, e);
+    if (r == NULL)
+        goto out;
+    if ((rc = s->drv->next(r)) == 1) {
+        pk = s->drv->col_int(r, 0);
+        json_t *doc = json_loads(s->drv->col_text(r, 1, NULL), 0, NULL);
+        allow = json_is_true(json_object_get(doc, "allowDuplicates"));
+        json_decref(doc);
+    }
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "list by name", e);
+        goto out;
+    }
+    if (rc == 0) {
+        apierr_one(e, 404, "contact_list_name", "There is no contact list of that name");
+        goto out;
+    }
+    if (validate(items, ctx, e) != 0)
+        goto out;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) {
+        const char *phone = json_string_value(json_object_get(it, "phoneNumber"));
+        char *digits = sql_digits(phone);
+        int64_t seen = 0;
+        struct sqlp ph[] = {P_INT(pk), P_TEXT(digits)};
+        /* Without duplicates, a number already in the list, or earlier in this
+         * request (inserted just above, in this transaction), is skipped. */
+        rc = allow ? 0 : sql_int(s, c, &Q_CT_HAS, ph, 2, &seen, e);
+        if (rc == 0) {
+            char id[IDS_MAX + 1];
+            ids_new("cc", id);
+            json_t *extra = json_object();
+            const char *k;
+            json_t *v;
+            json_object_foreach(it, k, v)
+                if (strcmp(k, "phoneNumber") != 0)
+                    json_object_set(extra, k, v);
+            char *doc = jsonu_dump(extra, NULL);
+            json_decref(extra);
+            struct sqlp pa[] = {P_INT(pk), P_TEXT(id), P_TEXT(phone), P_TEXT(digits),
+                                P_TEXT(json_string_value(json_object_get(it, "uniqueId"))),
+                                P_TEXT(doc), P_INT(now)};
+            rc = sql_exec(s, c, &Q_CT_ADD, pa, 7, e);
+            free(doc);
+            added++;
+        }
+        free(digits);
+        if (rc < 0)
+            goto out;
+    }
+    struct sqlp pt[] = {P_INT(pk), P_INT(now)};
+    if ((added > 0 && sql_exec(s, c, &Q_L_TOUCH, pt, 2, e) != 0) || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(lname);
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
