@@ -23,9 +23,12 @@ static void parse_count(json_t *body, const char *key, int64_t def, int64_t min,
         size_t len = json_string_length(v);
         if (len == 0)
             return;
-        if (len > 12)
+        size_t i = 0;
+        while (i + 1 < len && s[i] == '0') /* leading zeros do not count */
+            i++;
+        if (len - i > 12)
             goto bad;
-        for (size_t i = 0; i < len; i++) {
+        for (; i < len; i++) {
             if (s[i] < '0' || s[i] > '9')
                 goto bad;
             n = n * 10 + (s[i] - '0');
@@ -69,8 +72,6 @@ static void parse_sort(json_t *body, struct list_query *q, struct apierr *e)
     json_t *dir;
     json_object_foreach(v, k, dir) {
         char field[80];
-        if (json_is_null(dir)) /* null means absent (contract §3) */
-            continue;
         snprintf(field, sizeof field, "sortBy.%s", k);
         int f;
         if (strcmp(k, "name") == 0)
@@ -83,6 +84,8 @@ static void parse_sort(json_t *body, struct list_query *q, struct apierr *e)
             apierr_field(e, field, "is not a sort key; use name, createdAt or updatedAt");
             continue;
         }
+        if (json_is_null(dir)) /* null means absent (contract §3) */
+            continue;
         const char *d = json_string_value(dir);
         if (d == NULL || (strcmp(d, "asc") != 0 && strcmp(d, "desc") != 0)) {
             apierr_field(e, field, "must be \"asc\" or \"desc\"");
