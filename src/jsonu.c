@@ -215,10 +215,12 @@ int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out)
         n = json_integer_value(v);
     } else if (json_is_string(v)) {
         const char *s = json_string_value(v);
-        size_t len = json_string_length(v);
-        if (len > 12)
+        size_t len = json_string_length(v), i = 0;
+        while (i + 1 < len && s[i] == '0') /* leading zeros do not count */
+            i++;
+        if (len - i > 12)
             return -1;
-        for (size_t i = 0; i < len; i++) {
+        for (; i < len; i++) {
             if (s[i] < '0' || s[i] > '9')
                 return -1;
             n = n * 10 + (s[i] - '0');

@@ -44,8 +44,6 @@ static void parse_sort(json_t *body, struct list_query *q, struct apierr *e)
     json_t *dir;
     json_object_foreach(v, k, dir) {
         char field[80];
-        if (json_is_null(dir)) /* null means absent (contract §3) */
-            continue;
         snprintf(field, sizeof field, "sortBy.%s", k);
         int f;
         if (strcmp(k, "name") == 0)
@@ -58,6 +56,8 @@ static void parse_sort(json_t *body, struct list_query *q, struct apierr *e)
             apierr_field(e, field, "is not a sort key; use name, createdAt or updatedAt");
             continue;
         }
+        if (json_is_null(dir)) /* null means absent (contract §3) */
+            continue;
         const char *d = json_string_value(dir);
         if (d == NULL || (strcmp(d, "asc") != 0 && strcmp(d, "desc") != 0)) {
             apierr_field(e, field, "must be \"asc\" or \"desc\"");

@@ -414,7 +414,9 @@ struct server *server_start(const struct server_config *cfg, struct store *store
         MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, s,   /* must come first */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->idle_timeout_s,
+        /* A new connection must deliver its request within the request
+         * timeout; between requests it may idle for the idle timeout. */
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
         MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, s,
         MHD_OPTION_NOTIFY_COMPLETED, srv_completed, s,

@@ -31,7 +31,8 @@
     " AND ((CAST($6 AS BIGINT) >> c.priority) & 1) = 1"                                    \
     " AND ((CAST($7 AS BIGINT) >> c.dialing_mode) & 1) = 1"
 
-static const struct sqlq Q_PING = {1, "SELECT 1"};
+/* Reads the database itself: SQLite answers "SELECT 1" without the file. */
+static const struct sqlq Q_PING = {1, "SELECT count(*) FROM apps"};
 static const struct sqlq Q_CLIENT_GET = {
     2, "SELECT c.secret, c.scopes, a.stream_id, a.account_id, a.app_pk"
        " FROM clients c JOIN apps a ON a.app_pk = c.app_pk WHERE c.client_id = $1"};

@@ -247,9 +247,11 @@ static void test_count_digit_strings(void **state)
     (void)state;
     assert_int_equal(ok("{'type':'voice','limit':'50'}").limit, 50);
     assert_int_equal(ok("{'type':'voice','limit':'007'}").limit, 7);
-    /* README: digit strings have at most 12 digits. */
+    /* README: leading zeros do not count; the rest has at most 12 digits. */
     assert_int_equal(ok("{'type':'voice','limit':'000000000050'}").limit, 50);
-    errs("{'type':'voice','limit':'0000000000050'}", "limit");
+    assert_int_equal(ok("{'type':'voice','limit':'00000000000000000050'}").limit, 50);
+    assert_int_equal(ok("{'type':'voice','skip':'0000000000000'}").offset, 0);
+    errs("{'type':'voice','skip':'1000000000000'}", "skip");
     errs("{'type':'voice','skip':'99999999999999999999999'}", "skip");
     static const char *const bad[] = {
         "'-1'", "'1.5'", "'abc'", "' 5'", "'5 '", "'+5'", "'1e2'", "'0x10'", "'5a'",
