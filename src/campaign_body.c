@@ -586,7 +586,7 @@ static int schedule_time(const char *s, int64_t *ms)
     q = p;
     if ((se = read_num(&p, 2)) < 0 || p - q != 2 || *p != '\0')
         return -1;
-    char iso[32];
+    char iso[80];
     snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h, mi, se);
     return timefmt_parse(iso, strlen(iso), ms);
 }

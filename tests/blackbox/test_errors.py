@@ -39,8 +39,8 @@ def small_body_server(demo_server):
     ("GET", "/Healthz"),
     ("POST", LIST_PATH.format(stream=DEMO_STREAM) + "/"),
     ("POST", LIST_PATH.format(stream=DEMO_STREAM).replace("/campaign/api", "/Campaign/api")),
-    ("POST", LIST_PATH.format(stream=DEMO_STREAM).replace("getAllCampaignDetails",
-                                                          "getallcampaigndetails")),
+    ("GET", LIST_PATH.format(stream=DEMO_STREAM).replace("getAllCampaignDetails", "trigger")),
+    ("POST", LIST_PATH.format(stream=DEMO_STREAM).replace("/campaign/api", "/api")),
     ("POST", LIST_PATH.format(stream=DEMO_STREAM).replace("/v2/", "/v1/")),
     ("POST", LIST_PATH.format(stream="")),
     ("POST", "/campaign/api/v2/public/" + DEMO_STREAM + "/x/campaign/getAllCampaignDetails"),
@@ -51,6 +51,17 @@ def test_unknown_route_is_404(http, demo_server, demo_tenant, method, path):
                      data=json.dumps(BODY), headers=demo_tenant.headers(), timeout=10)
     body = assert_error(r, 404)
     assert body["errors"], body
+
+
+def test_miscased_list_literal_reads_as_a_campaign_id(http, demo_server, demo_tenant):
+    # family spec 2: only the exact literal is the listing; another spelling
+    # is a {campaignId} segment, where POST without trigger is a 405.
+    path = LIST_PATH.format(stream=DEMO_STREAM).replace("getAllCampaignDetails",
+                                                        "getallcampaigndetails")
+    r = http.post(demo_server.url(path) + "?accountId=" + demo_tenant.account,
+                  data=json.dumps(BODY), headers=demo_tenant.headers(), timeout=10)
+    assert_error(r, 405)
+    assert r.headers.get("Allow") == "GET, PUT, DELETE"
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "PATCH"])
