@@ -5,15 +5,17 @@
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libjwt sqlite3
+PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
 DEFS    := -D_GNU_SOURCE
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 
-BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev
-TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl
+BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
+              libpq-dev tzdata
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl \
+              postgresql
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 
 SRC  := $(filter-out src/main.c,$(wildcard src/*.c))

@@ -2,7 +2,8 @@
 # Runs the test suites against the sanitized build (make test builds it):
 #   unit      cmocka binaries build/san/test_*
 #   fuzz      replays every file of fuzz/corpus/<target>/ through its target
-#   blackbox  pytest on tests/blackbox against build/san/campaignd
+#   blackbox  pytest on tests/blackbox against build/san/campaignd, once on
+#             SQLite and once on a throwaway PostgreSQL cluster (pg: that one only)
 # With an argument, runs only that suite.  The last line is the total,
 # "N passed, M failed", which CI reads; the exit status is non-zero on any
 # failure.
@@ -45,15 +46,37 @@ if [ "$only" = all ] || [ "$only" = fuzz ]; then
     done
 fi
 
-if [ "$only" = all ] || [ "$only" = blackbox ]; then
-    echo "== black-box: pytest tests/blackbox"
-    CAMPAIGND_BIN="$PWD/build/san/campaignd" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-        tests/blackbox 2>&1 | tee "$log"
+# One pytest run; adds its counts to the totals.  Extra env assignments as args.
+blackbox() {
+    echo "== black-box ($1): pytest tests/blackbox"
+    shift
+    env "$@" CAMPAIGND_BIN="$PWD/build/san/campaignd" /usr/bin/python3 -m pytest -q \
+        -p no:cacheprovider tests/blackbox 2>&1 | tee "$log"
     p=$(grep -Eo '[0-9]+ passed' "$log" | tail -n 1 | grep -Eo '[0-9]+')
     f=$(tail -n 1 "$log" | grep -Eo '[0-9]+ (failed|errors?)' | awk '{s += $1} END {print s + 0}')
     if ! grep -Eq '[0-9]+ passed' "$log" && [ "$f" -eq 0 ]; then f=1; fi
     passed=$((passed + ${p:-0}))
     failed=$((failed + ${f:-0}))
+}
+
+if [ "$only" = all ] || [ "$only" = blackbox ]; then
+    blackbox sqlite
+fi
+
+# The same suite on PostgreSQL: a throwaway cluster on a free loopback port,
+# created and removed by this run.
+if [ "$only" = all ] || [ "$only" = blackbox ] || [ "$only" = pg ]; then
+    pgdir=$(mktemp -d /tmp/campaignd-pg.XXXXXX)
+    port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    trap 'scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1; rm -rf "$pgdir" "$log"' EXIT
+    if scripts/pg-cluster.sh start "$pgdir" "$port"; then
+        blackbox postgresql CAMPAIGND_TEST_PG="postgresql://postgres@127.0.0.1:$port" \
+            CAMPAIGND_TEST_PG_DIR="$pgdir"
+        scripts/pg-cluster.sh stop "$pgdir" || true
+    else
+        echo "could not start the PostgreSQL test cluster"
+        failed=$((failed + 1))
+    fi
 fi
 
 echo "$passed passed, $failed failed"

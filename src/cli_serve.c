@@ -194,8 +194,10 @@ int cli_serve(int argc, char **argv)
     }
     if (demo)
         print_demo(&creds, server_port(srv));
+    char shown[256];
+    store_url_redact(url, shown, sizeof shown);
     log_info("campaignd listening on %s (port %u), store %s, %d threads", cfg.listen,
-             (unsigned)server_port(srv), url, cfg.threads);
+             (unsigned)server_port(srv), shown, cfg.threads);
     int sig = 0;
     sigwait(&stop, &sig);
     log_info("signal %d: stopping; finishing requests in flight", sig);

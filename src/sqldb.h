@@ -69,5 +69,6 @@ struct sqldb_ops {
 };
 
 extern const struct sqldb_ops sqldb_sqlite_ops;
+extern const struct sqldb_ops sqldb_pg_ops;
 
 #endif

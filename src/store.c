@@ -1,6 +1,7 @@
 /* store.c - back-end selection and the thin wrappers of store.h. */
 #include "store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,10 +9,8 @@
 
 struct store *store_open(const char *url, int pool, struct apierr *e)
 {
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        apierr_set(e, 503, "The PostgreSQL back end is not available in this build");
-        return NULL;
-    }
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return store_sql_open(&sqldb_pg_ops, url, pool < 1 ? 1 : pool, e);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     if (*url == '\0') {
@@ -19,6 +18,18 @@ struct store *store_open(const char *url, int pool, struct apierr *e)
         return NULL;
     }
     return store_sql_open(&sqldb_sqlite_ops, url, pool < 1 ? 1 : pool, e);
+}
+
+void store_url_redact(const char *url, char *out, size_t cap)
+{
+    const char *scheme = strstr(url, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+    if (colon == NULL) {
+        snprintf(out, cap, "%s", url);
+        return;
+    }
+    snprintf(out, cap, "%.*s:***%s", (int)(colon - url), url, at);
 }
 
 void store_close(struct store *s)

@@ -170,6 +170,9 @@ struct store {
 struct store *store_open(const char *url, int pool, struct apierr *e);
 void store_close(struct store *s);
 
+/* url with any password replaced by "***", for logs and messages. */
+void store_url_redact(const char *url, char *out, size_t cap);
+
 /* Thin wrappers over ops, so call sites read as plain functions. */
 int store_ping(struct store *s, struct apierr *e);
 int store_client_get(struct store *s, const char *client_id, struct store_client *out,

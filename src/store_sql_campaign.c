@@ -48,7 +48,7 @@ static const struct sqlq Q_INSTANCE_ADD = {
 
 static const struct sqlq Q_SNAPSHOT = {
     109, "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id)"
-         " SELECT $3, ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
+         " SELECT CAST($3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
          " a.unique_id FROM " AUDIENCE};
 static const struct sqlq Q_AUDIENCE_COUNT = {110, "SELECT count(*) FROM " AUDIENCE};
 static const struct sqlq Q_AUDIENCE_PAGE = {

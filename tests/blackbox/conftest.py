@@ -12,6 +12,7 @@ Fixtures and helpers:
   http             a requests.Session for the test
 Every wait is bounded.
 """
+import hashlib
 import itertools
 import json
 import os
@@ -70,9 +71,50 @@ def child_env(extra=None):
     return env
 
 
+# With CAMPAIGND_TEST_PG set (a base URL such as postgresql://postgres@127.0.0.1:5432,
+# as scripts/run-tests.sh does), every database the tests name by a file path is a
+# fresh PostgreSQL database instead: the same suite runs on both back ends.
+PG_BASE = os.environ.get("CAMPAIGND_TEST_PG")
+_pg_dbs = {}
+
+
+def pg_admin(sql):
+    subprocess.run(["psql", PG_BASE + "/postgres", "-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                   check=True, capture_output=True, timeout=60)
+
+
+def db_target(db):
+    """The --db argument for a database the tests call `db` (a path)."""
+    if not PG_BASE:
+        return str(db)
+    key = str(Path(db).resolve())
+    name = _pg_dbs.get(key)
+    if name is None:
+        name = "t" + hashlib.sha1(key.encode()).hexdigest()[:24]
+        pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg_admin(f'CREATE DATABASE "{name}"')
+        _pg_dbs[key] = name
+    return f"{PG_BASE}/{name}"
+
+
+def _map_db_args(args):
+    """Maps every --db PATH to db_target(PATH); URLs, sqlite: forms and paths
+    in directories that do not exist (tests of bad paths) stay as given."""
+    args = [str(a) for a in args]
+    def mapped(a):
+        return db_target(a) if "://" not in a and not a.startswith("sqlite:") and \
+            Path(a).parent.is_dir() else a
+    return [mapped(a) if i > 0 and args[i - 1] == "--db" else a for i, a in enumerate(args)]
+
+
+# Tests of the embedded store's own forms (file paths, sqlite:PATH, $CAMPAIGND_DB
+# with a path) do not apply to a PostgreSQL run.
+sqlite_only = pytest.mark.skipif(bool(PG_BASE), reason="exercises SQLite file paths")
+
+
 def run_cli(*args, input=None, env=None, timeout=CLI_TIMEOUT, cwd=None):
     """Runs `campaignd ARGS...`; returns the CompletedProcess (text, utf-8)."""
-    return subprocess.run([BIN, *[str(a) for a in args]], input=input, capture_output=True,
+    return subprocess.run([BIN, *_map_db_args(args)], input=input, capture_output=True,
                           text=True, encoding="utf-8", timeout=timeout, env=child_env(env),
                           cwd=cwd, stdin=None if input is not None else subprocess.DEVNULL)
 
@@ -116,7 +158,7 @@ class Server:
         self.err_path = self.workdir / f"server{n}.stderr"
         self._out = open(self.out_path, "wb")
         self._err = open(self.err_path, "wb")
-        cmd = [BIN, "serve", "--listen", "127.0.0.1:0", "--db", str(self.db)]
+        cmd = [BIN, "serve", "--listen", "127.0.0.1:0", "--db", db_target(self.db)]
         if demo:
             cmd.append("--demo")
         cmd += [str(a) for a in args]

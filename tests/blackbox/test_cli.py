@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from conftest import SAMPLES_PATH, UUID4, app_create, list_ok, new_account, run_cli
+from conftest import SAMPLES_PATH, UUID4, app_create, list_ok, new_account, run_cli, sqlite_only
 
 OPTIONS = {
     None: ["serve", "app create", "token", "import", "export", "--db"],
@@ -102,6 +102,7 @@ def test_token_claims(tmp_path):
     assert abs(claims["exp"] - time.time() - 3600) < 60
 
 
+@sqlite_only
 def test_db_env_and_sqlite_prefix(tmp_path):
     db = tmp_path / "env.db"
     r = run_cli("app", "create", "--account", "envacct", env={"CAMPAIGND_DB": str(db)})

@@ -1,0 +1,445 @@
+/* sqldb_pg.c - the PostgreSQL driver of sqldb.h (libpq).
+ *
+ * Statements are prepared once per connection (named "s<id>") and run with
+ * text parameters, always bound.  Writes serialize on one transaction-level
+ * advisory lock, which gives every node the single-writer semantics of the
+ * embedded store (name uniqueness checks, read-modify-write of a campaign)
+ * without retry loops; reads run in REPEATABLE READ snapshots.  When the
+ * server goes away the connection reports SQLDB_UNAVAILABLE (503 above) and
+ * is reset on its next use, so service resumes without a restart. */
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqldb.h"
+#include "xalloc.h"
+
+/* Migration i brings the schema from version i to i + 1, as in
+ * sqldb_sqlite.c; text that is compared or sorted byte by byte is COLLATE
+ * "C" (contract §3: code-point order, no locale). */
+static const char *const pg_migrations[] = {
+    /* 1: tenants, lists and campaigns. */
+    "CREATE TABLE accounts ("
+    "  account_id TEXT COLLATE \"C\" PRIMARY KEY,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE TABLE apps ("
+    "  app_pk BIGSERIAL PRIMARY KEY,"
+    "  stream_id TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+    "  account_id TEXT COLLATE \"C\" NOT NULL REFERENCES accounts(account_id),"
+    "  name TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE TABLE clients ("
+    "  client_id TEXT COLLATE \"C\" PRIMARY KEY,"
+    "  app_pk BIGINT NOT NULL REFERENCES apps(app_pk),"
+    "  secret TEXT NOT NULL,"
+    "  scopes TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE INDEX clients_app ON clients(app_pk, created_at);"
+    "CREATE TABLE lists ("
+    "  list_pk BIGSERIAL PRIMARY KEY,"
+    "  app_pk BIGINT NOT NULL REFERENCES apps(app_pk),"
+    "  id TEXT COLLATE \"C\" NOT NULL,"
+    "  name TEXT COLLATE \"C\" NOT NULL,"
+    "  lname TEXT COLLATE \"C\" NOT NULL,"
+    "  doc TEXT NOT NULL DEFAULT '{}',"
+    "  created_at BIGINT NOT NULL,"
+    "  updated_at BIGINT NOT NULL,"
+    "  UNIQUE (app_pk, id),"
+    "  UNIQUE (app_pk, lname));"
+    "CREATE TABLE campaigns ("
+    "  campaign_pk BIGSERIAL PRIMARY KEY,"
+    "  app_pk BIGINT NOT NULL REFERENCES apps(app_pk),"
+    "  id TEXT COLLATE \"C\" NOT NULL,"
+    "  type TEXT COLLATE \"C\" NOT NULL CHECK (type IN ('voice', 'sms')),"
+    "  name TEXT COLLATE \"C\" NOT NULL,"
+    "  lname TEXT COLLATE \"C\" NOT NULL,"
+    "  status INTEGER NOT NULL CHECK (status BETWEEN 0 AND 7),"
+    "  priority INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 5),"
+    "  dialing_mode INTEGER NOT NULL CHECK (dialing_mode BETWEEN 0 AND 3),"
+    "  created_at BIGINT NOT NULL,"
+    "  updated_at BIGINT NOT NULL,"
+    "  instance_updated_at BIGINT,"
+    "  dnc_list_pk BIGINT REFERENCES lists(list_pk),"
+    "  doc TEXT NOT NULL,"
+    "  UNIQUE (app_pk, id),"
+    "  UNIQUE (app_pk, type, lname));"
+    "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id);"
+    "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id);"
+    "CREATE TABLE campaign_lists ("
+    "  campaign_pk BIGINT NOT NULL REFERENCES campaigns(campaign_pk) ON DELETE CASCADE,"
+    "  pos BIGINT NOT NULL,"
+    "  list_pk BIGINT NOT NULL REFERENCES lists(list_pk),"
+    "  PRIMARY KEY (campaign_pk, pos));"
+    "CREATE INDEX campaign_lists_list ON campaign_lists(list_pk);",
+    /* 2: the rest of the family: registries, contacts, campaign instances. */
+    "CREATE TABLE registry ("
+    "  app_pk BIGINT NOT NULL REFERENCES apps(app_pk),"
+    "  kind TEXT COLLATE \"C\" NOT NULL CHECK (kind IN ('flow', 'template')),"
+    "  id TEXT COLLATE \"C\" NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  lname TEXT COLLATE \"C\" NOT NULL,"
+    "  PRIMARY KEY (app_pk, kind, lname),"
+    "  UNIQUE (app_pk, kind, id));"
+    "CREATE TABLE contacts ("
+    "  contact_pk BIGSERIAL PRIMARY KEY,"
+    "  list_pk BIGINT NOT NULL REFERENCES lists(list_pk) ON DELETE CASCADE,"
+    "  id TEXT COLLATE \"C\" NOT NULL,"
+    "  phone TEXT NOT NULL,"
+    "  digits TEXT COLLATE \"C\" NOT NULL,"
+    "  unique_id TEXT,"
+    "  doc TEXT NOT NULL,"
+    "  created_at BIGINT NOT NULL,"
+    "  updated_at BIGINT NOT NULL);"
+    "CREATE INDEX contacts_list ON contacts(list_pk, contact_pk);"
+    "CREATE INDEX contacts_digits ON contacts(list_pk, digits);"
+    "CREATE TABLE instances ("
+    "  instance_pk BIGSERIAL PRIMARY KEY,"
+    "  campaign_pk BIGINT NOT NULL REFERENCES campaigns(campaign_pk) ON DELETE CASCADE,"
+    "  id TEXT COLLATE \"C\" NOT NULL,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE INDEX instances_campaign ON instances(campaign_pk, id);"
+    "CREATE TABLE instance_contacts ("
+    "  instance_pk BIGINT NOT NULL REFERENCES instances(instance_pk) ON DELETE CASCADE,"
+    "  pos BIGINT NOT NULL,"
+    "  phone TEXT NOT NULL,"
+    "  digits TEXT COLLATE \"C\" NOT NULL,"
+    "  unique_id TEXT,"
+    "  dialer_outcome TEXT NOT NULL DEFAULT 'Pending',"
+    "  outcome TEXT,"
+    "  PRIMARY KEY (instance_pk, pos));",
+};
+#define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
+
+/* Advisory lock keys (arbitrary, fixed): one for migrations, one for writes. */
+#define PG_LOCK_MIGRATE 7243001
+#define PG_LOCK_WRITE 7243002
+
+#define PG_PREPARED 512
+
+struct sqlres {
+    struct sqldb *db;
+    PGresult *res;
+    int row, nrows;
+};
+
+struct sqldb {
+    PGconn *conn;
+    int in_txn;                          /* between our BEGIN and COMMIT/ROLLBACK */
+    enum sqldb_err err;
+    char msg[256];
+    unsigned char prepared[PG_PREPARED]; /* bit set of statement ids prepared */
+    unsigned prepared_big[64];           /* ids >= PG_PREPARED, few */
+    int nbig;
+};
+
+static void pg_clear_prepared(struct sqldb *db)
+{
+    memset(db->prepared, 0, sizeof db->prepared);
+    db->nbig = 0;
+}
+
+static int pg_is_prepared(struct sqldb *db, unsigned id)
+{
+    if (id < PG_PREPARED)
+        return db->prepared[id];
+    for (int i = 0; i < db->nbig; i++)
+        if (db->prepared_big[i] == id)
+            return 1;
+    return 0;
+}
+
+static void pg_mark_prepared(struct sqldb *db, unsigned id)
+{
+    if (id < PG_PREPARED)
+        db->prepared[id] = 1;
+    else if (db->nbig < (int)(sizeof db->prepared_big / sizeof db->prepared_big[0]))
+        db->prepared_big[db->nbig++] = id;
+}
+
+/* Classifies a failed result (or a NULL one: the connection broke). */
+static void pg_set_err(struct sqldb *db, PGresult *res, const char *what)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    if (state != NULL && strcmp(state, "23505") == 0)
+        db->err = SQLDB_UNIQUE;
+    else if (PQstatus(db->conn) != CONNECTION_OK || state == NULL ||
+             strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0 ||
+             strncmp(state, "53", 2) == 0 || strcmp(state, "40001") == 0 ||
+             strcmp(state, "40P01") == 0)
+        db->err = SQLDB_UNAVAILABLE;
+    else
+        db->err = SQLDB_OTHER;
+    const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(db->conn);
+    snprintf(db->msg, sizeof db->msg, "%s: %s%s%s", what, state ? state : "", state ? " " : "",
+             m ? m : "");
+    db->msg[strcspn(db->msg, "\n")] = '\0';
+}
+
+/* A lost connection is reset before the next statement; its prepared
+ * statements went with the old session. */
+static int pg_ready(struct sqldb *db)
+{
+    if (PQstatus(db->conn) == CONNECTION_OK)
+        return 0;
+    PQreset(db->conn);
+    pg_clear_prepared(db);
+    if (PQstatus(db->conn) == CONNECTION_OK) {
+        log_info("postgresql: reconnected");
+        return 0;
+    }
+    db->err = SQLDB_UNAVAILABLE;
+    snprintf(db->msg, sizeof db->msg, "connect: %s", PQerrorMessage(db->conn));
+    db->msg[strcspn(db->msg, "\n")] = '\0';
+    return -1;
+}
+
+static int pg_exec(struct sqldb *db, const char *sql)
+{
+    PGresult *res = PQexec(db->conn, sql);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    if (!ok)
+        pg_set_err(db, res, sql);
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+static int pg_migrate(struct sqldb *db, struct apierr *e)
+{
+    char sql[160];
+    int version = 0;
+    /* Several nodes may start at once: one migrates, the others wait. */
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(%d)", PG_LOCK_MIGRATE);
+    if (pg_exec(db, sql) != 0)
+        goto fail;
+    if (pg_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)") != 0)
+        goto unlock;
+    PGresult *res = PQexec(db->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        pg_set_err(db, res, "schema version");
+        PQclear(res);
+        goto unlock;
+    }
+    if (PQntuples(res) == 1)
+        version = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (version > PG_VERSION) {
+        snprintf(db->msg, sizeof db->msg, "schema version %d is newer than this campaignd (%d)",
+                 version, PG_VERSION);
+        goto unlock;
+    }
+    for (int v = version; v < PG_VERSION; v++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO meta(key, value) VALUES ('schema_version', %d)"
+                 " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", v + 1);
+        if (pg_exec(db, "BEGIN") != 0 || pg_exec(db, pg_migrations[v]) != 0 ||
+            pg_exec(db, sql) != 0 || pg_exec(db, "COMMIT") != 0) {
+            pg_exec(db, "ROLLBACK");
+            goto unlock;
+        }
+        log_info("store: postgresql migrated to schema version %d", v + 1);
+    }
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
+    pg_exec(db, sql);
+    return 0;
+unlock:
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
+    pg_exec(db, sql);
+fail:
+    log_error("postgresql: migrating: %s", db->msg);
+    apierr_set(e, 503, "Cannot prepare the PostgreSQL database");
+    return -1;
+}
+
+/* Server notices ("relation already exists, skipping") are not errors. */
+static void pg_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static void pg_close(struct sqldb *db)
+{
+    if (db == NULL)
+        return;
+    PQfinish(db->conn);
+    free(db);
+}
+
+static struct sqldb *pg_open(const char *url, int first, struct apierr *e)
+{
+    struct sqldb *db = xcalloc(1, sizeof *db);
+    /* A short connect timeout so an outage answers 503 promptly. */
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {url, "3", "campaignd", NULL};
+    db->conn = PQconnectdbParams(keys, vals, 1);
+    if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+        log_error("postgresql: cannot connect: %s",
+                  db->conn ? PQerrorMessage(db->conn) : "out of memory");
+        apierr_set(e, 503, "Cannot connect to PostgreSQL");
+        pg_close(db);
+        return NULL;
+    }
+    PQsetNoticeProcessor(db->conn, pg_notice, NULL);
+    if (first && pg_migrate(db, e) != 0) {
+        pg_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void pg_rollback(struct sqldb *db)
+{
+    db->in_txn = 0;
+    if (PQstatus(db->conn) == CONNECTION_OK && PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+        PGresult *res = PQexec(db->conn, "ROLLBACK");
+        PQclear(res);
+    }
+}
+
+static int pg_begin_once(struct sqldb *db, int write)
+{
+    if (pg_ready(db) != 0)
+        return -1;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%d)", PG_LOCK_WRITE);
+    if (!write ? pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0
+               : pg_exec(db, "BEGIN") != 0 || pg_exec(db, sql) != 0) {
+        pg_rollback(db);
+        return -1;
+    }
+    db->in_txn = 1;
+    return 0;
+}
+
+/* A connection idle through an outage only learns it is dead on its next
+ * statement; nothing has run yet, so that one failure is retried once on a
+ * fresh connection. */
+static int pg_begin(struct sqldb *db, int write)
+{
+    if (pg_begin_once(db, write) == 0)
+        return 0;
+    return PQstatus(db->conn) == CONNECTION_OK ? -1 : pg_begin_once(db, write);
+}
+
+static int pg_commit(struct sqldb *db)
+{
+    db->in_txn = 0;
+    return pg_exec(db, "COMMIT");
+}
+
+static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, const struct sqlp *p,
+                                    int n)
+{
+    char name[16];
+    snprintf(name, sizeof name, "s%u", q->id);
+    /* Outside a transaction a lost connection is reset first; inside one
+     * the statement fails and the caller rolls back. */
+    if (!db->in_txn && pg_ready(db) != 0)
+        return NULL;
+    if (!pg_is_prepared(db, q->id)) {
+        PGresult *res = PQprepare(db->conn, name, q->sql, 0, NULL);
+        int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!ok)
+            pg_set_err(db, res, "prepare");
+        PQclear(res);
+        if (!ok)
+            return NULL;
+        pg_mark_prepared(db, q->id);
+    }
+    char nums[16][24];
+    const char *vals[16];
+    if (n > 16) {
+        db->err = SQLDB_OTHER;
+        snprintf(db->msg, sizeof db->msg, "too many parameters (%d)", n);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (p[i].t == SQLP_INT) {
+            snprintf(nums[i], sizeof nums[i], "%" PRId64, p[i].i);
+            vals[i] = nums[i];
+        } else {
+            vals[i] = p[i].t == SQLP_TEXT ? p[i].s : NULL;
+        }
+    }
+    PGresult *res = PQexecPrepared(db->conn, name, n, vals, NULL, NULL, 0);
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        pg_set_err(db, res, "execute");
+        PQclear(res);
+        return NULL;
+    }
+    struct sqlres *r = xcalloc(1, sizeof *r);
+    r->db = db;
+    r->res = res;
+    r->row = -1;
+    r->nrows = PQntuples(res);
+    return r;
+}
+
+static struct sqlres *pg_query(struct sqldb *db, const struct sqlq *q, const struct sqlp *p,
+                               int n)
+{
+    struct sqlres *r = pg_query_once(db, q, p, n);
+    /* As in pg_begin: outside a transaction, a connection found dead by
+     * this statement is retried once on a fresh one. */
+    if (r == NULL && !db->in_txn && PQstatus(db->conn) != CONNECTION_OK)
+        r = pg_query_once(db, q, p, n);
+    return r;
+}
+
+static int pg_next(struct sqlres *r)
+{
+    return ++r->row < r->nrows ? 1 : 0;
+}
+
+static int64_t pg_col_int(struct sqlres *r, int col)
+{
+    if (PQgetisnull(r->res, r->row, col))
+        return 0;
+    return strtoll(PQgetvalue(r->res, r->row, col), NULL, 10);
+}
+
+static const char *pg_col_text(struct sqlres *r, int col, size_t *len)
+{
+    if (PQgetisnull(r->res, r->row, col))
+        return NULL;
+    if (len != NULL)
+        *len = (size_t)PQgetlength(r->res, r->row, col);
+    return PQgetvalue(r->res, r->row, col);
+}
+
+static void pg_done(struct sqlres *r)
+{
+    PQclear(r->res);
+    free(r);
+}
+
+static enum sqldb_err pg_last_error(struct sqldb *db)
+{
+    return db->err;
+}
+
+static const char *pg_last_message(struct sqldb *db)
+{
+    return db->msg;
+}
+
+const struct sqldb_ops sqldb_pg_ops = {
+    .name = "postgresql",
+    .open = pg_open,
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .query = pg_query,
+    .next = pg_next,
+    .col_int = pg_col_int,
+    .col_text = pg_col_text,
+    .done = pg_done,
+    .last_error = pg_last_error,
+    .last_message = pg_last_message,
+};
