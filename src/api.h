@@ -26,6 +26,7 @@ struct api_limits {
 
 struct api_call {
     struct store *store;
+    struct store *read_store;  /* for read-only listings: store, or --db-read's */
     const struct api_limits *limits;
     char stream_id[API_SEGMENT_MAX]; /* the {streamId} path segment, or "" */
     char object_id[API_SEGMENT_MAX]; /* the {campaignId}/{contactListId} segment, or "" */

@@ -11,7 +11,7 @@ int api_list_campaigns(struct api_call *c)
     struct list_query q;
     struct store_page page = {0};
     if (query_parse(c->body, &q, &c->err) != 0 ||
-        store_campaign_list(c->store, c->tenant.app_pk, &q, &page, &c->err) != 0)
+        store_campaign_list(c->read_store, c->tenant.app_pk, &q, &page, &c->err) != 0)
         return -1;
 
     json_t *results = json_array();

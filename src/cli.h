@@ -18,8 +18,10 @@ int cli_registry(int argc, char **argv);
 
 /* --db, else $CAMPAIGND_DB, else ./campaignd.db */
 const char *cli_db_url(const char *flag);
-/* Opens the store or prints the error; NULL on failure. */
+/* Opens the store (a replica: without migrating) or prints the error; NULL
+ * on failure. */
 struct store *cli_open_store(const char *url, int pool);
+struct store *cli_open_replica(const char *url, int pool);
 /* Prints "campaignd <cmd>: <message>[: field: msg; ...]" on stderr; returns 1. */
 int cli_fail(const char *cmd, const struct apierr *e);
 /* Parses a decimal in [min, max]; returns 0 or -1. */

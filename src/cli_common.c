@@ -33,15 +33,25 @@ int cli_fail(const char *cmd, const struct apierr *e)
     return 1;
 }
 
-struct store *cli_open_store(const char *url, int pool)
+static struct store *open_store(const char *url, int pool, int replica)
 {
     struct apierr e;
     apierr_init(&e);
-    struct store *s = store_open(url, pool, &e);
+    struct store *s = replica ? store_open_replica(url, pool, &e) : store_open(url, pool, &e);
     if (s == NULL)
         cli_fail("store", &e);
     apierr_clear(&e);
     return s;
+}
+
+struct store *cli_open_store(const char *url, int pool)
+{
+    return open_store(url, pool, 0);
+}
+
+struct store *cli_open_replica(const char *url, int pool)
+{
+    return open_store(url, pool, 1);
 }
 
 int cli_parse_long(const char *s, long min, long max, long *out)

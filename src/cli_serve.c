@@ -28,6 +28,10 @@ static const char serve_usage[] =
     "                          token and a ready-to-paste curl command\n"
     "  --db URL                the store (default $CAMPAIGND_DB, else ./campaignd.db)\n"
     "  --threads N             worker threads (default: the number of cores)\n"
+    "  --db-pool N             database connections (default: one per thread)\n"
+    "  --db-read URL           a read-only replica for Get All Campaigns only\n"
+    "                          (default $CAMPAIGND_DB_READ; see the README for\n"
+    "                          its consistency caveat)\n"
     "  --max-body BYTES        request body limit (default 1048576; 413 above)\n"
     "  --max-headers BYTES     request headers limit (default 16384; 431 above)\n"
     "  --max-url BYTES         request URL limit (default 16384; 414 above)\n"
@@ -77,12 +81,14 @@ static int opt_long(const char *name, const char *v, long min, long max, long *o
 int cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE,
-           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS };
+           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"demo", no_argument, NULL, O_DEMO},
         {"db", required_argument, NULL, O_DB},
         {"threads", required_argument, NULL, O_THREADS},
+        {"db-pool", required_argument, NULL, O_POOL},
+        {"db-read", required_argument, NULL, O_DBREAD},
         {"max-body", required_argument, NULL, O_BODY},
         {"max-headers", required_argument, NULL, O_HEADERS},
         {"max-url", required_argument, NULL, O_URL},
@@ -104,8 +110,8 @@ int cli_serve(int argc, char **argv)
         .idle_timeout_s = 30,
         .request_timeout_s = 10,
     };
-    const char *db = NULL;
-    int demo = 0, c;
+    const char *db = NULL, *db_read = getenv("CAMPAIGND_DB_READ");
+    int demo = 0, c, pool = 0;
     long v;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -133,6 +139,11 @@ int cli_serve(int argc, char **argv)
             if (opt_long("max-depth", optarg, 2, 1000, &v)) return 2;
             cfg.limits.max_depth = (size_t)v;
             break;
+        case O_POOL:
+            if (opt_long("db-pool", optarg, 1, 1024, &v)) return 2;
+            pool = (int)v;
+            break;
+        case O_DBREAD: db_read = optarg; break;
         case O_CONTACTS:
             if (opt_long("max-contacts", optarg, 1, 1000000, &v)) return 2;
             cfg.limits.max_contacts = (size_t)v;
@@ -175,9 +186,15 @@ int cli_serve(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     const char *url = cli_db_url(db);
-    struct store *s = cli_open_store(url, cfg.threads);
+    if (pool == 0)
+        pool = cfg.threads;
+    struct store *s = cli_open_store(url, pool), *rs = NULL;
     if (s == NULL)
         return 1;
+    if (db_read != NULL && *db_read != '\0' && (rs = cli_open_replica(db_read, pool)) == NULL) {
+        store_close(s);
+        return 1;
+    }
     struct apierr e;
     apierr_init(&e);
     struct store_creds creds;
@@ -187,7 +204,7 @@ int cli_serve(int argc, char **argv)
         cli_fail("serve --demo", &e);
         goto out;
     }
-    srv = server_start(&cfg, s, &e);
+    srv = server_start(&cfg, s, rs, &e);
     if (srv == NULL) {
         cli_fail("serve", &e);
         goto out;
@@ -206,6 +223,7 @@ int cli_serve(int argc, char **argv)
     rc = 0;
 out:
     apierr_clear(&e);
+    store_close(rs);
     store_close(s);
     return rc;
 }

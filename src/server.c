@@ -30,6 +30,7 @@
 struct server {
     struct MHD_Daemon *d;
     struct store *store;
+    struct store *read_store;
     struct server_config cfg;
     atomic_int active;      /* requests between uri_log and completed */
     uint16_t port;
@@ -213,6 +214,7 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
     struct api_call call;
     memset(&call, 0, sizeof call);
     call.store = srv->store;
+    call.read_store = srv->read_store ? srv->read_store : srv->store;
     call.limits = &srv->cfg.limits;
     memcpy(call.stream_id, r->stream_id, sizeof call.stream_id);
     memcpy(call.object_id, r->object_id, sizeof call.object_id);
@@ -394,7 +396,7 @@ bad:
 }
 
 struct server *server_start(const struct server_config *cfg, struct store *store,
-                            struct apierr *e)
+                            struct store *read_store, struct apierr *e)
 {
     struct sockaddr_storage ss;
     socklen_t sslen = 0;
@@ -402,6 +404,7 @@ struct server *server_start(const struct server_config *cfg, struct store *store
         return NULL;
     struct server *s = xcalloc(1, sizeof *s);
     s->store = store;
+    s->read_store = read_store;
     s->cfg = *cfg;
     atomic_init(&s->active, 0);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |

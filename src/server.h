@@ -19,9 +19,11 @@ struct server_config {
 
 struct server;
 
-/* Starts serving.  The store must outlive the server.  NULL with e set. */
+/* Starts serving.  The stores must outlive the server; read_store (may be
+ * NULL) serves Get All Campaigns only, e.g. a streaming replica.  NULL with
+ * e set. */
 struct server *server_start(const struct server_config *cfg, struct store *store,
-                            struct apierr *e);
+                            struct store *read_store, struct apierr *e);
 
 /* The bound port (useful with port 0). */
 uint16_t server_port(const struct server *s);

@@ -7,17 +7,27 @@
 
 #include "sqldb.h"
 
-struct store *store_open(const char *url, int pool, struct apierr *e)
+static struct store *open_url(const char *url, int pool, int migrate, struct apierr *e)
 {
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return store_sql_open(&sqldb_pg_ops, url, pool < 1 ? 1 : pool, e);
+        return store_sql_open(&sqldb_pg_ops, url, pool < 1 ? 1 : pool, migrate, e);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     if (*url == '\0') {
         apierr_set(e, 400, "The database path is empty");
         return NULL;
     }
-    return store_sql_open(&sqldb_sqlite_ops, url, pool < 1 ? 1 : pool, e);
+    return store_sql_open(&sqldb_sqlite_ops, url, pool < 1 ? 1 : pool, migrate, e);
+}
+
+struct store *store_open(const char *url, int pool, struct apierr *e)
+{
+    return open_url(url, pool, 1, e);
+}
+
+struct store *store_open_replica(const char *url, int pool, struct apierr *e)
+{
+    return open_url(url, pool, 0, e);
 }
 
 void store_url_redact(const char *url, char *out, size_t cap)

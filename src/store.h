@@ -168,6 +168,9 @@ struct store {
  * "postgresql://" URL.  pool is the number of connections (one per worker
  * thread).  Creates or migrates the schema.  NULL with e set on failure. */
 struct store *store_open(const char *url, int pool, struct apierr *e);
+/* The same for a read-only replica: no schema creation or migration (the
+ * primary does that, and a hot standby refuses writes). */
+struct store *store_open_replica(const char *url, int pool, struct apierr *e);
 void store_close(struct store *s);
 
 /* url with any password replaced by "***", for logs and messages. */
@@ -252,6 +255,6 @@ int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const 
 /* The one implementation: store_sql.c over an SQL driver (sqldb.h). */
 struct sqldb_ops;
 struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, int pool,
-                             struct apierr *e);
+                             int migrate, struct apierr *e);
 
 #endif

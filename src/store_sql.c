@@ -797,7 +797,7 @@ static const struct store_ops sql_ops = {
 };
 
 struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, int pool,
-                             struct apierr *e)
+                             int migrate, struct apierr *e)
 {
     struct store_sql *s = xcalloc(1, sizeof *s);
     s->base.ops = &sql_ops;
@@ -808,7 +808,7 @@ struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, in
     s->idle = xcalloc((size_t)pool, sizeof *s->idle);
     s->n = pool;
     for (int i = 0; i < pool; i++) {
-        s->conns[i].db = drv->open(target, i == 0, e);
+        s->conns[i].db = drv->open(target, migrate && i == 0, e);
         if (s->conns[i].db == NULL) {
             op_close(&s->base);
             return NULL;

@@ -150,3 +150,24 @@ def test_concurrent_app_creates_on_one_stream_from_two_processes(tmp_path):
     clients = {o["clientId"] for o in outs}
     assert len(clients) == 6
     assert {o["streamId"] for o in outs} == {first.stream}
+
+
+def test_db_read_serves_the_listing_only(server_factory, tmp_path, http):
+    # --db-read (a streaming replica in production) answers Get All Campaigns;
+    # every other route uses --db.  Two databases with different campaigns
+    # under the same app show which one answered.
+    from conftest import db_target
+    primary, replica = tmp_path / "primary.db", tmp_path / "replica.db"
+    t = app_create(primary)
+    rt = app_create(replica, account=t.account, stream=t.stream)
+    t.import_items([{"type": "sms", "name": "On the primary"}])
+    rt.import_items([{"type": "sms", "name": "On the replica"}])
+    srv = server_factory("--db-read", db_target(replica), db=primary)
+    r = http.post(srv.list_url(t.stream, t.account), headers=t.headers(),
+                  data=json.dumps({"type": "sms"}), timeout=10)
+    assert r.status_code == 200, r.text
+    assert [x["name"] for x in r.json()["data"]["results"]] == ["On the replica"]
+    # A write goes to the primary.
+    r = create_list(http, srv, t, "Primary List")
+    assert r.status_code == 201, r.text
+    assert "Primary List" in list_names(http, srv, t)
