@@ -15,7 +15,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
               libpq-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl \
-              postgresql
+              postgresql postgresql-client
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 
 SRC  := $(filter-out src/main.c,$(wildcard src/*.c))

@@ -117,7 +117,10 @@ static const char *const pg_migrations[] = {
 #define PG_LOCK_MIGRATE 7243001
 #define PG_LOCK_WRITE 7243002
 
-#define PG_PREPARED 512
+/* Statement ids are small (store_sql*.c: below 1000, listings 1000 + 2 *
+ * an order code below 4096); one bit each records what this session has
+ * prepared. */
+#define PG_PREPARED 16384
 
 struct sqlres {
     struct sqldb *db;
@@ -130,33 +133,23 @@ struct sqldb {
     int in_txn;                          /* between our BEGIN and COMMIT/ROLLBACK */
     enum sqldb_err err;
     char msg[256];
-    unsigned char prepared[PG_PREPARED]; /* bit set of statement ids prepared */
-    unsigned prepared_big[64];           /* ids >= PG_PREPARED, few */
-    int nbig;
+    unsigned char prepared[PG_PREPARED / 8];
 };
 
 static void pg_clear_prepared(struct sqldb *db)
 {
     memset(db->prepared, 0, sizeof db->prepared);
-    db->nbig = 0;
 }
 
 static int pg_is_prepared(struct sqldb *db, unsigned id)
 {
-    if (id < PG_PREPARED)
-        return db->prepared[id];
-    for (int i = 0; i < db->nbig; i++)
-        if (db->prepared_big[i] == id)
-            return 1;
-    return 0;
+    return id < PG_PREPARED && (db->prepared[id / 8] >> (id % 8)) & 1;
 }
 
 static void pg_mark_prepared(struct sqldb *db, unsigned id)
 {
     if (id < PG_PREPARED)
-        db->prepared[id] = 1;
-    else if (db->nbig < (int)(sizeof db->prepared_big / sizeof db->prepared_big[0]))
-        db->prepared_big[db->nbig++] = id;
+        db->prepared[id / 8] |= (unsigned char)(1u << (id % 8));
 }
 
 /* Classifies a failed result (or a NULL one: the connection broke). */
@@ -340,6 +333,11 @@ static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, cons
      * the statement fails and the caller rolls back. */
     if (!db->in_txn && pg_ready(db) != 0)
         return NULL;
+    if (q->id >= PG_PREPARED) {
+        db->err = SQLDB_OTHER;
+        snprintf(db->msg, sizeof db->msg, "statement id %u out of range", q->id);
+        return NULL;
+    }
     if (!pg_is_prepared(db, q->id)) {
         PGresult *res = PQprepare(db->conn, name, q->sql, 0, NULL);
         int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;

@@ -353,10 +353,10 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
     return doc;
 }
 
-/* Reads the CAMPAIGN_COLS of the current row into c (initialised), then its
- * contact list names.  Returns 0, or -1 with e set. */
-int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
-                         struct campaign *c, struct apierr *e)
+/* Reads the CAMPAIGN_COLS of the current row into c (initialised), without
+ * its contact lists.  Returns 0, or -1 with e set. */
+static int read_campaign_row(struct store_sql *s, struct conn *conn, struct sqlres *r,
+                             struct campaign *c, struct apierr *e)
 {
     const struct sqldb_ops *d = s->drv;
     int64_t pk = d->col_int(r, 0);
@@ -385,16 +385,25 @@ int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
     const char *dnc_id = d->col_text(r, 11, NULL);
     if (dnc_id != NULL)
         c->dnc = json_pack("{s:s, s:s}", "id", dnc_id, "name", d->col_text(r, 12, NULL));
-
     /* An imported campaign without contactLists keeps the key absent. */
-    if (json_is_true(json_object_get(c->doc, "noContactLists")))
+    if (!json_is_true(json_object_get(c->doc, "noContactLists")))
+        c->contact_lists = json_array();
+    return 0;
+}
+
+int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
+                      struct campaign *c, struct apierr *e)
+{
+    const struct sqldb_ops *d = s->drv;
+    if (read_campaign_row(s, conn, r, c, e) != 0)
+        return -1;
+    if (c->contact_lists == NULL)
         return 0;
-    struct sqlp p[] = {P_INT(pk)};
+    struct sqlp p[] = {P_INT(c->pk)};
     struct sqlres *lr = sql_query(s, conn, &Q_CAMPAIGN_LISTS, p, 1, e);
     if (lr == NULL)
         return -1;
     int rc;
-    c->contact_lists = json_array();
     while ((rc = d->next(lr)) == 1)
         json_array_append_new(c->contact_lists, json_string(d->col_text(lr, 0, NULL)));
     d->done(lr);
@@ -421,55 +430,94 @@ static void bind_filter(struct sqlp *p, int64_t app_pk, const struct list_query 
     p[6] = P_INT(q->mode_mask);
 }
 
+/* The page's campaigns with the ORDER BY of q; the lists query selects the
+ * contact lists of exactly those campaigns. */
+static int page_sql(const struct list_query *q, char *page, size_t pcap, char *lists, size_t lcap)
+{
+    static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
+    int fields[4], desc[4];
+    int n = query_order(q, fields, desc);
+    char order[160];
+    int len = 0;
+    for (int i = 0; i < n; i++)
+        len += snprintf(order + len, sizeof order - (size_t)len, "%s%s %s", i ? ", " : "",
+                        fields[i] < 0 ? "c.id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
+    /* count(*) OVER () gives the total with the page: one query, one snapshot. */
+    snprintf(page, pcap,
+             "SELECT " CAMPAIGN_COLS ", count(*) OVER ()" CAMPAIGN_FROM LIST_WHERE
+             " ORDER BY %s LIMIT $8 OFFSET $9", order);
+    snprintf(lists, lcap,
+             "SELECT cl.campaign_pk, l.name FROM campaign_lists cl"
+             " JOIN lists l ON l.list_pk = cl.list_pk WHERE cl.campaign_pk IN"
+             " (SELECT c.campaign_pk FROM campaigns c" LIST_WHERE " ORDER BY %s LIMIT $8 OFFSET $9)"
+             " ORDER BY cl.campaign_pk, cl.pos", order);
+    return (int)order_code(fields, desc, n);
+}
+
 static int op_campaign_list(struct store *base, int64_t app_pk, const struct list_query *q,
                             struct store_page *out, struct apierr *e)
 {
-    static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
     struct store_sql *s = (struct store_sql *)base;
+    const struct sqldb_ops *d = s->drv;
     struct conn *c = sql_acquire(s);
-    int rc, ret = -1;
+    int rc = 0, ret = -1;
     struct sqlp p[9];
+    char page_text[1024], lists_text[1024];
+    unsigned code = (unsigned)page_sql(q, page_text, sizeof page_text, lists_text,
+                                       sizeof lists_text);
+    /* Two cached statements per order: page ids are even, lists ids odd. */
+    struct sqlq page = {Q_LIST_PAGE_BASE + 2 * code, page_text};
+    struct sqlq lists = {Q_LIST_PAGE_BASE + 2 * code + 1, lists_text};
     memset(out, 0, sizeof *out);
     bind_filter(p, app_pk, q);
-    /* Count and page from one snapshot. */
-    if (sql_begin(s, c, 0, e) != 0 || sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
-        goto done;
-    if (q->offset >= out->total) {
-        ret = 0;
-        goto done;
-    }
-    int fields[4], desc[4];
-    int n = query_order(q, fields, desc);
-    char sql[1024];
-    int len = snprintf(sql, sizeof sql,
-                       "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM LIST_WHERE " ORDER BY ");
-    for (int i = 0; i < n; i++)
-        len += snprintf(sql + len, sizeof sql - (size_t)len, "%s%s %s", i ? ", " : "",
-                        fields[i] < 0 ? "c.id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
-    snprintf(sql + len, sizeof sql - (size_t)len, " LIMIT $8 OFFSET $9");
-    struct sqlq page = {Q_LIST_PAGE_BASE + order_code(fields, desc, n), sql};
     p[7] = P_INT(q->limit);
     p[8] = P_INT(q->offset);
+    if (sql_begin(s, c, 0, e) != 0)
+        goto done;
     struct sqlres *r = sql_query(s, c, &page, p, 9, e);
     if (r == NULL)
         goto done;
     out->items = xcalloc((size_t)q->limit, sizeof *out->items);
-    while (out->count < (size_t)q->limit && (rc = s->drv->next(r)) == 1) {
+    while (out->count < (size_t)q->limit && (rc = d->next(r)) == 1) {
         struct campaign *item = &out->items[out->count++];
         campaign_init(item);
-        if (sql_read_campaign(s, c, r, item, e) != 0) {
-            s->drv->done(r);
+        out->total = d->col_int(r, 13);
+        if (read_campaign_row(s, c, r, item, e) != 0) {
+            d->done(r);
             goto done;
         }
     }
-    s->drv->done(r);
+    d->done(r);
     if (rc < 0) {
         sql_fail(s, c, "list page", e);
         goto done;
     }
+    /* Past the end there is no row to carry the total: count apart. */
+    if (out->count == 0) {
+        if (q->offset > 0 && sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
+            goto done;
+        ret = 0;
+        goto done;
+    }
+    if ((r = sql_query(s, c, &lists, p, 9, e)) == NULL)
+        goto done;
+    size_t at = 0;
+    while ((rc = d->next(r)) == 1) {
+        int64_t pk = d->col_int(r, 0);
+        for (size_t k = 0; k < out->count && out->items[at].pk != pk; k++)
+            at = (at + 1) % out->count;
+        json_t *names = out->items[at].contact_lists;
+        if (out->items[at].pk == pk && names != NULL)
+            json_array_append_new(names, json_string(d->col_text(r, 1, NULL)));
+    }
+    d->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "list lists", e);
+        goto done;
+    }
     ret = 0;
 done:
-    s->drv->rollback(c->db);
+    d->rollback(c->db);
     sql_release(s, c);
     if (ret != 0)
         store_page_clear(out);
