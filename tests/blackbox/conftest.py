@@ -527,3 +527,330 @@ def http():
 @pytest.fixture(scope="session")
 def samples():
     return json.loads(SAMPLES_PATH.read_text(encoding="utf-8"))
+
+
+# ---- the campaign family (family spec) ---------------------------------------
+#
+# fam               a Family bound to a fresh tenant (`app create` in the demo
+#                   server's db) and a requests.Session
+# family_factory    more Family objects (more tenants) for the same test
+#
+# Family.req() sends one request and returns the requests.Response; the other
+# methods are thin wrappers that also assert the documented success status.
+
+FAMILY_BASE = "/campaign/api/v2/public/{stream}/campaign"
+FAMILY_ALIAS = "/api/v2/public/{stream}/campaign"
+FAMILY_ADD_ALIAS = "/api/1.1/public/{stream}/campaign/contactList/addContacts"
+
+SMS_DOC_KEYS = ["_id", "name", "lname", "description", "status", "dncLists", "priority",
+                "dialingStrategy", "message", "experienceFlow", "isImported",
+                "isFiltersEnabled", "createdAt", "updatedAt", "schedule", "campaignInstanceId",
+                "contactLists", "format"]
+SMS_CREATE_KEYS = [k for k in SMS_DOC_KEYS if k != "campaignInstanceId"]
+VOICE_DOC_KEYS = ["_id", "name", "lname", "description", "dncLists", "priority", "dialingMode",
+                  "dialingStrategy", "experienceFlow", "status", "maxSkips", "isFiltersEnabled",
+                  "createdAt", "updatedAt", "schedule", "campaignInstanceId", "contactLists",
+                  "connection", "enableMachineDetect"]
+VOICE_CREATE_KEYS = ["name", "lname", "description", "dncLists", "priority", "dialingMode",
+                     "dialingStrategy", "experienceFlow", "status", "maxSkips",
+                     "isFiltersEnabled", "createdAt", "updatedAt", "id", "contactLists",
+                     "enableMachineDetect"]
+LIST_FULL_KEYS = ["_id", "isActive", "name", "description", "totalRecordCount", "status",
+                  "createdBy", "updatedBy", "mapping", "isListInUse", "listType", "isGlobalDNC",
+                  "isDefault", "campaignInUse", "source", "apiConfigurations", "columns", "files",
+                  "createdAt", "updatedAt", "allowDuplicates"]
+LIST_CREATE_KEYS = LIST_FULL_KEYS[1:-1] + ["_id", "allowDuplicates"]
+LIST_SUMMARY_KEYS = ["_id", "name", "description", "totalRecordCount", "status", "mapping",
+                     "isListInUse", "listType", "campaignInUse", "source", "apiConfigurations",
+                     "columns", "files", "updatedAt"]
+LIST_MAPPING = {"firstName": "firstName", "lastName": "lastName", "phoneNumber": "phoneNumber",
+                "timeZone": "timeZone", "uniqueId": "uniqueId",
+                "contactPriority": "contactPriority"}
+CONTACT_ROW_KEYS = ["phoneNumber", "uniqueId", "dialerOutcome", "numberOfAttemptsSoFar",
+                    "botSessionId", "agentDispositionCodes", "botOutboundStatus",
+                    "botOutboundStatusDetail"]
+ADD_CONTACTS_MESSAGE = "Adding contacts to public list is in progress"
+SCHEDULE_OFF = {"isSchedulingEnabled": False, "isRecurrenceEnabled": False}
+DAILY = {"startDateTime": "2099-01-27 18:29:00", "endDateTime": "2099-02-27 18:29:00",
+         "recurrenceObject": {"recurType": "Daily", "dailyDetails": {"onceEveryNdays": 1}}}
+WEEKLY = {"startDateTime": "2099-01-1 18:29:00", "endDateTime": "2099-03-27 18:29:00",
+          "recurrenceObject": {"recurType": "Weekly",
+                               "weeklyDetails": {"onceEveryNweeks": 2,
+                                                 "whichDays": ["Mon", "Wed", "Fri"]}}}
+CD_RE = re.compile(r"^cd-" + UUID4 + "$")
+CID_RE = re.compile(r"^cid-" + UUID4 + "$")
+CL_RE = re.compile(r"^cl-" + UUID4 + "$")
+CC_RE = re.compile(r"^cc-" + UUID4 + "$")
+CF_RE = re.compile(r"^cf-" + UUID4 + "$")
+CMT_RE = re.compile(r"^cmt-" + UUID4 + "$")
+UNKNOWN_CD = "cd-00000000-0000-4000-8000-000000000000"
+UNKNOWN_CL = "cl-00000000-0000-4000-8000-000000000000"
+
+
+def dialing_strategy(voice=True, days=None, timezone="Asia/Kolkata", phone="+14155550100",
+                     frequency="WEEKLY"):
+    ds = {"callerId": {"phoneNumber": phone},
+          "callingHours": {"frequency": frequency, "timezone": timezone,
+                           "days": days if days is not None else
+                           [{"day": "MO", "start": "9:00 AM", "end": "6:00 PM"},
+                            {"day": "TU", "start": "9:00 AM", "end": "6:00 PM"}]}}
+    if voice:
+        ds.update({"dialingOrder": "FIFO", "maxAttemptsPerRecord": 3, "defaultRetryPeriod": 10,
+                   "maxRingTime": 30})
+    return ds
+
+
+def sms_body(name, lists, variant="simple", dnc=None, **extra):
+    """A valid SMS create body; variant is simple, template or advanced."""
+    b = {"name": name, "description": f"{name} description", "contactLists": list(lists)}
+    if dnc is not None:
+        b["dncLists"] = {"name": dnc}
+    b.update({"campaignType": "sms", "priority": "5",
+              "format": "advanced" if variant == "advanced" else "simple"})
+    if variant == "simple":
+        b["message"] = {"message": "SGVsbG8gd29ybGQ="}
+    elif variant == "template":
+        b["message"] = {"template_name": "Welcome", "message": "VGVtcGxhdGUgYm9keQ=="}
+    b["dialingStrategy"] = dialing_strategy(voice=False)
+    b["schedule"] = {"isSchedulingEnabled": False}
+    if variant == "advanced":
+        b["experienceFlowName"] = "SMS Support Flow"
+    b.update(extra)
+    return b
+
+
+def voice_body(name, lists, dnc, mode="Progressive", **extra):
+    """A valid voice create body for dialing mode Agentless, Progressive or Preview."""
+    b = {"name": name, "description": f"{name} description", "contactLists": list(lists),
+         "dncLists": {"name": dnc}, "priority": "5", "dialingMode": mode,
+         "dialingStrategy": dialing_strategy(voice=True),
+         "schedule": {"isSchedulingEnabled": False}}
+    if mode == "Agentless":
+        b["experienceFlowName"] = "Voice Survey Entry Flow"
+        b["enableMachineDetect"] = "no"
+    else:
+        b["queue_name"] = "Default Queue"
+    if mode == "Preview":
+        b["maxSkips"] = 1
+    b["campaignType"] = "voice"
+    b.update(extra)
+    return b
+
+
+def tick():
+    """Waits past the current millisecond, so that the next write gets a later
+    updatedAt than the one just read (timestamps have millisecond precision)."""
+    time.sleep(0.002)
+
+
+def error_fields(resp):
+    return [e.get("field") for e in resp.json().get("errors", [])]
+
+
+def assert_conflict(resp, sentence):
+    """A 409 whose message is the given sentence, with one field-less error."""
+    body = assert_error(resp, 409)
+    assert body["message"] == sentence, body
+    assert len(body["errors"]) == 1 and "field" not in body["errors"][0], body
+    return body
+
+
+def keys_in(order, obj):
+    """obj's keys must follow order (each key of obj must be in order)."""
+    keys = list(obj)
+    assert set(keys) <= set(order), f"unexpected keys {set(keys) - set(order)} in {keys}"
+    assert keys == [k for k in order if k in obj], f"key order {keys}"
+
+
+class Family:
+    """A tenant on the demo server, with helpers for the family routes."""
+
+    def __init__(self, server, tenant, session):
+        self.server = server
+        self.tenant = tenant
+        self.http = session
+        self.account = tenant.account
+        self.stream = tenant.stream
+        self.db = tenant.db
+
+    # -- raw requests
+    def base(self, alias=False):
+        return (FAMILY_ALIAS if alias else FAMILY_BASE).format(stream=self.stream)
+
+    def url(self, path, alias=False, account=True, base=None):
+        u = (base if base is not None else self.base(alias)) + path
+        if account:
+            u += ("&" if "?" in u else "?") + "accountId=" + self.account
+        return self.server.url(u)
+
+    def req(self, method, path, body=None, raw=None, alias=False, account=True, headers=None,
+            base=None, url=None):
+        """path is relative to B (or the alias prefix); body is JSON-encoded
+        unless raw is given; no body at all when both are None."""
+        h = self.tenant.headers()
+        for k, v in (headers or {}).items():
+            for old in [x for x in h if x.lower() == k.lower()]:
+                del h[old]
+            if v is not None:
+                h[k] = v
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        if data is None:
+            h.pop("Content-Type", None)
+        return self.http.request(method, url or self.url(path, alias, account, base), data=data,
+                                 headers=h, timeout=HTTP_TIMEOUT)
+
+    # -- contact lists
+    def create_list(self, name, description="list", allow_duplicates=None):
+        body = {"name": name, "description": description, "source": "passiveApi"}
+        if allow_duplicates is not None:
+            body["allowDuplicates"] = allow_duplicates
+        r = self.req("POST", "/contactList/createContactList", body)
+        assert r.status_code == 201, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def add_contacts(self, list_name, items):
+        items = [{"phoneNumber": i} if isinstance(i, str) else i for i in items]
+        r = self.req("POST", "/contactList/addContacts",
+                     {"contact_list_name": list_name, "data": items})
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r
+
+    def get_list(self, list_id):
+        r = self.req("GET", f"/contactList/{list_id}")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def lists(self):
+        r = self.req("POST", "/contactList/getAllListDetails?type=call", {})
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def contacts_of(self, list_id, query=""):
+        r = self.req("GET", f"/contactList/{list_id}/getAllContacts{query}")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def setup_lists(self, contacts=("+14155550101", "+14155550102"), dnc=("+14155550199",)):
+        """Creates the lists CL (contacts) and DNC (dnc numbers)."""
+        self.create_list("CL")
+        self.create_list("DNC")
+        if contacts:
+            self.add_contacts("CL", list(contacts))
+        if dnc:
+            self.add_contacts("DNC", list(dnc))
+
+    # -- campaigns
+    def create(self, body, ctype=None, expect=201):
+        ctype = ctype or body.get("campaignType", "sms")
+        r = self.req("POST", f"?campaignType={ctype}", body)
+        if expect is not None:
+            assert r.status_code == expect, f"{r.status_code}: {r.text}"
+        return r
+
+    def create_sms(self, name="SMS One", lists=("CL",), variant="simple", dnc=None, **extra):
+        data = self.create(sms_body(name, lists, variant, dnc, **extra)).json()["data"]
+        return data["_id"]
+
+    def create_voice(self, name="Voice One", lists=("CL",), dnc="DNC", mode="Progressive",
+                     **extra):
+        data = self.create(voice_body(name, lists, dnc, mode, **extra)).json()["data"]
+        return data["id"]
+
+    def get(self, cid):
+        r = self.req("GET", f"/{cid}")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def get_raw(self, cid):
+        r = self.req("GET", f"/{cid}")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.content
+
+    def update(self, cid, body, ctype=None):
+        q = f"?campaignType={ctype}" if ctype else ""
+        return self.req("PUT", f"/{cid}{q}", body)
+
+    def delete(self, cid, ctype=None):
+        q = f"?campaignType={ctype}" if ctype else ""
+        return self.req("DELETE", f"/{cid}{q}")
+
+    def trigger(self, cid, trigger, ctype=None, body=None):
+        q = f"?trigger={trigger}" + (f"&campaignType={ctype}" if ctype else "")
+        return self.req("POST", f"/trigger/{cid}{q}", body if body is not None else {})
+
+    def start(self, cid):
+        r = self.trigger(cid, "play")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()
+
+    def stop(self, cid):
+        r = self.trigger(cid, "stop")
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()
+
+    def status(self, cid, view="status"):
+        q = f"?view={view}" if view is not None else ""
+        r = self.req("POST", f"/{cid}/status{q}", {})
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def contacts(self, cid, body=None):
+        r = self.req("POST", f"/{cid}/status?view=contacts", body if body is not None else {})
+        assert r.status_code == 200, f"{r.status_code}: {r.text}"
+        return r.json()["data"]
+
+    def schedule(self, name, enable=True, body=None, ctype=None, quoted=None):
+        from urllib.parse import quote
+        q = f"?enableSchedule={'true' if enable else 'false'}&campaignName="
+        q += quoted if quoted is not None else quote(name, safe="")
+        if ctype:
+            q += f"&campaignType={ctype}"
+        if body is None:
+            body = DAILY if enable else {}
+        return self.req("POST", f"/schedule{q}", body)
+
+    def listing(self, type_, **body):
+        body = {"type": type_, "limit": 100, **body}
+        return list_ok(self.http, self.server, self.tenant, body)["data"]["results"]
+
+    def listed(self, type_, cid):
+        items = [i for i in self.listing(type_) if i.get("_id", i.get("id")) == cid]
+        assert len(items) == 1, items
+        return items[0]
+
+    # -- admin CLI
+    def cli(self, *args, expect_ok=True):
+        r = run_cli(*args, "--db", self.db)
+        if expect_ok:
+            assert r.returncode == 0, f"{args}: {r.returncode}: {r.stderr}"
+        return r
+
+    def cli_status(self, cid, status):
+        return self.cli("campaign", "status", "--account", self.account, "--stream",
+                        self.stream, "--campaign", cid, "--status", status)
+
+    def cli_outcome(self, cid, phone, outcome, *more):
+        return self.cli("campaign", "outcome", "--account", self.account, "--stream",
+                        self.stream, "--campaign", cid, "--phone", phone, "--outcome", outcome,
+                        *more)
+
+    def cli_sent(self, cid, count):
+        return self.cli("campaign", "sent", "--account", self.account, "--stream", self.stream,
+                        "--campaign", cid, "--count", count)
+
+    def registry_add(self, kind, name):
+        r = self.cli("registry", "add", "--account", self.account, "--stream", self.stream,
+                     "--kind", kind, "--name", name)
+        return r.stdout.strip()
+
+
+@pytest.fixture
+def family_factory(demo_server, http):
+    def make(**kw):
+        return Family(demo_server, app_create(demo_server.db, **kw), http)
+    return make
+
+
+@pytest.fixture
+def fam(family_factory):
+    return family_factory()
