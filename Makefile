@@ -97,7 +97,7 @@ fuzz:
 
 build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/demo_data.c | build/fuzz
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out src/cli%.c src/server.c src/demo.c,$(SRC)) $(PKG_LIBS)
+	    $(filter-out src/cli_%.c src/server.c src/demo.c,$(SRC)) $(PKG_LIBS)
 
 bench: campaignd
 	bench/run.sh

@@ -65,7 +65,8 @@ int api_list_add_contacts(struct api_call *c);
  * and sets *type (-1 when absent), or -1. */
 int api_query_type(struct api_call *c, int required, int *type);
 /* A pagination number of contract §3 read from obj[key] (integer, digit
- * string, "", absent or null), in [min, max]; def when absent.  Problems
+ * string, "" or absent; null is a type error, family spec §12), in
+ * [min, max]; def when absent.  Problems
  * are added to c->err at `field`. */
 void api_count(struct api_call *c, json_t *obj, const char *key, const char *field, int64_t def,
                int64_t min, int64_t max, int64_t *out);

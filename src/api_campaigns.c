@@ -13,9 +13,9 @@
 static int reply(struct api_call *c, int status, const char *what, const struct campaign *cp,
                  json_t *data, int with_id)
 {
-    char msg[160];
-    snprintf(msg, sizeof msg, "Campaign %s %s", cp->name, what);
-    json_t *o = json_pack("{s:s, s:s}", "status", "success", "message", msg);
+    /* Names are up to 48 code points (192 bytes): no fixed buffer. */
+    json_t *o = json_pack("{s:s, s:o}", "status", "success", "message",
+                          json_sprintf("Campaign %s %s", cp->name, what));
     if (with_id)
         json_object_set_new(o, "id", json_string(cp->id));
     json_object_set_new(o, "data", data);
@@ -33,11 +33,7 @@ int api_campaign_create(struct api_call *c)
     cp.status = CSTATUS_READY; /* voice too: the lists resolve inside the create (§7.1) */
     int bad = campaign_apply_body(&cp, c->body, 1, &c->err);
     bad |= campaign_complete(&cp, &c->err);
-    if (bad) {
-        apierr_set(&c->err, 400, "Request validation failed");
-        campaign_clear(&cp);
-        return -1;
-    }
+    cp.invalid = bad != 0; /* the store reports missing lists too (§1.1 step 4) */
     json_object_set_new(cp.doc, "isImported", json_false());
     json_object_set_new(cp.doc, "isFiltersEnabled", json_false());
     json_object_set_new(cp.doc, "schedule", json_pack("{s:b, s:b}", "isSchedulingEnabled", 0,
@@ -72,10 +68,7 @@ static int update_apply(struct campaign *cp, void *arg, struct store_effect *fx,
     json_t *body = arg;
     int bad = campaign_apply_body(cp, body, 0, e);
     bad |= campaign_complete(cp, e);
-    if (bad) {
-        apierr_set(e, 400, "Request validation failed");
-        return -1;
-    }
+    cp->invalid = bad != 0; /* the store reports missing lists too (§1.1 step 4) */
     fx->resolve = 1;
     return 0;
 }

@@ -7,7 +7,7 @@ int api_health(struct api_call *c)
 {
     if (store_ping(c->store, &c->err) != 0) {
         c->err.status = 503;
-        snprintf(c->err.message, sizeof c->err.message, "The store is unavailable");
+        apierr_reset(&c->err, 503, "The store is unavailable");
         return -1;
     }
     c->status = 200;

@@ -156,10 +156,10 @@ int api_campaign_schedule(struct api_call *c)
     campaign_init(&cp);
     int rc = run_lifecycle(c, id, &a, &cp);
     if (rc == 0) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "Campaign %s %s", cp.name,
-                 on ? "scheduled successfully" : "schedule has been disabled successfully");
-        api_ok(c, 200, json_pack("{s:s, s:s, s:s}", "status", "success", "message", msg, "id",
+        json_t *msg = json_sprintf("Campaign %s %s", cp.name,
+                                   on ? "scheduled successfully"
+                                      : "schedule has been disabled successfully");
+        api_ok(c, 200, json_pack("{s:s, s:o, s:s}", "status", "success", "message", msg, "id",
                                  cp.id));
     }
     json_decref(a.schedule);

@@ -68,9 +68,8 @@ int api_list_create(struct api_call *c)
     memset(&l, 0, sizeof l);
     if (store_list_create(c->store, c->tenant.app_pk, c->tenant.client_id, &f, &l, &c->err) != 0)
         return -1;
-    char msg[128];
-    snprintf(msg, sizeof msg, "Contact list %s created successfully", l.name);
-    api_ok(c, 201, json_pack("{s:s, s:s, s:o}", "status", "success", "message", msg, "data",
+    json_t *msg = json_sprintf("Contact list %s created successfully", l.name);
+    api_ok(c, 201, json_pack("{s:s, s:o, s:o}", "status", "success", "message", msg, "data",
                              clist_render(&l, CLIST_CREATED)));
     clist_clear(&l);
     return 0;
@@ -112,11 +111,15 @@ int api_list_get(struct api_call *c)
 int api_list_update(struct api_call *c)
 {
     struct clist_fields f;
+    struct clist l;
+    memset(&l, 0, sizeof l);
+    /* §1.1: an unknown list (404) before the body's problems (400). */
+    if (store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &c->err) != 0)
+        return -1;
+    clist_clear(&l);
     list_fields(c, 0, &f);
     if (apierr_count(&c->err) > 0)
         return invalid(c);
-    struct clist l;
-    memset(&l, 0, sizeof l);
     if (store_list_update(c->store, c->tenant.app_pk, c->object_id, c->tenant.client_id, &f, &l,
                           &c->err) != 0) {
         clist_clear(&l);
@@ -135,9 +138,8 @@ int api_list_update(struct api_call *c)
     json_object_set_new(body, "listType", json_string("call"));
     json_object_set_new(body, "accountId", json_string(c->tenant.account_id));
     json_object_set_new(body, "updatedBy", json_string(c->tenant.client_id));
-    char msg[128];
-    snprintf(msg, sizeof msg, "Contact list %s updated successfully", l.name);
-    api_ok(c, 200, json_pack("{s:s, s:s, s:{s:s, s:o}}", "status", "success", "message", msg,
+    json_t *msg = json_sprintf("Contact list %s updated successfully", l.name);
+    api_ok(c, 200, json_pack("{s:s, s:o, s:{s:s, s:o}}", "status", "success", "message", msg,
                              "data", "contactListId", l.id, "body", body));
     clist_clear(&l);
     return 0;
@@ -149,9 +151,8 @@ int api_list_delete(struct api_call *c)
     memset(&l, 0, sizeof l);
     int rc = store_list_delete(c->store, c->tenant.app_pk, c->object_id, &l, &c->err);
     if (rc == 0) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "Contact list %s deleted successfully", l.name);
-        api_ok(c, 200, json_pack("{s:s, s:s, s:o}", "status", "success", "message", msg, "data",
+        json_t *msg = json_sprintf("Contact list %s deleted successfully", l.name);
+        api_ok(c, 200, json_pack("{s:s, s:o, s:o}", "status", "success", "message", msg, "data",
                                  clist_render(&l, CLIST_FULL)));
     }
     clist_clear(&l);
@@ -163,7 +164,7 @@ static void query_count(struct api_call *c, const char *key, int64_t def, int64_
                         int64_t max, int64_t *out)
 {
     const char *v = c->query(c, key);
-    json_t *wrap = json_pack("{s:s?}", "v", v);
+    json_t *wrap = v ? json_pack("{s:s}", "v", v) : json_object(); /* absent: the default */
     char field[32];
     snprintf(field, sizeof field, "query.%s", key);
     api_count(c, wrap, "v", field, def, min, max, out);

@@ -26,8 +26,10 @@ int api_query_type(struct api_call *c, int required, int *type)
 void api_count(struct api_call *c, json_t *obj, const char *key, const char *field, int64_t def,
                int64_t min, int64_t max, int64_t *out)
 {
+    json_t *v = json_object_get(obj, key);
     *out = def;
-    if (jsonu_count(json_object_get(obj, key), min, max, out) < 0)
+    /* Family spec §12: null in a request body is a type error. */
+    if (json_is_null(v) || jsonu_count(v, min, max, out) < 0)
         apierr_field(&c->err, field,
                      "must be an integer from %lld to %lld, a string of digits, or \"\"",
                      (long long)min, (long long)max);

@@ -11,11 +11,9 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#define APIERR_MSG_MAX 256
-
 struct apierr {
     int status;                      /* 0 while no error has been set */
-    char message[APIERR_MSG_MAX];    /* one sentence */
+    char *message;                   /* one sentence; owned, NULL until set */
     json_t *errors;                  /* array of {"field"?, "msg"}; owned */
     char allow[64];                  /* 405 only: the Allow header */
 };
@@ -28,11 +26,20 @@ void apierr_clear(struct apierr *e);
 void apierr_set(struct apierr *e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Replaces status and message whatever was set before (for a caller that
+ * knows better than the layer below, e.g. a 404 that names the object). */
+void apierr_reset(struct apierr *e, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The message, or "" when none was set. */
+const char *apierr_message(const struct apierr *e);
+
 /* Appends one problem.  field may be NULL (a problem of no field). */
 void apierr_field(struct apierr *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Whether a problem was already reported at field. */
+/* Whether a problem was already reported at field, or below it
+ * (field.x, field[i]). */
 int apierr_has_field(const struct apierr *e, const char *field);
 
 /* Number of problems appended so far. */

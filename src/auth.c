@@ -176,7 +176,7 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
         if (store_client_get(s, app_id, &client, &lookup) == 0) {
             known = 1;
         } else if (lookup.status != 404) {
-            apierr_set(e, lookup.status, "%s", lookup.message);
+            apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
             apierr_clear(&lookup);
             return -1;
         }

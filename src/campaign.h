@@ -50,6 +50,9 @@ struct campaign {
     /* Set by campaign_apply_body for the store to resolve in the same write: */
     char *flow_name;               /* experienceFlowName given; owned */
     int message_given;             /* message given: resolve its template */
+    int invalid;                   /* the body had problems (already reported): the
+                                      store still resolves the names, so that every
+                                      problem is listed, then fails with 400 */
 };
 
 void campaign_init(struct campaign *c);

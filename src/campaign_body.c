@@ -439,29 +439,44 @@ int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct a
     }
     if ((v = json_object_get(body, "dialingStrategy")) != NULL)
         apply_strategy(&k, c, v);
-    const char *flow = want_text(&k, body, "experienceFlowName", "experienceFlowName", 1,
-                                 REF_NAME_MAX);
-
+    /* Fields of another SMS format or voice mode are ignored, not checked
+     * (§4.1, §5.1): the format or mode that results from this body decides,
+     * and while it is unknown every field is checked. */
+    const char *flow = NULL;
     if (c->type == CTYPE_SMS) {
         int f = want_enum(&k, body, "format", "format", formats, "must be simple or advanced");
         if (f >= 0)
             json_object_set_new(c->doc, "format", json_string(formats[f]));
-        if ((v = json_object_get(body, "message")) != NULL)
+        const char *fmt = json_string_value(json_object_get(c->doc, "format"));
+        int simple = fmt == NULL || strcmp(fmt, "simple") == 0;
+        int advanced = fmt == NULL || strcmp(fmt, "advanced") == 0;
+        if (simple && (v = json_object_get(body, "message")) != NULL)
             apply_message(&k, c, v);
+        if (advanced)
+            flow = want_text(&k, body, "experienceFlowName", "experienceFlowName", 1,
+                             REF_NAME_MAX);
     } else {
         int m = want_enum(&k, body, "dialingMode", "dialingMode", modes,
                           "must be Agentless, Progressive or Preview");
         if (m >= 0)
             c->mode = (enum cmode)campaign_mode_parse(modes[m]);
-        int md = want_enum(&k, body, "enableMachineDetect", "enableMachineDetect", machine,
-                           "must be no, detect or disconnect");
-        if (md >= 0)
-            json_object_set_new(c->doc, "enableMachineDetect", json_string(machine[md]));
-        const char *queue = want_text(&k, body, "queue_name", "queue_name", 1, REF_NAME_MAX);
-        if (queue != NULL)
-            json_object_set_new(c->doc, "connection", json_string(queue));
+        int any = c->mode == CMODE_NONE;
+        if (any || c->mode == CMODE_AGENTLESS) {
+            flow = want_text(&k, body, "experienceFlowName", "experienceFlowName", 1,
+                             REF_NAME_MAX);
+            int md = want_enum(&k, body, "enableMachineDetect", "enableMachineDetect", machine,
+                               "must be no, detect or disconnect");
+            if (md >= 0)
+                json_object_set_new(c->doc, "enableMachineDetect", json_string(machine[md]));
+        }
+        if (any || c->mode == CMODE_PROGRESSIVE || c->mode == CMODE_PREVIEW) {
+            const char *queue = want_text(&k, body, "queue_name", "queue_name", 1, REF_NAME_MAX);
+            if (queue != NULL)
+                json_object_set_new(c->doc, "connection", json_string(queue));
+        }
         int64_t skips;
-        if (want_int(&k, body, "maxSkips", "maxSkips", 0, 100, &skips) == 1)
+        if ((any || c->mode == CMODE_PREVIEW) &&
+            want_int(&k, body, "maxSkips", "maxSkips", 0, 100, &skips) == 1)
             json_object_set_new(c->doc, "maxSkips", json_integer(skips));
     }
     if (flow != NULL) {
@@ -496,7 +511,7 @@ int campaign_complete(struct campaign *c, struct apierr *e)
     need(&k, c->name != NULL, "name");
     need(&k, c->contact_lists != NULL && json_array_size(c->contact_lists) > 0, "contactLists");
     if (ds == NULL) {
-        fail(&k, "dialingStrategy", "is required");
+        need(&k, 0, "dialingStrategy");
     } else {
         need(&k, json_object_get(ds, "callerId") != NULL, "dialingStrategy.callerId");
         need(&k, json_object_get(ds, "callingHours") != NULL, "dialingStrategy.callingHours");

@@ -139,7 +139,7 @@ int cli_token(int argc, char **argv)
     }
     if (rc != 0) {
         if (e.status == 404)
-            snprintf(e.message, sizeof e.message, "There is no client %s", client);
+            apierr_reset(&e, 404, "There is no client %s", client);
         cli_fail("token", &e);
     }
     apierr_clear(&e);

@@ -16,7 +16,7 @@ const char *cli_db_url(const char *flag)
 
 int cli_fail(const char *cmd, const struct apierr *e)
 {
-    fprintf(stderr, "campaignd %s: %s", cmd, e->message[0] ? e->message : "failed");
+    fprintf(stderr, "campaignd %s: %s", cmd, e->message ? e->message : "failed");
     size_t i;
     json_t *x;
     const char *sep = ": ";
@@ -25,7 +25,7 @@ int cli_fail(const char *cmd, const struct apierr *e)
         const char *msg = json_string_value(json_object_get(x, "msg"));
         if (field != NULL)
             fprintf(stderr, "%s%s %s", sep, field, msg ? msg : "");
-        else if (msg != NULL && strcmp(msg, e->message) != 0)
+        else if (msg != NULL && strcmp(msg, apierr_message(e)) != 0)
             fprintf(stderr, "%s%s", sep, msg);
         sep = "; ";
     }

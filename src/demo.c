@@ -17,7 +17,7 @@ int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
     int rc = store_app_first_client(s, DEMO_STREAM, creds, &probe);
     int missing = rc != 0 && probe.status == 404;
     if (rc != 0 && !missing)
-        apierr_set(e, probe.status, "%s", probe.message);
+        apierr_set(e, probe.status, "%s", apierr_message(&probe));
     apierr_clear(&probe);
     if (rc == 0)
         return 0;           /* loaded by an earlier run */

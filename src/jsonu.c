@@ -31,6 +31,35 @@ bool jsonu_depth_ok(const char *buf, size_t len, size_t max_depth)
     return true;
 }
 
+/* Reports every string value holding U+0000 (jansson stops reading such a
+ * string there, so it must never reach a check or the store) at its JSON
+ * path.  Depth is bounded by the parser's limit. */
+static void nul_strings(const json_t *v, char *path, size_t len, size_t cap, struct apierr *e)
+{
+    if (json_is_string(v)) {
+        if (strlen(json_string_value(v)) != json_string_length(v))
+            apierr_field(e, path[0] ? path : NULL, "must not contain the character U+0000");
+        return;
+    }
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        json_object_foreach((json_t *)(uintptr_t)v, k, x) {
+            int n = snprintf(path + len, cap - len, "%s%s", len ? "." : "", k);
+            if (n > 0 && (size_t)n < cap - len)
+                nul_strings(x, path, len + (size_t)n, cap, e);
+            path[len] = '\0';
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            int n = snprintf(path + len, cap - len, "[%zu]", i);
+            if (n > 0 && (size_t)n < cap - len)
+                nul_strings(json_array_get(v, i), path, len + (size_t)n, cap, e);
+            path[len] = '\0';
+        }
+    }
+}
+
 json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e)
 {
     if (len == 0) {
@@ -43,7 +72,7 @@ json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct
         return NULL;
     }
     json_error_t je;
-    json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (v == NULL) {
         apierr_set(e, 400, "Request body is not valid JSON");
         apierr_field(e, NULL, "%s at line %d, column %d", je.text, je.line, je.column);
@@ -52,6 +81,14 @@ json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct
     if (!json_is_object(v)) {
         json_decref(v);
         apierr_one(e, 400, NULL, "Request body must be a JSON object");
+        return NULL;
+    }
+    char path[512] = "";
+    size_t before = apierr_count(e);
+    nul_strings(v, path, 0, sizeof path, e);
+    if (apierr_count(e) > before) {
+        apierr_set(e, 400, "Request validation failed");
+        json_decref(v);
         return NULL;
     }
     return v;
@@ -188,13 +225,28 @@ size_t jsonu_utf8_len(const char *s)
     return n;
 }
 
+/* Whether code point cp is Unicode white space (White_Space=yes). */
+static bool is_space(uint32_t cp)
+{
+    return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp == 0x85 || cp == 0xa0 ||
+           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
 const char *jsonu_name_problem(const char *s, size_t max_cp)
 {
     bool blank = true;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
         if (*p < 0x20 || *p == 0x7f)
             return "must not contain control characters";
-        if (*p != ' ')
+        /* jansson strings are valid UTF-8: decode one code point. */
+        uint32_t cp = *p;
+        int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+        if (extra)
+            cp &= 0x3fu >> extra;
+        for (p++; extra > 0 && (*p & 0xc0) == 0x80; extra--, p++)
+            cp = (cp << 6) | (*p & 0x3fu);
+        if (!is_space(cp))
             blank = false;
     }
     if (*s == '\0')

@@ -18,14 +18,14 @@ static int conflict(struct apierr *e, const struct campaign *c, const char *verb
 {
     apierr_set(e, 409, "Campaign %s cannot be %s in status %s", c->name, verb,
                campaign_status_name(c->status));
-    apierr_field(e, NULL, "%s", e->message);
+    apierr_field(e, NULL, "%s", apierr_message(e));
     return -1;
 }
 
 static int no_schedule(struct apierr *e, const struct campaign *c)
 {
     apierr_set(e, 409, "Campaign %s has no schedule enabled", c->name);
-    apierr_field(e, NULL, "%s", e->message);
+    apierr_field(e, NULL, "%s", apierr_message(e));
     return -1;
 }
 

@@ -275,8 +275,8 @@ static int name_free(struct store_sql *s, struct conn *c, int64_t app_pk,
 static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *e)
 {
     if (rc != 0 && e->status == 409) {
-        snprintf(e->message, sizeof e->message, "A %s campaign named %s already exists",
-                 campaign_type_name(cp->type), cp->name);
+        apierr_reset(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
+                     cp->name);
         apierr_field(e, "name", "is already the name of another %s campaign",
                      campaign_type_name(cp->type));
     }
@@ -309,8 +309,8 @@ int sqlop_campaign_create(struct store *base, int64_t app_pk, struct campaign *c
     if (sql_begin(s, c, 1, e) != 0)
         goto out;
     int rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
-    if (rc != 0) {
-        if (rc > 0)
+    if (rc != 0 || cp->invalid) {
+        if (rc >= 0)
             apierr_set(e, 400, "Request validation failed");
         goto out;
     }
@@ -416,8 +416,8 @@ int sqlop_campaign_write(struct store *base, int64_t app_pk, const char *id,
     }
     if (fx.resolve) {
         rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
-        if (rc != 0) {
-            if (rc > 0)
+        if (rc != 0 || cp->invalid) {
+            if (rc >= 0)
                 apierr_set(e, 400, "Request validation failed");
             goto out;
         }

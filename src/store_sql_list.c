@@ -121,7 +121,7 @@ static int list_name_free(struct store_sql *s, struct conn *c, int64_t app_pk, c
 static int list_conflict(struct apierr *e, const char *name)
 {
     if (e->status == 409) {
-        snprintf(e->message, sizeof e->message, "A contact list named %s already exists", name);
+        apierr_reset(e, 409, "A contact list named %s already exists", name);
         apierr_field(e, "name", "is already the name of another contact list");
     }
     return -1;
@@ -271,18 +271,24 @@ int sqlop_list_delete(struct store *base, int64_t app_pk, const char *id, struct
     if (sql_begin(s, c, 1, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
         goto out;
     if (json_array_size(out->in_use) > 0) {
-        char names[APIERR_MSG_MAX] = "";
-        size_t i, len = 0;
+        /* Every campaign is named, in campaignInUse order. */
+        size_t i, len = 0, cap = 64;
+        char *names = xmalloc(cap);
         json_t *u;
+        names[0] = '\0';
         json_array_foreach(out->in_use, i, u) {
-            int n = snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "",
-                             json_string_value(json_object_get(u, "name")));
-            if (n < 0 || (size_t)n >= sizeof names - len)
-                break;
-            len += (size_t)n;
+            const char *n = json_string_value(json_object_get(u, "name"));
+            size_t need = len + strlen(n) + 3;
+            if (need > cap) {
+                while (cap < need)
+                    cap *= 2;
+                names = xrealloc(names, cap);
+            }
+            len += (size_t)snprintf(names + len, cap - len, "%s%s", i ? ", " : "", n);
         }
         apierr_set(e, 409, "Contact list %s is used by campaigns: %s", out->name, names);
-        apierr_field(e, NULL, "%s", e->message);
+        apierr_field(e, NULL, "%s", apierr_message(e));
+        free(names);
         goto out;
     }
     struct sqlp p[] = {P_INT(app_pk), P_INT(pk)};

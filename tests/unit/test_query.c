@@ -835,7 +835,9 @@ static void test_parse_object_rejects(void **state)
     refuse("{} x", (size_t)-1, "not valid JSON");
     refuse("{'a':NaN}", (size_t)-1, "not valid JSON");
     refuse("{'a':01}", (size_t)-1, "not valid JSON");
-    refuse("{'a':'\\u0000'}", (size_t)-1, "not valid JSON");
+    /* U+0000 in a string value is reported at its path (family spec §1.2). */
+    refuse("{'a':'\\u0000'}", (size_t)-1, "Request validation failed");
+    refuse("{'x':{'y':['ok','b\\u0000']}}", (size_t)-1, "Request validation failed");
     refuse("{'a\\u0000b':1}", (size_t)-1, "not valid JSON");
     refuse("{'a':'\xff'}", (size_t)-1, "not valid JSON");
     refuse("{'a':99999999999999999999999}", (size_t)-1, "not valid JSON");
