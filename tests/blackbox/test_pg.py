@@ -171,3 +171,41 @@ def test_db_read_serves_the_listing_only(server_factory, tmp_path, http):
     r = create_list(http, srv, t, "Primary List")
     assert r.status_code == 201, r.text
     assert "Primary List" in list_names(http, srv, t)
+
+
+def test_campaign_name_race_across_two_nodes(server_factory, tmp_path, http):
+    # The family's uniqueness rule (campaign names per tenant and type,
+    # ASCII case-insensitive) holds with creates spread over two nodes.
+    from conftest import sms_body
+    db = tmp_path / "race.db"
+    t = app_create(db)
+    a = server_factory(db=db)
+    b = server_factory(db=db)
+    assert create_list(http, a, t, "CL").status_code == 201
+    names = [f"Race Campaign {i}" for i in range(8)]
+    results = {n: [] for n in names}
+    lock = threading.Lock()
+
+    def worker(k):
+        with requests.Session() as s:
+            for i, n in enumerate(names):
+                srv = a if (i + k) % 2 == 0 else b
+                body = sms_body(n.upper() if k % 2 else n, ["CL"])
+                r = s.post(srv.url(B.format(stream=t.stream) + "?campaignType=sms"),
+                           headers=t.headers(), data=json.dumps(body), timeout=20)
+                with lock:
+                    results[n].append(r.status_code)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert not any(th.is_alive() for th in threads)
+    for n, codes in results.items():
+        assert sorted(codes) == [201] + [409] * 5, (n, codes)
+    r = http.post(b.list_url(t.stream, t.account), headers=t.headers(),
+                  data=json.dumps({"type": "sms", "limit": 100}), timeout=10)
+    assert r.status_code == 200, r.text
+    listed = sorted(x["name"].lower() for x in r.json()["data"]["results"])
+    assert listed == sorted(n.lower() for n in names)
