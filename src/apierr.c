@@ -14,6 +14,7 @@ void apierr_init(struct apierr *e)
     e->message = NULL;
     e->errors = json_array();
     e->allow[0] = '\0';
+    e->retry_after = 0;
 }
 
 void apierr_clear(struct apierr *e)

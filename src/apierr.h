@@ -16,6 +16,7 @@ struct apierr {
     char *message;                   /* one sentence; owned, NULL until set */
     json_t *errors;                  /* array of {"field"?, "msg"}; owned */
     char allow[64];                  /* 405 only: the Allow header */
+    int retry_after;                 /* 429 only: seconds, the Retry-After header */
 };
 
 void apierr_init(struct apierr *e);

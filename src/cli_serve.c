@@ -38,6 +38,9 @@ static const char serve_usage[] =
     "  --max-depth N           JSON nesting limit (default 32; 400 above)\n"
     "  --max-contacts N        contacts in one add-contacts request (default 1000)\n"
     "  --idle-timeout S        close idle keep-alive connections after S s (default 30)\n"
+    "  --rate-limit N          requests per second per API client, then 429 with\n"
+    "                          Retry-After (default 0: off)\n"
+    "  --rate-burst N          requests at once per API client (default: the rate)\n"
     "  --request-timeout S     a request must arrive within S s (default 10)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
@@ -81,7 +84,7 @@ static int opt_long(const char *name, const char *v, long min, long max, long *o
 int cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE,
-           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD };
+           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"demo", no_argument, NULL, O_DEMO},
@@ -89,6 +92,8 @@ int cli_serve(int argc, char **argv)
         {"threads", required_argument, NULL, O_THREADS},
         {"db-pool", required_argument, NULL, O_POOL},
         {"db-read", required_argument, NULL, O_DBREAD},
+        {"rate-limit", required_argument, NULL, O_RATE},
+        {"rate-burst", required_argument, NULL, O_BURST},
         {"max-body", required_argument, NULL, O_BODY},
         {"max-headers", required_argument, NULL, O_HEADERS},
         {"max-url", required_argument, NULL, O_URL},
@@ -144,6 +149,14 @@ int cli_serve(int argc, char **argv)
             pool = (int)v;
             break;
         case O_DBREAD: db_read = optarg; break;
+        case O_RATE:
+            if (opt_long("rate-limit", optarg, 0, 1000000, &v)) return 2;
+            cfg.rate_limit = (double)v;
+            break;
+        case O_BURST:
+            if (opt_long("rate-burst", optarg, 1, 1000000, &v)) return 2;
+            cfg.rate_burst = (double)v;
+            break;
         case O_CONTACTS:
             if (opt_long("max-contacts", optarg, 1, 1000000, &v)) return 2;
             cfg.limits.max_contacts = (size_t)v;

@@ -22,7 +22,9 @@
 
 #include "jsonu.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "router.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
@@ -31,6 +33,7 @@ struct server {
     struct MHD_Daemon *d;
     struct store *store;
     struct store *read_store;
+    struct ratelimit *limiter;  /* NULL when rate limiting is off */
     struct server_config cfg;
     atomic_int active;      /* requests between uri_log and completed */
     uint16_t port;
@@ -63,7 +66,7 @@ static int64_t now_us(void)
 /* ---- responses ------------------------------------------------------------ */
 
 static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r, int status,
-                                      json_t *body, const char *allow)
+                                      json_t *body, const char *allow, int retry_after)
 {
     size_t len = 0;
     char *text = jsonu_dump(body, &len);
@@ -80,6 +83,11 @@ static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     if (allow != NULL && allow[0] != '\0')
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (retry_after > 0) {
+        char secs[16];
+        snprintf(secs, sizeof secs, "%d", retry_after);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
+    }
     enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
     MHD_destroy_response(resp);
     r->status = status;
@@ -93,7 +101,8 @@ static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req
 {
     json_t *body = apierr_body(e);
     enum MHD_Result ret = srv_queue_json(conn, r, e->status ? e->status : 500, body,
-                                         e->status == 405 ? e->allow : NULL);
+                                         e->status == 405 ? e->allow : NULL,
+                                         e->status == 429 ? e->retry_after : 0);
     json_decref(body);
     return ret;
 }
@@ -237,6 +246,14 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
             .now_s = (int64_t)time(NULL),
         };
         rc = auth_check(srv->store, &ar, &call.tenant, &call.err);
+        int wait;
+        if (rc == 0 && srv->limiter != NULL &&
+            (wait = ratelimit_take(srv->limiter, call.tenant.client_id,
+                                   timefmt_now_ms())) > 0) {
+            apierr_one(&call.err, 429, NULL, "Too many requests; try again later");
+            call.err.retry_after = wait;
+            rc = -1;
+        }
     }
     /* Body framing (contract §2): 415, then a body that must be one JSON
      * object.  Routes without a body flag ignore the body entirely. */
@@ -257,7 +274,7 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
 
     enum MHD_Result ret;
     if (rc == 0)
-        ret = srv_queue_json(conn, r, call.status, call.response, NULL);
+        ret = srv_queue_json(conn, r, call.status, call.response, NULL, 0);
     else
         ret = srv_respond_error(conn, r, &call.err);
     json_decref(call.response);
@@ -406,6 +423,9 @@ struct server *server_start(const struct server_config *cfg, struct store *store
     s->store = store;
     s->read_store = read_store;
     s->cfg = *cfg;
+    if (cfg->rate_limit > 0)
+        s->limiter = ratelimit_new(cfg->rate_limit,
+                                   cfg->rate_burst > 0 ? cfg->rate_burst : cfg->rate_limit);
     atomic_init(&s->active, 0);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG;
@@ -426,6 +446,7 @@ struct server *server_start(const struct server_config *cfg, struct store *store
         MHD_OPTION_END);
     if (s->d == NULL) {
         apierr_set(e, 500, "Cannot listen on %s (in use, or not a local address?)", cfg->listen);
+        ratelimit_free(s->limiter);
         free(s);
         return NULL;
     }
@@ -450,5 +471,6 @@ void server_stop(struct server *s, int drain_s)
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    ratelimit_free(s->limiter);
     free(s);
 }

@@ -14,6 +14,8 @@ struct server_config {
     int threads;               /* worker threads (>= 1) */
     struct api_limits limits;
     int idle_timeout_s;        /* idle keep-alive connection */
+    double rate_limit;         /* requests per second per API client; 0 = off */
+    double rate_burst;         /* requests at once per API client */
     int request_timeout_s;     /* headers and body of one request */
 };
 

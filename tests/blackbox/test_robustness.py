@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from conftest import (LIST_PATH, HttpReader, Tenant, app_create, connect, list_ok, read_response,
                       recv_until_close, run_cli)
@@ -407,3 +408,34 @@ def test_serve_rejects_bad_options(tmp_path):
                     timeout=15)
         assert r.returncode != 0, args
         assert r.stderr.strip()
+
+
+def test_rate_limit_429_with_retry_after(server_factory, tmp_path):
+    # contract §2: 429 with Retry-After once a client exceeds --rate-limit;
+    # off by default (the other tests send far more than 2 requests a second).
+    db = tmp_path / "rl.db"
+    t = app_create(db)
+    other = app_create(db)
+    srv = server_factory("--rate-limit", "1", "--rate-burst", "3", db=db)
+    with requests.Session() as s:
+        codes = [s.post(srv.list_url(t.stream, t.account), headers=t.headers(),
+                        data=json.dumps({"type": "sms"}), timeout=10) for _ in range(5)]
+        assert [r.status_code for r in codes[:3]] == [200, 200, 200]
+        limited = codes[3]
+        assert limited.status_code == 429, limited.text
+        assert limited.headers["Content-Type"].startswith("application/json")
+        assert int(limited.headers["Retry-After"]) >= 1
+        body = limited.json()
+        assert body["status"] == "error" and body["message"] and body["errors"]
+        # another client of the same app has its own bucket
+        r = s.post(srv.list_url(other.stream, other.account), headers=other.headers(),
+                   data=json.dumps({"type": "sms"}), timeout=10)
+        assert r.status_code == 200, r.text
+        # credentials are checked first: a bad token is still a 401
+        r = s.post(srv.list_url(t.stream, t.account), headers=t.headers(token="x.y.z"),
+                   data=json.dumps({"type": "sms"}), timeout=10)
+        assert r.status_code == 401
+        time.sleep(int(limited.headers["Retry-After"]) + 0.2)
+        r = s.post(srv.list_url(t.stream, t.account), headers=t.headers(),
+                   data=json.dumps({"type": "sms"}), timeout=10)
+        assert r.status_code == 200, r.text
