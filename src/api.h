@@ -38,6 +38,8 @@ struct api_call {
     struct apierr err;
     int status;             /* success status */
     json_t *response;       /* success body; owned, freed by server.c */
+    char *response_text;    /* or the body as JSON text already; owned */
+    size_t response_len;
 };
 
 /* Route handlers (api_*.c). */

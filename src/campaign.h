@@ -71,7 +71,11 @@ int campaign_type_parse(const char *s);
 int campaign_priority_parse(const json_t *v);
 
 /* The result item of contract.md §4 for c, keys in documented order, absent
- * values omitted.  A new reference. */
+ * values omitted, appended to b as JSON text (the listing's hot path). */
+struct jbuf;
+void campaign_write_item(struct jbuf *b, const struct campaign *c);
+
+/* The same item as a new json_t (parsed from campaign_write_item's text). */
 json_t *campaign_render_item(const struct campaign *c);
 
 /* The export element: {"type": …} followed by the result item. */

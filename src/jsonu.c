@@ -94,12 +94,6 @@ json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct
     return v;
 }
 
-/* A growable output buffer for jsonu_dump. */
-struct jbuf {
-    char *p;
-    size_t len, cap;
-};
-
 static void jbuf_reserve(struct jbuf *b, size_t n)
 {
     if (b->len + n <= b->cap)
@@ -111,14 +105,14 @@ static void jbuf_reserve(struct jbuf *b, size_t n)
     b->cap = cap;
 }
 
-static void jbuf_put(struct jbuf *b, const char *s, size_t n)
+void jbuf_put(struct jbuf *b, const char *s, size_t n)
 {
     jbuf_reserve(b, n);
     memcpy(b->p + b->len, s, n);
     b->len += n;
 }
 
-static void jbuf_string(struct jbuf *b, const char *s, size_t n)
+void jbuf_string(struct jbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     jbuf_reserve(b, n + 2);
@@ -146,7 +140,7 @@ static void jbuf_string(struct jbuf *b, const char *s, size_t n)
     jbuf_put(b, "\"", 1);
 }
 
-static int jbuf_value(struct jbuf *b, const json_t *v)
+int jbuf_value(struct jbuf *b, const json_t *v)
 {
     char num[32];
     switch (json_typeof(v)) {
@@ -203,6 +197,17 @@ static int jbuf_value(struct jbuf *b, const json_t *v)
     return -1;
 }
 
+char *jbuf_finish(struct jbuf *b, size_t *len)
+{
+    jbuf_put(b, "", 1);
+    if (len != NULL)
+        *len = b->len - 1;
+    char *p = b->p;
+    b->p = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
 char *jsonu_dump(const json_t *v, size_t *len)
 {
     struct jbuf b = {NULL, 0, 0};
@@ -210,10 +215,7 @@ char *jsonu_dump(const json_t *v, size_t *len)
         free(b.p);
         return NULL;
     }
-    jbuf_put(&b, "", 1);
-    if (len != NULL)
-        *len = b.len - 1;
-    return b.p;
+    return jbuf_finish(&b, len);
 }
 
 size_t jsonu_utf8_len(const char *s)

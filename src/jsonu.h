@@ -18,6 +18,21 @@ bool jsonu_depth_ok(const char *buf, size_t len, size_t max_depth);
  * limited.  On failure returns NULL and sets a 400 on e naming the problem. */
 json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e);
 
+/* A growable output buffer for JSON text: {NULL, 0, 0} is empty.  The
+ * writers below append to it (aborting on allocation failure, xalloc.h). */
+struct jbuf {
+    char *p;
+    size_t len, cap;
+};
+
+void jbuf_put(struct jbuf *b, const char *s, size_t n);
+/* A JSON string of s[0..n), escaped. */
+void jbuf_string(struct jbuf *b, const char *s, size_t n);
+/* v in compact form; -1 for an invalid v. */
+int jbuf_value(struct jbuf *b, const json_t *v);
+/* NUL-terminates and hands over the text (caller frees); b is empty again. */
+char *jbuf_finish(struct jbuf *b, size_t *len);
+
 /* Serialises v compactly, as json_dumps(v, JSON_COMPACT) would (UTF-8 kept,
  * '/' not escaped, keys in insertion order) but several times faster: this
  * is the hot path of every response.  Caller frees.  NULL for invalid v. */

@@ -65,11 +65,23 @@ static int64_t now_us(void)
 
 /* ---- responses ------------------------------------------------------------ */
 
+/* Queues JSON text (taking it) as the response. */
+static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r, int status,
+                                      char *text, size_t len, const char *allow,
+                                      int retry_after);
+
 static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r, int status,
                                       json_t *body, const char *allow, int retry_after)
 {
     size_t len = 0;
     char *text = jsonu_dump(body, &len);
+    return srv_queue_text(conn, r, status, text, len, allow, retry_after);
+}
+
+static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r, int status,
+                                      char *text, size_t len, const char *allow,
+                                      int retry_after)
+{
     if (text == NULL) {
         text = xstrdup("{\"status\":\"error\",\"message\":\"Internal error\",\"errors\":[]}");
         len = strlen(text);
@@ -273,7 +285,9 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
         rc = r->route->handler(&call);
 
     enum MHD_Result ret;
-    if (rc == 0)
+    if (rc == 0 && call.response_text != NULL)
+        ret = srv_queue_text(conn, r, call.status, call.response_text, call.response_len, NULL, 0);
+    else if (rc == 0)
         ret = srv_queue_json(conn, r, call.status, call.response, NULL, 0);
     else
         ret = srv_respond_error(conn, r, &call.err);

@@ -25,6 +25,9 @@ struct sqlq {
 
 enum sqlp_type { SQLP_NULL, SQLP_INT, SQLP_TEXT };
 
+/* The most parameters one statement takes (a page's 100 campaign keys). */
+#define SQLDB_PARAMS_MAX 128
+
 struct sqlp {
     enum sqlp_type t;
     int64_t i;

@@ -348,9 +348,9 @@ static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, cons
             return NULL;
         pg_mark_prepared(db, q->id);
     }
-    char nums[16][24];
-    const char *vals[16];
-    if (n > 16) {
+    char nums[SQLDB_PARAMS_MAX][24];
+    const char *vals[SQLDB_PARAMS_MAX];
+    if (n > SQLDB_PARAMS_MAX) {
         db->err = SQLDB_OTHER;
         snprintf(db->msg, sizeof db->msg, "too many parameters (%d)", n);
         return NULL;

@@ -79,7 +79,7 @@ static const struct sqlq Q_EXPORT = {
         " ORDER BY c.created_at, c.id"};
 
 /* Listing statements differ only in ORDER BY: their ids start here, plus a
- * code unique to the order (see order_code). */
+ * code unique to the order (see order_code, below 4096). */
 #define Q_LIST_PAGE_BASE 1000u
 
 struct conn *sql_acquire(struct store_sql *s)
@@ -430,28 +430,34 @@ static void bind_filter(struct sqlp *p, int64_t app_pk, const struct list_query 
     p[6] = P_INT(q->mode_mask);
 }
 
-/* The page's campaigns with the ORDER BY of q; the lists query selects the
- * contact lists of exactly those campaigns. */
-static int page_sql(const struct list_query *q, char *page, size_t pcap, char *lists, size_t lcap)
+/* The page's campaigns with the ORDER BY of q. */
+static unsigned page_sql(const struct list_query *q, char *page, size_t cap)
 {
     static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
     int fields[4], desc[4];
     int n = query_order(q, fields, desc);
-    char order[160];
-    int len = 0;
+    int len = snprintf(page, cap,
+                       "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM LIST_WHERE
+                       " ORDER BY ");
     for (int i = 0; i < n; i++)
-        len += snprintf(order + len, sizeof order - (size_t)len, "%s%s %s", i ? ", " : "",
+        len += snprintf(page + len, cap - (size_t)len, "%s%s %s", i ? ", " : "",
                         fields[i] < 0 ? "c.id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
-    /* count(*) OVER () gives the total with the page: one query, one snapshot. */
-    snprintf(page, pcap,
-             "SELECT " CAMPAIGN_COLS ", count(*) OVER ()" CAMPAIGN_FROM LIST_WHERE
-             " ORDER BY %s LIMIT $8 OFFSET $9", order);
-    snprintf(lists, lcap,
-             "SELECT cl.campaign_pk, l.name FROM campaign_lists cl"
-             " JOIN lists l ON l.list_pk = cl.list_pk WHERE cl.campaign_pk IN"
-             " (SELECT c.campaign_pk FROM campaigns c" LIST_WHERE " ORDER BY %s LIMIT $8 OFFSET $9)"
-             " ORDER BY cl.campaign_pk, cl.pos", order);
-    return (int)order_code(fields, desc, n);
+    snprintf(page + len, cap - (size_t)len, " LIMIT $8 OFFSET $9");
+    return order_code(fields, desc, n);
+}
+
+/* The contact lists of the n campaigns of a page, by key: "IN ($1, ..., $n)".
+ * One statement per page size (ids Q_PAGE_LISTS_BASE + n), each prepared
+ * once; n point lookups cost less than running the page's query again. */
+#define Q_PAGE_LISTS_BASE 300u
+static void page_lists_sql(size_t n, char *sql, size_t cap)
+{
+    int len = snprintf(sql, cap,
+                       "SELECT cl.campaign_pk, l.name FROM campaign_lists cl JOIN lists l"
+                       " ON l.list_pk = cl.list_pk WHERE cl.campaign_pk IN (");
+    for (size_t i = 1; i <= n; i++)
+        len += snprintf(sql + len, cap - (size_t)len, "%s$%zu", i > 1 ? ", " : "", i);
+    snprintf(sql + len, cap - (size_t)len, ") ORDER BY cl.campaign_pk, cl.pos");
 }
 
 static int op_campaign_list(struct store *base, int64_t app_pk, const struct list_query *q,
@@ -462,18 +468,19 @@ static int op_campaign_list(struct store *base, int64_t app_pk, const struct lis
     struct conn *c = sql_acquire(s);
     int rc = 0, ret = -1;
     struct sqlp p[9];
-    char page_text[1024], lists_text[1024];
-    unsigned code = (unsigned)page_sql(q, page_text, sizeof page_text, lists_text,
-                                       sizeof lists_text);
-    /* Two cached statements per order: page ids are even, lists ids odd. */
-    struct sqlq page = {Q_LIST_PAGE_BASE + 2 * code, page_text};
-    struct sqlq lists = {Q_LIST_PAGE_BASE + 2 * code + 1, lists_text};
+    char page_text[1024];
+    struct sqlq page = {Q_LIST_PAGE_BASE + page_sql(q, page_text, sizeof page_text), page_text};
     memset(out, 0, sizeof *out);
     bind_filter(p, app_pk, q);
     p[7] = P_INT(q->limit);
     p[8] = P_INT(q->offset);
-    if (sql_begin(s, c, 0, e) != 0)
+    /* Count and page from one snapshot. */
+    if (sql_begin(s, c, 0, e) != 0 || sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
         goto done;
+    if (q->offset >= out->total) {
+        ret = 0;
+        goto done;
+    }
     struct sqlres *r = sql_query(s, c, &page, p, 9, e);
     if (r == NULL)
         goto done;
@@ -481,7 +488,6 @@ static int op_campaign_list(struct store *base, int64_t app_pk, const struct lis
     while (out->count < (size_t)q->limit && (rc = d->next(r)) == 1) {
         struct campaign *item = &out->items[out->count++];
         campaign_init(item);
-        out->total = d->col_int(r, 13);
         if (read_campaign_row(s, c, r, item, e) != 0) {
             d->done(r);
             goto done;
@@ -492,14 +498,13 @@ static int op_campaign_list(struct store *base, int64_t app_pk, const struct lis
         sql_fail(s, c, "list page", e);
         goto done;
     }
-    /* Past the end there is no row to carry the total: count apart. */
-    if (out->count == 0) {
-        if (q->offset > 0 && sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
-            goto done;
-        ret = 0;
-        goto done;
-    }
-    if ((r = sql_query(s, c, &lists, p, 9, e)) == NULL)
+    struct sqlp keys[QUERY_LIMIT_MAX];
+    char lists_text[1024];
+    for (size_t k = 0; k < out->count; k++)
+        keys[k] = P_INT(out->items[k].pk);
+    page_lists_sql(out->count, lists_text, sizeof lists_text);
+    struct sqlq lists = {Q_PAGE_LISTS_BASE + (unsigned)out->count, lists_text};
+    if ((r = sql_query(s, c, &lists, keys, (int)out->count, e)) == NULL)
         goto done;
     size_t at = 0;
     while ((rc = d->next(r)) == 1) {
