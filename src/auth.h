@@ -44,6 +44,10 @@ int auth_verify_token(const char *token, const char *secret, int64_t now_s);
  * returns 0 when found. */
 int auth_peek_app_id(const char *token, char *out, size_t cap);
 
+/* Forgets every remembered token (for tests, and at shutdown so leak checks
+ * stay quiet). */
+void auth_cache_clear(void);
+
 /* Signs a token for client_id with secret: {"appId", "iat", "exp"?}.  ttl_s
  * <= 0 means no exp.  Caller frees.  NULL on failure. */
 char *auth_sign_token(const char *client_id, const char *secret, int64_t now_s, int64_t ttl_s);

@@ -232,6 +232,7 @@ int cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     log_info("signal %d: stopping; finishing requests in flight", sig);
     server_stop(srv, DRAIN_SECONDS);
+    auth_cache_clear();
     log_info("stopped");
     rc = 0;
 out:
