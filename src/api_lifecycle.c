@@ -33,13 +33,6 @@ static int run_lifecycle(struct api_call *c, const char *id, struct lc_arg *a,
     return store_campaign_write(c->store, c->tenant.app_pk, id, &w, out, &c->err);
 }
 
-static void put_time(json_t *o, const char *key, int64_t ms)
-{
-    char buf[TIMEFMT_LEN + 1];
-    timefmt_format(ms, buf);
-    json_object_set_new(o, key, json_string(buf));
-}
-
 int api_campaign_trigger(struct api_call *c)
 {
     const char *trigger = c->query(c, "trigger");
@@ -67,7 +60,7 @@ int api_campaign_trigger(struct api_call *c)
         json_t *iid = json_object_get(cp.doc, "campaignInstanceId");
         if (play && cp.type == CTYPE_VOICE)
             json_object_set_new(o, "totalCallsCompleted", json_integer(done));
-        put_time(o, "updatedAt", cp.updated_at);
+        json_object_set_new(o, "updatedAt", jsonu_time(cp.updated_at));
         if (cp.type == CTYPE_VOICE && iid != NULL)
             json_object_set(o, "campaignInstanceId", iid);
         if (!play && cp.type == CTYPE_SMS)

@@ -106,9 +106,7 @@ static void put_time(json_t *o, const char *key, int64_t ms)
 {
     if (ms == CAMPAIGN_NO_TIME)
         return;
-    char buf[TIMEFMT_LEN + 1];
-    timefmt_format(ms, buf);
-    json_object_set_new(o, key, json_string(buf));
+    json_object_set_new(o, key, jsonu_time(ms));
 }
 
 /* Copies doc[key] into o when present. */

@@ -3,20 +3,13 @@
 
 #include <string.h>
 
-#include "timefmt.h"
+#include "jsonu.h"
 
 static json_t *mapping(void)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "firstName", "firstName", "lastName",
                      "lastName", "phoneNumber", "phoneNumber", "timeZone", "timeZone", "uniqueId",
                      "uniqueId", "contactPriority", "contactPriority");
-}
-
-static void put_time(json_t *o, const char *key, int64_t ms)
-{
-    char buf[TIMEFMT_LEN + 1];
-    timefmt_format(ms, buf);
-    json_object_set_new(o, key, json_string(buf));
 }
 
 static void put_doc(json_t *o, const struct clist *l, const char *key)
@@ -57,8 +50,8 @@ json_t *clist_render(const struct clist *l, enum clist_form form)
     json_object_set_new(o, "columns", json_array());
     json_object_set_new(o, "files", json_array());
     if (form != CLIST_SUMMARY)
-        put_time(o, "createdAt", l->created_at);
-    put_time(o, "updatedAt", l->updated_at);
+        json_object_set_new(o, "createdAt", jsonu_time(l->created_at));
+    json_object_set_new(o, "updatedAt", jsonu_time(l->updated_at));
     if (form == CLIST_CREATED)
         json_object_set_new(o, "_id", json_string(l->id));
     if (form != CLIST_SUMMARY)

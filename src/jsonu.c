@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timefmt.h"
 #include "xalloc.h"
 
 bool jsonu_depth_ok(const char *buf, size_t len, size_t max_depth)
@@ -286,6 +287,13 @@ int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out)
         return -1;
     *out = n;
     return 1;
+}
+
+json_t *jsonu_time(int64_t ms)
+{
+    char buf[TIMEFMT_LEN + 1];
+    timefmt_format(ms, buf);
+    return json_stringn(buf, TIMEFMT_LEN);
 }
 
 char *jsonu_lower(const char *s)

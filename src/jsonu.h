@@ -53,6 +53,9 @@ const char *jsonu_name_problem(const char *s, size_t max_cp);
  * value is anything else. */
 int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out);
 
+/* A timestamp (ms since the epoch) in contract §4 form as a new JSON string. */
+json_t *jsonu_time(int64_t ms);
+
 /* ASCII-lowered copy of s (A-Z -> a-z, all else unchanged); caller frees. */
 char *jsonu_lower(const char *s);
 

@@ -106,7 +106,8 @@ static const char *const sl_migrations[] = {
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 
-#define SL_CACHE 256   /* prepared statements per connection */
+#define SL_CACHE 512   /* prepared statements per connection */
+#define SL_PROBE 8     /* slots looked at per statement */
 
 struct sqlres {
     struct sqldb *db;
@@ -252,12 +253,28 @@ static char *sl_dialect(const char *sql)
 static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const struct sqlp *p,
                                int n)
 {
-    struct sqlres *r = &db->cache[q->id % SL_CACHE].res;
-    if (r->st != NULL && db->cache[q->id % SL_CACHE].id != q->id) {
+    /* Open addressing over a short probe: the statement itself, else a free
+     * slot, else one that is not in the middle of a result (another open
+     * result of this connection must never be finalized under it). */
+    struct sqlres *r = NULL;
+    int victim = -1;
+    for (unsigned k = 0; k < SL_PROBE && r == NULL; k++) {
+        unsigned i = (q->id + k) % SL_CACHE;
+        if (db->cache[i].res.st != NULL && db->cache[i].id == q->id)
+            r = &db->cache[i].res;
+        else if (victim < 0 && (db->cache[i].res.st == NULL ||
+                                !sqlite3_stmt_busy(db->cache[i].res.st)))
+            victim = (int)i;
+    }
+    if (r == NULL) {
+        if (victim < 0) {
+            db->err = SQLDB_OTHER;
+            snprintf(db->msg, sizeof db->msg, "no free statement slot for %u", q->id);
+            return NULL;
+        }
+        r = &db->cache[victim].res;
         sqlite3_finalize(r->st);
         r->st = NULL;
-    }
-    if (r->st == NULL) {
         char *sql = sl_dialect(q->sql);
         int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->st, NULL);
         free(sql);
@@ -266,7 +283,7 @@ static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const str
             r->st = NULL;
             return NULL;
         }
-        db->cache[q->id % SL_CACHE].id = q->id;
+        db->cache[victim].id = q->id;
         r->db = db;
     }
     sqlite3_reset(r->st);

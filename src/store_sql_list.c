@@ -320,11 +320,9 @@ int sqlop_list_contacts(struct store *base, int64_t app_pk, const char *id, int6
     if (r == NULL)
         goto out;
     while ((rc = s->drv->next(r)) == 1) {
-        char created[TIMEFMT_LEN + 1], updated[TIMEFMT_LEN + 1];
-        timefmt_format(s->drv->col_int(r, 1), created);
-        timefmt_format(s->drv->col_int(r, 2), updated);
-        json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "_id", s->drv->col_text(r, 0, NULL),
-                                "createdAt", created, "updatedAt", updated, "phoneNumber",
+        json_t *row = json_pack("{s:s, s:o, s:o, s:s}", "_id", s->drv->col_text(r, 0, NULL),
+                                "createdAt", jsonu_time(s->drv->col_int(r, 1)), "updatedAt",
+                                jsonu_time(s->drv->col_int(r, 2)), "phoneNumber",
                                 s->drv->col_text(r, 3, NULL));
         json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
         json_object_update(row, extra); /* the optional fields, in the order given */
