@@ -162,20 +162,22 @@ int auth_verify_token(const char *token, const char *secret, int64_t now_s)
 
 /* ---- verified tokens ----------------------------------------------------------
  * Clients send the same token on every request; verifying it (base64, JSON,
- * HMAC) was a fifth of a listing's cost.  A token that verified against a
- * client's secret is remembered with that secret and its time claims; it is
- * accepted again only with the same bytes and the same secret (looked up
- * fresh on every request), and its time claims are checked every time, so
- * the answer is the one a full verification would give.  Tokens are compared
- * in constant time. */
+ * HMAC) and looking up its client were a fifth of a listing's cost, and a
+ * round trip on PostgreSQL.  A token that verified is remembered with its
+ * client and its time claims; it is accepted again only with the same bytes,
+ * its time claims are checked every time, and the tenancy checks run on the
+ * client as before, so the answer is the one a full verification would
+ * give.  This relies on clients being immutable: nothing changes or deletes
+ * one once `app create` made it.  A command that did would have to forget
+ * the client's tokens here (auth_cache_clear).  Tokens compare in constant
+ * time; failures are never remembered. */
 
 #define AUTH_CACHE 512
 
 struct cached {
     char *token;
     size_t len;
-    char client_id[IDS_MAX + 1];
-    char secret[STORE_SECRET_LEN + 1];
+    struct store_client client;
     struct claims claims;
 };
 
@@ -198,16 +200,15 @@ static int same_bytes(const char *a, const char *b, size_t n)
     return d == 0;
 }
 
-/* The client id and claims of a remembered token; 1 when found. */
-static int cache_get(const char *token, size_t len, char client_id[IDS_MAX + 1],
-                     char secret[STORE_SECRET_LEN + 1], struct claims *claims)
+/* The client and claims of a remembered token; 1 when found. */
+static int cache_get(const char *token, size_t len, struct store_client *client,
+                     struct claims *claims)
 {
     int found = 0;
     pthread_mutex_lock(&auth_cache_mu);
     struct cached *c = &auth_cache[cache_slot(token, len)];
     if (c->token != NULL && c->len == len && same_bytes(c->token, token, len)) {
-        memcpy(client_id, c->client_id, IDS_MAX + 1);
-        memcpy(secret, c->secret, STORE_SECRET_LEN + 1);
+        *client = c->client;
         *claims = c->claims;
         found = 1;
     }
@@ -215,7 +216,7 @@ static int cache_get(const char *token, size_t len, char client_id[IDS_MAX + 1],
     return found;
 }
 
-static void cache_put(const char *token, size_t len, const char *client_id, const char *secret,
+static void cache_put(const char *token, size_t len, const struct store_client *client,
                       const struct claims *claims)
 {
     pthread_mutex_lock(&auth_cache_mu);
@@ -223,8 +224,7 @@ static void cache_put(const char *token, size_t len, const char *client_id, cons
     free(c->token);
     c->token = xstrndup(token, len);
     c->len = len;
-    snprintf(c->client_id, sizeof c->client_id, "%s", client_id);
-    snprintf(c->secret, sizeof c->secret, "%s", secret);
+    c->client = *client;
     c->claims = *claims;
     pthread_mutex_unlock(&auth_cache_mu);
 }
@@ -271,29 +271,26 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
 
     struct store_client client;
     char app_id[IDS_MAX + 8];
-    char cached_secret[STORE_SECRET_LEN + 1];
     struct claims claims;
     size_t len = strlen(tok);
     memset(&client, 0, sizeof client);
-    int known = 0;
-    int remembered = len <= AUTH_TOKEN_MAX &&
-                     cache_get(tok, len, app_id, cached_secret, &claims);
-    if (remembered || auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
-        struct apierr lookup;
-        apierr_init(&lookup);
-        if (store_client_get(s, app_id, &client, &lookup) == 0) {
-            known = 1;
-        } else if (lookup.status != 404) {
-            apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
-            apierr_clear(&lookup);
-            return -1;
-        }
-        apierr_clear(&lookup);
-    }
-    if (remembered && known && strcmp(cached_secret, client.secret) == 0) {
+    if (len <= AUTH_TOKEN_MAX && cache_get(tok, len, &client, &claims)) {
         if (!claims_ok(&claims, r->now_s))
             return deny401(e, "The auth token is invalid or expired");
     } else {
+        int known = 0;
+        if (auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
+            struct apierr lookup;
+            apierr_init(&lookup);
+            if (store_client_get(s, app_id, &client, &lookup) == 0) {
+                known = 1;
+            } else if (lookup.status != 404) {
+                apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
+                apierr_clear(&lookup);
+                return -1;
+            }
+            apierr_clear(&lookup);
+        }
         if (!known) {
             /* Same work as for a known client, against a key nobody holds. */
             unsigned char rnd[16];
@@ -304,7 +301,7 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
         }
         if (verify_full(tok, client.secret, r->now_s, &claims) != 0 || !known)
             return deny401(e, "The auth token is invalid or expired");
-        cache_put(tok, len, client.client_id, client.secret, &claims);
+        cache_put(tok, len, &client, &claims);
     }
 
     int bad = 0;
