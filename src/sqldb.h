@@ -38,6 +38,8 @@ struct sqlp {
 #define P_TEXT(v) ((struct sqlp){SQLP_TEXT, 0, (v)})
 #define P_NULL ((struct sqlp){SQLP_NULL, 0, NULL})
 
+#define SQLDB_LOCK_ALL (-1)
+
 /* What went wrong in the last failed call; the store turns it into a status. */
 enum sqldb_err {
     SQLDB_OK = 0,
@@ -55,8 +57,11 @@ struct sqldb_ops {
      * the schema (first = 1). */
     struct sqldb *(*open)(const char *target, int first, struct apierr *e);
     void (*close)(struct sqldb *db);
-    /* write = 1 takes the write lock at once (SQLite BEGIN IMMEDIATE). */
-    int (*begin)(struct sqldb *db, int write);
+    /* lock = 0 begins a read-only transaction; otherwise a write that
+     * serializes with every other write holding the same lock: the tenant's
+     * app_pk, or SQLDB_LOCK_ALL for rows of no tenant (accounts, apps,
+     * clients).  SQLite has one writer anyway (BEGIN IMMEDIATE). */
+    int (*begin)(struct sqldb *db, int64_t lock);
     int (*commit)(struct sqldb *db);
     void (*rollback)(struct sqldb *db);
     /* Runs q with params; NULL on failure.  Rows are read with next/col_*;

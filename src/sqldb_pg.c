@@ -1,10 +1,11 @@
 /* sqldb_pg.c - the PostgreSQL driver of sqldb.h (libpq).
  *
  * Statements are prepared once per connection (named "s<id>") and run with
- * text parameters, always bound.  Writes serialize on one transaction-level
- * advisory lock, which gives every node the single-writer semantics of the
- * embedded store (name uniqueness checks, read-modify-write of a campaign)
- * without retry loops; reads run in REPEATABLE READ snapshots.  When the
+ * text parameters, always bound.  A write holds a transaction-level
+ * advisory lock on its tenant, which gives every node the single-writer
+ * semantics of the embedded store within a tenant (name uniqueness checks,
+ * read-modify-write of a campaign) without retry loops, while tenants write
+ * in parallel; reads run in REPEATABLE READ snapshots.  When the
  * server goes away the connection reports SQLDB_UNAVAILABLE (503 above) and
  * is reset on its next use, so service resumes without a restart. */
 #include <libpq-fe.h>
@@ -113,9 +114,12 @@ static const char *const pg_migrations[] = {
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
-/* Advisory lock keys (arbitrary, fixed): one for migrations, one for writes. */
+/* Advisory lock keys (arbitrary, fixed): migrations; writes of rows of no
+ * tenant; and one key per tenant, PG_LOCK_TENANT with the app_pk in its
+ * low 32 bits (two tenants sharing a key only wait for each other). */
 #define PG_LOCK_MIGRATE 7243001
 #define PG_LOCK_WRITE 7243002
+#define PG_LOCK_TENANT ((int64_t)7243003 << 32)
 
 /* Statement ids are small (store_sql*.c: below 1000, listings 1000 + 2 *
  * an order code below 4096); one bit each records what this session has
@@ -293,14 +297,15 @@ static void pg_rollback(struct sqldb *db)
     }
 }
 
-static int pg_begin_once(struct sqldb *db, int write)
+static int pg_begin_once(struct sqldb *db, int64_t lock)
 {
     if (pg_ready(db) != 0)
         return -1;
-    char sql[64];
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%d)", PG_LOCK_WRITE);
-    if (!write ? pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0
-               : pg_exec(db, "BEGIN") != 0 || pg_exec(db, sql) != 0) {
+    char sql[80];
+    int64_t key = lock < 0 ? PG_LOCK_WRITE : PG_LOCK_TENANT | (lock & 0xffffffff);
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%" PRId64 ")", key);
+    if (lock == 0 ? pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0
+                  : pg_exec(db, "BEGIN") != 0 || pg_exec(db, sql) != 0) {
         pg_rollback(db);
         return -1;
     }
@@ -311,11 +316,11 @@ static int pg_begin_once(struct sqldb *db, int write)
 /* A connection idle through an outage only learns it is dead on its next
  * statement; nothing has run yet, so that one failure is retried once on a
  * fresh connection. */
-static int pg_begin(struct sqldb *db, int write)
+static int pg_begin(struct sqldb *db, int64_t lock)
 {
-    if (pg_begin_once(db, write) == 0)
+    if (pg_begin_once(db, lock) == 0)
         return 0;
-    return PQstatus(db->conn) == CONNECTION_OK ? -1 : pg_begin_once(db, write);
+    return PQstatus(db->conn) == CONNECTION_OK ? -1 : pg_begin_once(db, lock);
 }
 
 static int pg_commit(struct sqldb *db)

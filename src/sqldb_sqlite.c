@@ -224,9 +224,9 @@ static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
     return db;
 }
 
-static int sl_begin(struct sqldb *db, int write)
+static int sl_begin(struct sqldb *db, int64_t lock)
 {
-    return sl_exec(db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    return sl_exec(db, lock != 0 ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int sl_commit(struct sqldb *db)

@@ -156,9 +156,9 @@ int sql_int(struct store_sql *s, struct conn *c, const struct sqlq *q,
     return rc < 0 ? sql_fail(s, c, "query", e) : rc;
 }
 
-int sql_begin(struct store_sql *s, struct conn *c, int write, struct apierr *e)
+int sql_begin(struct store_sql *s, struct conn *c, int64_t lock, struct apierr *e)
 {
-    return s->drv->begin(c->db, write) == 0 ? 0 : sql_fail(s, c, "begin", e);
+    return s->drv->begin(c->db, lock) == 0 ? 0 : sql_fail(s, c, "begin", e);
 }
 
 int sql_commit(struct store_sql *s, struct conn *c, struct apierr *e)
@@ -238,7 +238,7 @@ static int op_app_create(struct store *base, const char *account_id, const char 
     struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t now = timefmt_now_ms(), app_pk = 0;
-    if (sql_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, SQLDB_LOCK_ALL, e) != 0)
         goto fail;
     struct sqlp pa[] = {P_TEXT(account_id), P_INT(now)};
     if (sql_exec(s, c, &Q_ACCOUNT_ADD, pa, 2, e) != 0)
@@ -732,7 +732,7 @@ static int op_campaign_import(struct store *base, int64_t app_pk, struct campaig
     struct conn *c = sql_acquire(s);
     int64_t now = timefmt_now_ms();
     int bad = 0;
-    if (sql_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0)
         goto fail;
     for (size_t i = 0; i < n; i++) {
         struct campaign *it = &items[i];

@@ -64,7 +64,9 @@ int sql_exec(struct store_sql *s, struct conn *c, const struct sqlq *q, const st
  * set, 0 when there is no row, -1 on failure. */
 int sql_int(struct store_sql *s, struct conn *c, const struct sqlq *q, const struct sqlp *p,
             int n, int64_t *out, struct apierr *e);
-int sql_begin(struct store_sql *s, struct conn *c, int write, struct apierr *e);
+/* lock: 0 for a read-only transaction, else a write serialized on the
+ * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h. */
+int sql_begin(struct store_sql *s, struct conn *c, int64_t lock, struct apierr *e);
 int sql_commit(struct store_sql *s, struct conn *c, struct apierr *e);
 void sql_copy(char *dst, size_t cap, const char *src);
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), with its

@@ -306,7 +306,7 @@ int sqlop_campaign_create(struct store *base, int64_t app_pk, struct campaign *c
     int64_t dnc_pk = 0, *list_pks = NULL;
     size_t nlists = 0;
     int ret = -1;
-    if (sql_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0)
         goto out;
     int rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
     if (rc != 0 || cp->invalid) {
@@ -399,7 +399,7 @@ int sqlop_campaign_write(struct store *base, int64_t app_pk, const char *id,
     int64_t dnc_pk = 0, *list_pks = NULL;
     size_t nlists = 0;
     int ret = -1, rc;
-    if (sql_begin(s, c, 1, e) != 0 || read_by_id(s, c, app_pk, id, cp, &dnc_pk, e) != 1)
+    if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, id, cp, &dnc_pk, e) != 1)
         goto out;
     /* The doc may be shared with other readers: write to a private copy. */
     json_t *own = json_deep_copy(cp->doc);
@@ -565,7 +565,7 @@ int sqlop_outcome_record(struct store *base, int64_t app_pk, const char *campaig
     char *digits = sql_digits(o->phone);
     char *rec = jsonu_dump(o->fields, NULL);
     campaign_init(&cp);
-    if (sql_begin(s, c, 1, e) != 0 || read_by_id(s, c, app_pk, campaign_id, &cp, NULL, e) != 1 ||
+    if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, campaign_id, &cp, NULL, e) != 1 ||
         (rc = latest_instance(s, c, &cp, &ipk, e)) < 0)
         goto out;
     if (rc == 0) {
@@ -601,7 +601,7 @@ int sqlop_registry_add(struct store *base, int64_t app_pk, const char *kind, con
     struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int ret = -1;
-    if (sql_begin(s, c, 1, e) == 0 && registry_name(s, c, app_pk, kind, name, 1, id, e) == 1 &&
+    if (sql_begin(s, c, app_pk, e) == 0 && registry_name(s, c, app_pk, kind, name, 1, id, e) == 1 &&
         sql_commit(s, c, e) == 0)
         ret = 0;
     s->drv->rollback(c->db);

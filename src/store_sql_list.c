@@ -144,7 +144,7 @@ int sqlop_list_create(struct store *base, int64_t app_pk, const char *client_id,
     ids_new("cl", id);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(f->name), P_TEXT(lname), P_TEXT(doc),
                        P_INT(now)};
-    if (sql_begin(s, c, 1, e) != 0 || list_name_free(s, c, app_pk, f->name, 0, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0 || list_name_free(s, c, app_pk, f->name, 0, e) != 0)
         goto out;
     if (sql_int(s, c, &Q_L_INSERT, p, 6, &pk, e) != 1) {
         list_conflict(e, f->name);
@@ -228,7 +228,7 @@ int sqlop_list_update(struct store *base, int64_t app_pk, const char *id, const 
     int64_t pk = 0;
     int ret = -1;
     char *lname = NULL, *doc = NULL;
-    if (sql_begin(s, c, 1, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
+    if (sql_begin(s, c, app_pk, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
         goto out;
     if (f->name != NULL && list_name_free(s, c, app_pk, f->name, pk, e) != 0)
         goto out;
@@ -268,7 +268,7 @@ int sqlop_list_delete(struct store *base, int64_t app_pk, const char *id, struct
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
     int ret = -1;
-    if (sql_begin(s, c, 1, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
+    if (sql_begin(s, c, app_pk, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
         goto out;
     if (json_array_size(out->in_use) > 0) {
         /* Every campaign is named, in campaignInUse order. */
@@ -355,7 +355,7 @@ int sqlop_list_add_contacts(struct store *base, int64_t app_pk, const char *list
     char *lname = jsonu_lower(list_name);
     int64_t pk = 0, now = timefmt_now_ms(), added = 0;
     int allow = 0, ret = -1, rc;
-    if (sql_begin(s, c, 1, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0)
         goto out;
     struct sqlp pl[] = {P_INT(app_pk), P_TEXT(lname)};
     struct sqlres *r = sql_query(s, c, &Q_L_BY_LNAME, pl, 2, e);
