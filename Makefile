@@ -13,7 +13,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
-              libpq-dev tzdata
+              libpq-dev libssl-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl \
               postgresql postgresql-client
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
@@ -64,7 +64,8 @@ build/san/campaignd: build/san/main.o $(SAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 build/san/test_%: tests/unit/test_%.c $(SAN_OBJ) | build/san
-	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka
+	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka \
+	    $(shell pkg-config --libs libcrypto)
 
 build/san/replay_%: fuzz/%.c fuzz/replay_main.c $(SAN_OBJ) | build/san
 	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< fuzz/replay_main.c $(SAN_OBJ) $(PKG_LIBS)
