@@ -11,8 +11,10 @@
 #include "xalloc.h"
 
 /* Migration i brings the schema from version i to i + 1.  Append only; the
- * PostgreSQL driver keeps the same versions with its own DDL.  Every tenant
- * row is keyed by app_pk first, so every index serves one tenant alone. */
+ * PostgreSQL driver keeps the same versions with its own DDL.  Tenant rows
+ * carry app_pk first in their keys and indexes, or hang off a row that does
+ * (contacts off their list, instances off their campaign), so every lookup
+ * reads one tenant's rows alone. */
 static const char *const sl_migrations[] = {
     /* 1: tenants, lists and campaigns. */
     "CREATE TABLE accounts ("

@@ -107,7 +107,6 @@ struct store_page {
 };
 
 struct store_ops {
-    const char *name;
     int (*ping)(struct store *s, struct apierr *e);
     int (*client_get)(struct store *s, const char *client_id, struct store_client *out,
                       struct apierr *e);

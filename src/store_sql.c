@@ -66,8 +66,6 @@ static const struct sqlq Q_LIST_ADD = {
         " VALUES ($1, $2, $3, $4, $5, $5) RETURNING list_pk"};
 static const struct sqlq Q_CAMPAIGN_ID_TAKEN = {
     14, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND id = $2"};
-static const struct sqlq Q_CAMPAIGN_NAME_TAKEN = {
-    15, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND type = $2 AND lname = $3"};
 static const struct sqlq Q_CAMPAIGN_ADD = {
     16, "INSERT INTO campaigns(app_pk, id, type, name, lname, status, priority, dialing_mode,"
         " created_at, updated_at, instance_updated_at, dnc_list_pk, doc)"
@@ -598,13 +596,6 @@ out:
     return pk;
 }
 
-/* 1 when q with (app_pk, a[, b]) finds a row, 0 when not, -1 on failure. */
-static int exists(struct store_sql *s, struct conn *c, const struct sqlq *q, int64_t app_pk,
-                  const char *a, const char *b, struct apierr *e)
-{
-    struct sqlp p[] = {P_INT(app_pk), P_TEXT(a), P_TEXT(b)};
-    return sql_int(s, c, q, p, b ? 3 : 2, NULL, e);
-}
 
 static const struct sqlq Q_CAMPAIGN_UPDATE = {
     19, "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
@@ -660,7 +651,6 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
 {
     char field[96];
     const char *tname = campaign_type_name(it->type);
-    char *lname = jsonu_lower(it->name);
     int bad = 0, r, ret = -1;
     int64_t dnc_pk = 0;
     size_t nlists = json_array_size(it->contact_lists);
@@ -669,14 +659,15 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
     snprintf(field, sizeof field, "[%zu].%s", idx, it->type == CTYPE_VOICE ? "_id" : "id");
     if (it->id[0] == '\0') {
         ids_new("cd", it->id);
-    } else if ((r = exists(s, c, &Q_CAMPAIGN_ID_TAKEN, app_pk, it->id, NULL, e)) != 0) {
+    } else if ((r = sql_int(s, c, &Q_CAMPAIGN_ID_TAKEN,
+                            (struct sqlp[]){P_INT(app_pk), P_TEXT(it->id)}, 2, NULL, e)) != 0) {
         if (r < 0)
             goto out;
         apierr_field(e, field, "a campaign with the id %s already exists", it->id);
         bad = 1;
     }
     snprintf(field, sizeof field, "[%zu].name", idx);
-    if ((r = exists(s, c, &Q_CAMPAIGN_NAME_TAKEN, app_pk, tname, lname, e)) != 0) {
+    if ((r = sql_name_taken(s, c, app_pk, it, e)) != 0) {
         if (r < 0)
             goto out;
         apierr_field(e, field, "a %s campaign named \"%s\" already exists", tname, it->name);
@@ -720,7 +711,6 @@ static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struc
         goto out;
     ret = 0;
 out:
-    free(lname);
     free(list_pks);
     return ret;
 }
@@ -822,7 +812,6 @@ static void op_close(struct store *base)
 }
 
 static const struct store_ops sql_ops = {
-    .name = "sql",
     .ping = op_ping,
     .client_get = op_client_get,
     .app_create = op_app_create,

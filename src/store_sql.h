@@ -115,6 +115,12 @@ int sqlop_list_add_contacts(struct store *base, int64_t app_pk, const char *list
 int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *it,
                        int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e);
 
+/* 1 when another campaign of the tenant (not cp itself: cp->pk, 0 for a
+ * new one) has cp's type and name (ASCII case-insensitive), 0 when not,
+ * -1 on failure. */
+int sql_name_taken(struct store_sql *s, struct conn *c, int64_t app_pk,
+                   const struct campaign *cp, struct apierr *e);
+
 /* The digits of a phone number (the + dropped); caller frees. */
 char *sql_digits(const char *phone);
 

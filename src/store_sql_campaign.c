@@ -254,14 +254,21 @@ static int resolve_refs(struct store_sql *s, struct conn *c, int64_t app_pk, str
 }
 
 /* 409 on `name` when another campaign of the tenant and type has it. */
-static int name_free(struct store_sql *s, struct conn *c, int64_t app_pk,
-                     const struct campaign *cp, struct apierr *e)
+int sql_name_taken(struct store_sql *s, struct conn *c, int64_t app_pk,
+                   const struct campaign *cp, struct apierr *e)
 {
     char *lname = jsonu_lower(cp->name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(campaign_type_name(cp->type)), P_TEXT(lname),
                        P_INT(cp->pk)};
     int rc = sql_int(s, c, &Q_C_NAME_TAKEN, p, 4, NULL, e);
     free(lname);
+    return rc;
+}
+
+static int name_free(struct store_sql *s, struct conn *c, int64_t app_pk,
+                     const struct campaign *cp, struct apierr *e)
+{
+    int rc = sql_name_taken(s, c, app_pk, cp, e);
     if (rc == 1) {
         apierr_set(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
                    cp->name);
