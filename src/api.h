@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "apierr.h"
+#include "lcache.h"
 #include "auth.h"
 #include "store.h"
 
@@ -27,6 +28,7 @@ struct api_limits {
 struct api_call {
     struct store *store;
     struct store *read_store;  /* for read-only listings: store, or --db-read's */
+    struct lcache *list_cache; /* rendered listings (lcache.h), or NULL */
     const struct api_limits *limits;
     char stream_id[API_SEGMENT_MAX]; /* the {streamId} path segment, or "" */
     char object_id[API_SEGMENT_MAX]; /* the {campaignId}/{contactListId} segment, or "" */

@@ -1,5 +1,6 @@
 /* api_list.c - Get All Campaigns (contract.md §3, §4):
- * body -> query_parse -> store_campaign_list -> campaign_render_item. */
+ * body -> query_parse -> the listing cache, or store_campaign_list ->
+ * campaign_write_item, then into the cache. */
 #include "api.h"
 
 #include "jsonu.h"
@@ -7,12 +8,50 @@
 
 #define LIST_MESSAGE "Campaign  retrieved successfully" /* two spaces, as documented */
 
+/* The cache key: the tenant, the version of its data, and the request as
+ * query_parse resolved it (requests that differ only in how they say the
+ * same thing share an entry). */
+#define KEY_WORDS (10 + 2 * QUERY_SORT_KEYS_MAX)
+static size_t cache_key(int64_t app_pk, int64_t version, const struct list_query *q,
+                        int64_t key[KEY_WORDS])
+{
+    size_t n = 0;
+    key[n++] = app_pk;
+    key[n++] = version;
+    key[n++] = q->type;
+    key[n++] = q->offset;
+    key[n++] = q->limit;
+    key[n++] = q->start_ms;
+    key[n++] = q->end_ms;
+    key[n++] = q->status_mask;
+    key[n++] = (int64_t)(((uint64_t)q->priority_mask << 32) | q->mode_mask);
+    key[n++] = q->nsort;
+    for (int i = 0; i < q->nsort; i++) {
+        key[n++] = q->sort[i].field;
+        key[n++] = q->sort[i].desc;
+    }
+    return n * sizeof key[0];
+}
+
 int api_list_campaigns(struct api_call *c)
 {
     struct list_query q;
     struct store_page page = {0};
-    if (query_parse(c->body, &q, &c->err) != 0 ||
-        store_campaign_list(c->read_store, c->tenant.app_pk, &q, &page, &c->err) != 0)
+    int64_t key[KEY_WORDS], version;
+    if (query_parse(c->body, &q, &c->err) != 0)
+        return -1;
+    if (c->list_cache != NULL) {
+        /* A hit costs one indexed read of the version. */
+        if (store_tenant_version(c->read_store, c->tenant.app_pk, &version, &c->err) != 0)
+            return -1;
+        size_t klen = cache_key(c->tenant.app_pk, version, &q, key);
+        c->response_text = lcache_get(c->list_cache, key, klen, &c->response_len);
+        if (c->response_text != NULL) {
+            c->status = 200;
+            return 0;
+        }
+    }
+    if (store_campaign_list(c->read_store, c->tenant.app_pk, &q, &page, &c->err) != 0)
         return -1;
 
     /* Written as text: the items are the hot path (campaign_write_item). */
@@ -34,8 +73,12 @@ int api_list_campaigns(struct api_call *c)
                      (long long)q.offset, q.limit, more ? "true" : "false", (long long)pages,
                      (long long)page.total);
     jbuf_put(&b, tail, (size_t)n);
-    store_page_clear(&page);
     c->status = 200;
     c->response_text = jbuf_finish(&b, &c->response_len);
+    /* Filed under the version the page was read at. */
+    if (c->list_cache != NULL)
+        lcache_put(c->list_cache, key, cache_key(c->tenant.app_pk, page.version, &q, key),
+                   c->response_text, c->response_len);
+    store_page_clear(&page);
     return 0;
 }

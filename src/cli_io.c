@@ -1,80 +1,106 @@
 /* cli_io.c - `campaignd import` and `campaignd export` (contract.md §6). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "jstream.h"
 #include "xalloc.h"
 
-#define IMPORT_FILE_MAX (256u << 20) /* 256 MiB */
+#define IMPORT_BATCH 1024   /* elements parsed before they go to the store */
+#define IMPORT_PROBLEMS 100 /* problems listed before the rest are only counted */
+
+/* Streams the array of s into the tenant: elements are parsed and checked
+ * a batch at a time and handed to the store's import session, so memory
+ * holds one batch whatever the file's size.  All or nothing: after the
+ * first problem nothing more is stored, the rest is still checked (up to
+ * IMPORT_PROBLEMS problems are listed) and the transaction rolled back. */
+static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, struct apierr *e)
+{
+    struct store_import *im;
+    if (store_import_begin(st, app_pk, &im, e) != 0)
+        return -1;
+    struct campaign *items = xcalloc(IMPORT_BATCH, sizeof *items);
+    size_t n = 0, total = 0, problems = 0;
+    int invalid = 0, conflicts = 0, failed = 0, end = 0;
+    const char *fatal = NULL;
+    while (!end && !failed) {
+        const char *text;
+        size_t len;
+        long line;
+        int r = jstream_next(js, &text, &len, &line);
+        if (r < 0) {
+            fatal = jstream_error(js);
+            break;
+        }
+        end = r == 0;
+        if (!end) {
+            char where[32];
+            snprintf(where, sizeof where, "[%zu]", total);
+            json_error_t je;
+            json_t *item = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+            campaign_init(&items[n]);
+            if (item == NULL) {
+                if (problems < IMPORT_PROBLEMS)
+                    apierr_field(e, where, "is not valid JSON (%s at line %ld)", je.text,
+                                 line + je.line - 1);
+                problems++;
+                invalid = 1;
+            } else {
+                struct apierr one;
+                apierr_init(&one);
+                if (campaign_from_item(item, where, &items[n], problems < IMPORT_PROBLEMS ? e : &one) != 0) {
+                    problems++;
+                    invalid = 1;
+                }
+                apierr_clear(&one);
+            }
+            json_decref(item);
+            n++;
+            total++;
+        }
+        if (n == IMPORT_BATCH || (end && n > 0)) {
+            if (!invalid) {
+                int rc = store_import_add(im, items, n, total - n, e);
+                failed = rc < 0;
+                conflicts |= rc > 0;
+            }
+            for (size_t i = 0; i < n; i++)
+                campaign_clear(&items[i]);
+            n = 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        campaign_clear(&items[i]);
+    free(items);
+    if (problems > IMPORT_PROBLEMS)
+        apierr_field(e, NULL, "and %zu more problems", problems - IMPORT_PROBLEMS);
+    if (fatal != NULL || failed || invalid || conflicts) {
+        struct apierr ignored;
+        apierr_init(&ignored);
+        store_import_end(im, 0, &ignored);
+        apierr_clear(&ignored);
+        if (fatal != NULL)
+            apierr_reset(e, 400, "The file was rejected: %s; nothing was imported", fatal);
+        else if (invalid && !failed)
+            apierr_reset(e, 400, "The file was rejected; nothing was imported");
+        else if (!failed)
+            apierr_reset(e, 409,
+                         "The file conflicts with stored campaigns or lists; nothing was imported");
+        return -1;
+    }
+    return store_import_end(im, 1, e) == 0 ? (long)total : -1;
+}
 
 long cli_import_text(struct store *s, int64_t app_pk, const char *text, size_t len,
                      struct apierr *e)
 {
-    json_error_t je;
-    json_t *arr = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    long ret = -1;
-    if (arr == NULL) {
-        apierr_set(e, 400, "The file is not valid JSON (%s at line %d, column %d)", je.text,
-                   je.line, je.column);
-        return -1;
-    }
-    if (!json_is_array(arr)) {
-        apierr_set(e, 400, "The file must hold a JSON array of campaigns");
-        json_decref(arr);
-        return -1;
-    }
-    size_t n = json_array_size(arr);
-    struct campaign *items = xcalloc(n, sizeof *items);
-    int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        char where[32];
-        snprintf(where, sizeof where, "[%zu]", i);
-        campaign_init(&items[i]);
-        if (campaign_from_item(json_array_get(arr, i), where, &items[i], e) != 0)
-            bad = 1;
-    }
-    if (bad)
-        apierr_set(e, 400, "The file was rejected; nothing was imported");
-    else if (store_campaign_import(s, app_pk, items, n, e) == 0)
-        ret = (long)n;
-    for (size_t i = 0; i < n; i++)
-        campaign_clear(&items[i]);
-    free(items);
-    json_decref(arr);
-    return ret;
-}
-
-/* Reads all of path ("-" = stdin) up to IMPORT_FILE_MAX. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *buf = xmalloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            if (cap >= IMPORT_FILE_MAX) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-    }
-    if (buf != NULL && ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
-    if (f != stdin)
-        fclose(f);
-    *len = n;
-    return buf;
+    struct jstream *js = jstream_mem(text, len);
+    long n = import_stream(s, app_pk, js, e);
+    jstream_free(js);
+    return n;
 }
 
 /* Options shared by import and export. */
@@ -157,27 +183,30 @@ int cli_import(int argc, char **argv)
         return 2;
     }
     const char *path = argv[optind];
-    size_t len = 0;
-    char *text = read_all(path, &len);
-    if (text == NULL) {
-        fprintf(stderr, "campaignd import: cannot read %s\n", path);
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "campaignd import: cannot open %s: %s\n", path, strerror(errno));
         return 1;
     }
     struct store *s;
     int64_t app_pk;
     if (open_tenant("import", &o, &s, &app_pk) != 0) {
-        free(text);
+        if (f != stdin)
+            fclose(f);
         return 1;
     }
     struct apierr e;
     apierr_init(&e);
-    long n = cli_import_text(s, app_pk, text, len, &e);
+    struct jstream *js = jstream_file(f);
+    long n = import_stream(s, app_pk, js, &e);
+    jstream_free(js);
     if (n >= 0)
         fprintf(stderr, "campaignd import: %ld campaigns imported\n", n);
     else
         cli_fail("import", &e);
     apierr_clear(&e);
-    free(text);
+    if (f != stdin)
+        fclose(f);
     store_close(s);
     return n >= 0 ? 0 : 1;
 }

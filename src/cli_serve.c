@@ -41,6 +41,8 @@ static const char serve_usage[] =
     "  --rate-limit N          requests per second per API client, then 429 with\n"
     "                          Retry-After (default 0: off)\n"
     "  --rate-burst N          requests at once per API client (default: the rate)\n"
+    "  --list-cache-mb N       memory for rendered Get All Campaigns pages, keyed\n"
+    "                          by the tenant's write version (default 64; 0: off)\n"
     "  --request-timeout S     a request must arrive within S s (default 10)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
@@ -84,7 +86,7 @@ static int opt_long(const char *name, const char *v, long min, long max, long *o
 int cli_serve(int argc, char **argv)
 {
     enum { O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE,
-           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST };
+           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"demo", no_argument, NULL, O_DEMO},
@@ -94,6 +96,7 @@ int cli_serve(int argc, char **argv)
         {"db-read", required_argument, NULL, O_DBREAD},
         {"rate-limit", required_argument, NULL, O_RATE},
         {"rate-burst", required_argument, NULL, O_BURST},
+        {"list-cache-mb", required_argument, NULL, O_LCACHE},
         {"max-body", required_argument, NULL, O_BODY},
         {"max-headers", required_argument, NULL, O_HEADERS},
         {"max-url", required_argument, NULL, O_URL},
@@ -114,6 +117,7 @@ int cli_serve(int argc, char **argv)
                    .max_contacts = 1000},
         .idle_timeout_s = 30,
         .request_timeout_s = 10,
+        .list_cache_bytes = (size_t)64 << 20,
     };
     const char *db = NULL, *db_read = getenv("CAMPAIGND_DB_READ");
     int demo = 0, c, pool = 0;
@@ -123,6 +127,10 @@ int cli_serve(int argc, char **argv)
         switch (c) {
         case O_LISTEN: cfg.listen = optarg; break;
         case O_DEMO: demo = 1; break;
+        case O_LCACHE:
+            if (opt_long("list-cache-mb", optarg, 0, 65536, &v)) return 2;
+            cfg.list_cache_bytes = (size_t)v << 20;
+            break;
         case O_DB: db = optarg; break;
         case O_THREADS:
             if (opt_long("threads", optarg, 1, 256, &v)) return 2;

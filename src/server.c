@@ -33,6 +33,7 @@ struct server {
     struct MHD_Daemon *d;
     struct store *store;
     struct store *read_store;
+    struct lcache *list_cache;
     struct ratelimit *limiter;  /* NULL when rate limiting is off */
     struct server_config cfg;
     atomic_int active;      /* requests between uri_log and completed */
@@ -236,6 +237,7 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
     memset(&call, 0, sizeof call);
     call.store = srv->store;
     call.read_store = srv->read_store ? srv->read_store : srv->store;
+    call.list_cache = srv->list_cache;
     call.limits = &srv->cfg.limits;
     memcpy(call.stream_id, r->stream_id, sizeof call.stream_id);
     memcpy(call.object_id, r->object_id, sizeof call.object_id);
@@ -437,6 +439,7 @@ struct server *server_start(const struct server_config *cfg, struct store *store
     s->store = store;
     s->read_store = read_store;
     s->cfg = *cfg;
+    s->list_cache = lcache_new(cfg->list_cache_bytes);
     if (cfg->rate_limit > 0)
         s->limiter = ratelimit_new(cfg->rate_limit,
                                    cfg->rate_burst > 0 ? cfg->rate_burst : cfg->rate_limit);
@@ -461,6 +464,7 @@ struct server *server_start(const struct server_config *cfg, struct store *store
     if (s->d == NULL) {
         apierr_set(e, 500, "Cannot listen on %s (in use, or not a local address?)", cfg->listen);
         ratelimit_free(s->limiter);
+        lcache_free(s->list_cache);
         free(s);
         return NULL;
     }
@@ -486,5 +490,6 @@ void server_stop(struct server *s, int drain_s)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     ratelimit_free(s->limiter);
+    lcache_free(s->list_cache);
     free(s);
 }

@@ -17,6 +17,7 @@ struct server_config {
     double rate_limit;         /* requests per second per API client; 0 = off */
     double rate_burst;         /* requests at once per API client */
     int request_timeout_s;     /* headers and body of one request */
+    size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
 };
 
 struct server;

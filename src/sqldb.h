@@ -5,7 +5,9 @@
  * are written in one dialect that SQLite and PostgreSQL both accept:
  * parameters are $1..$n (the SQLite driver rewrites them to ?1..?n), ids come
  * back through RETURNING, conflicts use ON CONFLICT.  Parameters are always
- * bound, never spliced into SQL text.
+ * bound, never spliced into SQL text.  One extension: a comment
+ * "/\*+INDEXED BY ix*\/" after a table names the index SQLite must use (the
+ * SQLite driver turns it into that clause; PostgreSQL reads a comment).
  *
  * A struct sqldb is one connection, used by one thread at a time. */
 #ifndef CAMPAIGND_SQLDB_H
@@ -25,8 +27,8 @@ struct sqlq {
 
 enum sqlp_type { SQLP_NULL, SQLP_INT, SQLP_TEXT };
 
-/* The most parameters one statement takes (a page's 100 campaign keys). */
-#define SQLDB_PARAMS_MAX 128
+/* The most parameters one statement takes (an import's multi-row INSERT). */
+#define SQLDB_PARAMS_MAX 1024
 
 struct sqlp {
     enum sqlp_type t;
@@ -72,6 +74,12 @@ struct sqldb_ops {
     int64_t (*col_int)(struct sqlres *r, int col);
     const char *(*col_text)(struct sqlres *r, int col, size_t *len); /* NULL for NULL */
     void (*done)(struct sqlres *r);
+    /* The connection is about to write much more than usual in one
+     * transaction (an import; start = 1), or has just committed it (start =
+     * 0).  SQLite gives it a page cache large enough not to spill every few
+     * rows; PostgreSQL refreshes the planner's statistics afterwards, which
+     * otherwise still describe the tables before the import. */
+    void (*bulk)(struct sqldb *db, int start);
     enum sqldb_err (*last_error)(struct sqldb *db);
     const char *(*last_message)(struct sqldb *db);
 };

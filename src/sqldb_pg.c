@@ -111,6 +111,32 @@ static const char *const pg_migrations[] = {
     "  dialer_outcome TEXT NOT NULL DEFAULT 'Pending',"
     "  outcome TEXT,"
     "  PRIMARY KEY (instance_pk, pos));",
+    /* 3: the listing at scale, as in sqldb_sqlite.c. */
+    "ALTER TABLE apps ADD COLUMN version BIGINT NOT NULL DEFAULT 0;"
+    "CREATE TABLE campaign_counts ("
+    "  app_pk BIGINT NOT NULL REFERENCES apps(app_pk),"
+    "  type TEXT COLLATE \"C\" NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  bucket BIGINT NOT NULL,"
+    "  v TEXT NOT NULL,"
+    "  PRIMARY KEY (app_pk, type, level, bucket));"
+    "DROP INDEX campaigns_created;"
+    "DROP INDEX campaigns_updated;"
+    "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id)"
+    "  INCLUDE (status, priority, dialing_mode, campaign_pk);"
+    "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id)"
+    "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
+    "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
+    "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
+    /* A list's campaigns by their DNC list, not by a walk of the tenant. */
+    "CREATE INDEX campaigns_dnc ON campaigns(app_pk, dnc_list_pk);"
+    /* Contacts numbered 1..n within their list, so a page at any offset
+     * is a range of the index, and the count its last number. */
+    "ALTER TABLE contacts ADD COLUMN pos BIGINT NOT NULL DEFAULT 0;"
+    "UPDATE contacts SET pos = r.rn FROM (SELECT contact_pk, row_number() OVER"
+    "  (PARTITION BY list_pk ORDER BY contact_pk) AS rn FROM contacts) AS r"
+    "  WHERE contacts.contact_pk = r.contact_pk;"
+    "CREATE INDEX contacts_pos ON contacts(list_pk, pos);",
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
@@ -431,6 +457,12 @@ static const char *pg_last_message(struct sqldb *db)
     return db->msg;
 }
 
+static void pg_bulk(struct sqldb *db, int start)
+{
+    if (!start && pg_exec(db, "ANALYZE campaigns, campaign_lists, campaign_counts, lists") != 0)
+        log_warn("postgresql: ANALYZE after an import failed: %s", db->msg);
+}
+
 const struct sqldb_ops sqldb_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -443,6 +475,7 @@ const struct sqldb_ops sqldb_pg_ops = {
     .col_int = pg_col_int,
     .col_text = pg_col_text,
     .done = pg_done,
+    .bulk = pg_bulk,
     .last_error = pg_last_error,
     .last_message = pg_last_message,
 };

@@ -105,6 +105,35 @@ static const char *const sl_migrations[] = {
     "  dialer_outcome TEXT NOT NULL DEFAULT 'Pending',"
     "  outcome TEXT,"
     "  PRIMARY KEY (instance_pk, pos));",
+    /* 3: the listing at scale (issue 7): a write version per tenant, which
+     * keys the listing cache; maintained counts per time bucket and slot
+     * (lcount.h); indexes that carry the filter columns, so a filtered page
+     * is read in index order without touching the table. */
+    "ALTER TABLE apps ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE campaign_counts ("
+    "  app_pk INTEGER NOT NULL REFERENCES apps(app_pk),"
+    "  type TEXT NOT NULL,"
+    "  level INTEGER NOT NULL,"
+    "  bucket INTEGER NOT NULL,"
+    "  v TEXT NOT NULL,"
+    "  PRIMARY KEY (app_pk, type, level, bucket)) WITHOUT ROWID;"
+    "DROP INDEX campaigns_created;"
+    "DROP INDEX campaigns_updated;"
+    "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id, status, priority,"
+    "  dialing_mode);"
+    "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id, status, priority,"
+    "  dialing_mode, created_at);"
+    "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname, status, priority,"
+    "  dialing_mode, created_at);"
+    /* A list's campaigns by their DNC list, not by a walk of the tenant. */
+    "CREATE INDEX campaigns_dnc ON campaigns(app_pk, dnc_list_pk);"
+    /* Contacts numbered 1..n within their list, so a page at any offset
+     * is a range of the index, and the count its last number. */
+    "ALTER TABLE contacts ADD COLUMN pos INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE contacts SET pos = r.rn FROM (SELECT contact_pk, row_number() OVER"
+    "  (PARTITION BY list_pk ORDER BY contact_pk) AS rn FROM contacts) AS r"
+    "  WHERE contacts.contact_pk = r.contact_pk;"
+    "CREATE INDEX contacts_pos ON contacts(list_pk, pos);",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 
@@ -242,13 +271,23 @@ static void sl_rollback(struct sqldb *db)
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* $1..$n -> ?1..?n: SQLite's numbered parameters bind at exactly that index. */
+/* $1..$n -> ?1..?n: SQLite's numbered parameters bind at exactly that
+ * index; a hint comment "/\*+INDEXED BY ix*\/" becomes the clause (sqldb.h). */
 static char *sl_dialect(const char *sql)
 {
     char *s = xstrdup(sql);
-    for (char *p = s; *p; p++)
-        if (p[0] == '$' && p[1] >= '0' && p[1] <= '9')
+    for (char *p = s; *p; p++) {
+        if (p[0] == '$' && p[1] >= '0' && p[1] <= '9') {
             *p = '?';
+        } else if (strncmp(p, "/*+", 3) == 0) {
+            char *end = strstr(p, "*/");
+            if (end == NULL)
+                break;
+            memset(p, ' ', 3);
+            memset(end, ' ', 2);
+            p = end + 1;
+        }
+    }
     return s;
 }
 
@@ -335,6 +374,21 @@ static void sl_done(struct sqlres *r)
     sqlite3_reset(r->st);
 }
 
+#define SL_BULK_CACHE_KIB 131072 /* 128 MiB: an import's RSS stays well under 256 MiB */
+
+/* A big page cache, and statement journals in memory: every multi-row
+ * INSERT ... ON CONFLICT keeps one, and on a temp file they were most of an
+ * import's writes. */
+static void sl_bulk(struct sqldb *db, int start)
+{
+    if (!start)
+        return;
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", SL_BULK_CACHE_KIB);
+    sl_exec(db, sql);
+    sl_exec(db, "PRAGMA temp_store=MEMORY");
+}
+
 static enum sqldb_err sl_last_error(struct sqldb *db)
 {
     return db->err;
@@ -357,6 +411,7 @@ const struct sqldb_ops sqldb_sqlite_ops = {
     .col_int = sl_col_int,
     .col_text = sl_col_text,
     .done = sl_done,
+    .bulk = sl_bulk,
     .last_error = sl_last_error,
     .last_message = sl_last_message,
 };

@@ -84,10 +84,26 @@ int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query
     return s->ops->campaign_list(s, app_pk, q, out, e);
 }
 
-int store_campaign_import(struct store *s, int64_t app_pk, struct campaign *items, size_t n,
-                          struct apierr *e)
+int store_tenant_version(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e)
 {
-    return s->ops->campaign_import(s, app_pk, items, n, e);
+    return s->ops->tenant_version(s, app_pk, out, e);
+}
+
+int store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
+                       struct apierr *e)
+{
+    return s->ops->import_begin(s, app_pk, out, e);
+}
+
+int store_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
+                     struct apierr *e)
+{
+    return im->store->ops->import_add(im, items, n, first, e);
+}
+
+int store_import_end(struct store_import *im, int commit, struct apierr *e)
+{
+    return im->store->ops->import_end(im, commit, e);
 }
 
 int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,

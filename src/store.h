@@ -30,6 +30,7 @@
 #define SCOPE_CAMPAIGNS "campaign-management"
 
 struct store;
+struct store_import;
 
 /* An API client as authentication needs it. */
 struct store_client {
@@ -104,6 +105,7 @@ struct store_page {
     struct campaign *items;
     size_t count;
     int64_t total;
+    int64_t version;        /* the tenant's write version the page was read at */
 };
 
 struct store_ops {
@@ -119,8 +121,12 @@ struct store_ops {
                             struct apierr *e);
     int (*campaign_list)(struct store *s, int64_t app_pk, const struct list_query *q,
                          struct store_page *out, struct apierr *e);
-    int (*campaign_import)(struct store *s, int64_t app_pk, struct campaign *items, size_t n,
-                           struct apierr *e);
+    int (*tenant_version)(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e);
+    int (*import_begin)(struct store *s, int64_t app_pk, struct store_import **out,
+                        struct apierr *e);
+    int (*import_add)(struct store_import *im, struct campaign *items, size_t n, size_t first,
+                      struct apierr *e);
+    int (*import_end)(struct store_import *im, int commit, struct apierr *e);
     int (*campaign_export)(struct store *s, int64_t app_pk, int type, json_t **out,
                            struct apierr *e);
     int (*campaign_create)(struct store *s, int64_t app_pk, struct campaign *c,
@@ -163,6 +169,11 @@ struct store {
     const struct store_ops *ops;
 };
 
+/* And every back end's import handle with this. */
+struct store_import {
+    struct store *store;
+};
+
 /* Opens the store named by url: "sqlite:PATH", a plain path, or a
  * "postgresql://" URL.  pool is the number of connections (one per worker
  * thread).  Creates or migrates the schema.  NULL with e set on failure. */
@@ -192,11 +203,24 @@ int store_app_first_client(struct store *s, const char *stream_id, struct store_
                            struct apierr *e);
 int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
                         struct store_page *out, struct apierr *e);
-/* Stores all of items or none.  Missing ids and timestamps are generated
- * (items are updated in place).  List references are resolved per
- * contract.md §6.  Duplicate names: 409 naming the element. */
-int store_campaign_import(struct store *s, int64_t app_pk, struct campaign *items, size_t n,
-                          struct apierr *e);
+/* The tenant's write version: it changes in the same transaction as every
+ * write of the tenant's data, so (app_pk, version) names one state of it. */
+int store_tenant_version(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e);
+/* An import (contract.md §6) is one write transaction fed in batches, so
+ * a file of any size streams through: begin; add the elements in order
+ * (first = the index of items[0] in the file, for messages); end, which
+ * commits when commit is set and nothing was wrong, else rolls back.
+ * Missing ids and timestamps are generated (items are updated in place);
+ * list references are resolved per contract.md §6.  add returns 0, 1 when
+ * elements conflict with stored campaigns or lists or with earlier
+ * elements (each reported on e at "[i].field"; the import can then only be
+ * rolled back), or -1 when the store fails.  end frees im either way and
+ * returns 0 once committed, -1 otherwise (409 after conflicts). */
+int store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
+                       struct apierr *e);
+int store_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
+                     struct apierr *e);
+int store_import_end(struct store_import *im, int commit, struct apierr *e);
 /* A JSON array of export elements; type is enum ctype or -1 for both. */
 int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
                           struct apierr *e);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "jsonu.h"
+#include "lcount.h"
 #include "log.h"
 #include "sqldb.h"
 #include "store_sql.h"
@@ -22,14 +23,6 @@
 #include "xalloc.h"
 
 /* ---- statements ---------------------------------------------------------- */
-
-/* The listing's filter: tenant, type, inclusive createdAt range, and bit
- * masks (bit i of $5 passes status i, and so on). */
-#define LIST_WHERE                                                                         \
-    " WHERE c.app_pk = $1 AND c.type = $2 AND c.created_at BETWEEN $3 AND $4"              \
-    " AND ((CAST($5 AS BIGINT) >> c.status) & 1) = 1"                                      \
-    " AND ((CAST($6 AS BIGINT) >> c.priority) & 1) = 1"                                    \
-    " AND ((CAST($7 AS BIGINT) >> c.dialing_mode) & 1) = 1"
 
 /* Reads the database itself: SQLite answers "SELECT 1" without the file. */
 static const struct sqlq Q_PING = {1, "SELECT count(*) FROM apps"};
@@ -53,7 +46,6 @@ static const struct sqlq Q_APP_FIRST_CLIENT = {
     8, "SELECT c.client_id, c.secret, a.account_id FROM clients c"
        " JOIN apps a ON a.app_pk = c.app_pk WHERE a.stream_id = $1"
        " ORDER BY c.created_at, c.client_id LIMIT 1"};
-static const struct sqlq Q_LIST_COUNT = {9, "SELECT count(*) FROM campaigns c" LIST_WHERE};
 static const struct sqlq Q_CAMPAIGN_LISTS = {
     10, "SELECT l.name FROM campaign_lists cl JOIN lists l ON l.list_pk = cl.list_pk"
         " WHERE cl.campaign_pk = $1 ORDER BY cl.pos"};
@@ -64,8 +56,6 @@ static const struct sqlq Q_LIST_BY_ID = {
 static const struct sqlq Q_LIST_ADD = {
     13, "INSERT INTO lists(app_pk, id, name, lname, created_at, updated_at)"
         " VALUES ($1, $2, $3, $4, $5, $5) RETURNING list_pk"};
-static const struct sqlq Q_CAMPAIGN_ID_TAKEN = {
-    14, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND id = $2"};
 static const struct sqlq Q_CAMPAIGN_ADD = {
     16, "INSERT INTO campaigns(app_pk, id, type, name, lname, status, priority, dialing_mode,"
         " created_at, updated_at, instance_updated_at, dnc_list_pk, doc)"
@@ -75,10 +65,6 @@ static const struct sqlq Q_CAMPAIGN_LIST_ADD = {
 static const struct sqlq Q_EXPORT = {
     18, "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.app_pk = $1 AND ($2 = '' OR c.type = $2)"
         " ORDER BY c.created_at, c.id"};
-
-/* Listing statements differ only in ORDER BY: their ids start here, plus a
- * code unique to the order (see order_code, below 4096). */
-#define Q_LIST_PAGE_BASE 1000u
 
 struct conn *sql_acquire(struct store_sql *s)
 {
@@ -156,7 +142,16 @@ int sql_int(struct store_sql *s, struct conn *c, const struct sqlq *q,
 
 int sql_begin(struct store_sql *s, struct conn *c, int64_t lock, struct apierr *e)
 {
-    return s->drv->begin(c->db, lock) == 0 ? 0 : sql_fail(s, c, "begin", e);
+    if (s->drv->begin(c->db, lock) != 0)
+        return sql_fail(s, c, "begin", e);
+    /* Every write of a tenant moves its version, in the same transaction:
+     * the listing cache is keyed by it, so it can never serve a page of a
+     * state that a committed write has changed. */
+    if (lock > 0 && sql_version_bump(s, c, lock, e) != 0) {
+        s->drv->rollback(c->db);
+        return -1;
+    }
+    return 0;
 }
 
 int sql_commit(struct store_sql *s, struct conn *c, struct apierr *e)
@@ -353,7 +348,7 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
 
 /* Reads the CAMPAIGN_COLS of the current row into c (initialised), without
  * its contact lists.  Returns 0, or -1 with e set. */
-static int read_campaign_row(struct store_sql *s, struct conn *conn, struct sqlres *r,
+int sql_read_campaign_row(struct store_sql *s, struct conn *conn, struct sqlres *r,
                              struct campaign *c, struct apierr *e)
 {
     const struct sqldb_ops *d = s->drv;
@@ -393,7 +388,7 @@ int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
                       struct campaign *c, struct apierr *e)
 {
     const struct sqldb_ops *d = s->drv;
-    if (read_campaign_row(s, conn, r, c, e) != 0)
+    if (sql_read_campaign_row(s, conn, r, c, e) != 0)
         return -1;
     if (c->contact_lists == NULL)
         return 0;
@@ -408,129 +403,10 @@ int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
     return rc == 0 ? 0 : sql_fail(s, conn, "campaign lists", e);
 }
 
-/* A code unique to each effective order, for the statement cache. */
-static unsigned order_code(const int *fields, const int *desc, int n)
-{
-    unsigned code = 0;
-    for (int i = 0; i < n; i++)
-        code = code * 8 + (unsigned)(fields[i] + 1) * 2 + (unsigned)desc[i];
-    return code;
-}
-
-static void bind_filter(struct sqlp *p, int64_t app_pk, const struct list_query *q)
-{
-    p[0] = P_INT(app_pk);
-    p[1] = P_TEXT(campaign_type_name(q->type));
-    p[2] = P_INT(q->start_ms);
-    p[3] = P_INT(q->end_ms);
-    p[4] = P_INT(q->status_mask);
-    p[5] = P_INT(q->priority_mask);
-    p[6] = P_INT(q->mode_mask);
-}
-
-/* The page's campaigns with the ORDER BY of q. */
-static unsigned page_sql(const struct list_query *q, char *page, size_t cap)
-{
-    static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
-    int fields[4], desc[4];
-    int n = query_order(q, fields, desc);
-    int len = snprintf(page, cap,
-                       "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM LIST_WHERE
-                       " ORDER BY ");
-    for (int i = 0; i < n; i++)
-        len += snprintf(page + len, cap - (size_t)len, "%s%s %s", i ? ", " : "",
-                        fields[i] < 0 ? "c.id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
-    snprintf(page + len, cap - (size_t)len, " LIMIT $8 OFFSET $9");
-    return order_code(fields, desc, n);
-}
-
-/* The contact lists of the n campaigns of a page, by key: "IN ($1, ..., $n)".
- * One statement per page size (ids Q_PAGE_LISTS_BASE + n), each prepared
- * once; n point lookups cost less than running the page's query again. */
-#define Q_PAGE_LISTS_BASE 300u
-static void page_lists_sql(size_t n, char *sql, size_t cap)
-{
-    int len = snprintf(sql, cap,
-                       "SELECT cl.campaign_pk, l.name FROM campaign_lists cl JOIN lists l"
-                       " ON l.list_pk = cl.list_pk WHERE cl.campaign_pk IN (");
-    for (size_t i = 1; i <= n; i++)
-        len += snprintf(sql + len, cap - (size_t)len, "%s$%zu", i > 1 ? ", " : "", i);
-    snprintf(sql + len, cap - (size_t)len, ") ORDER BY cl.campaign_pk, cl.pos");
-}
-
-static int op_campaign_list(struct store *base, int64_t app_pk, const struct list_query *q,
-                            struct store_page *out, struct apierr *e)
-{
-    struct store_sql *s = (struct store_sql *)base;
-    const struct sqldb_ops *d = s->drv;
-    struct conn *c = sql_acquire(s);
-    int rc = 0, ret = -1;
-    struct sqlp p[9];
-    char page_text[1024];
-    struct sqlq page = {Q_LIST_PAGE_BASE + page_sql(q, page_text, sizeof page_text), page_text};
-    memset(out, 0, sizeof *out);
-    bind_filter(p, app_pk, q);
-    p[7] = P_INT(q->limit);
-    p[8] = P_INT(q->offset);
-    /* Count and page from one snapshot. */
-    if (sql_begin(s, c, 0, e) != 0 || sql_int(s, c, &Q_LIST_COUNT, p, 7, &out->total, e) != 1)
-        goto done;
-    if (q->offset >= out->total) {
-        ret = 0;
-        goto done;
-    }
-    struct sqlres *r = sql_query(s, c, &page, p, 9, e);
-    if (r == NULL)
-        goto done;
-    out->items = xcalloc((size_t)q->limit, sizeof *out->items);
-    while (out->count < (size_t)q->limit && (rc = d->next(r)) == 1) {
-        struct campaign *item = &out->items[out->count++];
-        campaign_init(item);
-        if (read_campaign_row(s, c, r, item, e) != 0) {
-            d->done(r);
-            goto done;
-        }
-    }
-    d->done(r);
-    if (rc < 0) {
-        sql_fail(s, c, "list page", e);
-        goto done;
-    }
-    struct sqlp keys[QUERY_LIMIT_MAX];
-    char lists_text[1024];
-    for (size_t k = 0; k < out->count; k++)
-        keys[k] = P_INT(out->items[k].pk);
-    page_lists_sql(out->count, lists_text, sizeof lists_text);
-    struct sqlq lists = {Q_PAGE_LISTS_BASE + (unsigned)out->count, lists_text};
-    if ((r = sql_query(s, c, &lists, keys, (int)out->count, e)) == NULL)
-        goto done;
-    size_t at = 0;
-    while ((rc = d->next(r)) == 1) {
-        int64_t pk = d->col_int(r, 0);
-        for (size_t k = 0; k < out->count && out->items[at].pk != pk; k++)
-            at = (at + 1) % out->count;
-        json_t *names = out->items[at].contact_lists;
-        if (out->items[at].pk == pk && names != NULL)
-            json_array_append_new(names, json_string(d->col_text(r, 1, NULL)));
-    }
-    d->done(r);
-    if (rc < 0) {
-        sql_fail(s, c, "list lists", e);
-        goto done;
-    }
-    ret = 0;
-done:
-    d->rollback(c->db);
-    sql_release(s, c);
-    if (ret != 0)
-        store_page_clear(out);
-    return ret;
-}
-
 /* Finds or creates the list that (id, name) names in the tenant, per
  * contract.md §6.  Fills in id when it was not given.  Returns list_pk, 0 for
  * a conflict (reported on e at `field`), or -1 on a store failure. */
-static int64_t list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
+int64_t sql_list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
                             char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
                             struct apierr *e)
 {
@@ -603,6 +479,8 @@ static const struct sqlq Q_CAMPAIGN_UPDATE = {
         " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
 static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
     20, "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
+static const struct sqlq Q_CAMPAIGN_SLOT = {
+    21, "SELECT created_at, status, priority, dialing_mode FROM campaigns WHERE campaign_pk = $1"};
 
 int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *it,
                        int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e)
@@ -613,6 +491,9 @@ int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, stru
     struct sqlp dnc = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
     struct sqlp iua =
         it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
+    struct lc_change ch[2] = {
+        {it->created_at, lc_slot((int)it->status, it->priority, (int)it->mode), +1}};
+    int nch = 1;
     if (it->pk == 0) {
         struct sqlp p[] = {
             P_INT(app_pk), P_TEXT(it->id), P_TEXT(campaign_type_name(it->type)),
@@ -622,6 +503,27 @@ int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, stru
         if (sql_int(s, c, &Q_CAMPAIGN_ADD, p, 13, &it->pk, e) != 1)
             goto out;
     } else {
+        /* The counts move only when the campaign changes slot. */
+        struct sqlp po[] = {P_INT(it->pk)};
+        struct sqlres *r = sql_query(s, c, &Q_CAMPAIGN_SLOT, po, 1, e);
+        if (r == NULL)
+            goto out;
+        int rc = s->drv->next(r);
+        if (rc == 1) {
+            ch[1] = (struct lc_change){s->drv->col_int(r, 0),
+                                       lc_slot((int)s->drv->col_int(r, 1), (int)s->drv->col_int(r, 2),
+                                               (int)s->drv->col_int(r, 3)),
+                                       -1};
+            nch = ch[1].created_at == ch[0].created_at && ch[1].slot == ch[0].slot ? 0 : 2;
+        }
+        s->drv->done(r);
+        if (rc != 1) {
+            if (rc == 0)
+                apierr_set(e, 500, "Internal error");
+            else
+                sql_fail(s, c, "campaign slot", e);
+            goto out;
+        }
         struct sqlp p[] = {
             P_INT(app_pk), P_INT(it->pk), P_TEXT(it->name), P_TEXT(lname), P_INT(it->status),
             P_INT(it->priority), P_INT(it->mode), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
@@ -637,119 +539,13 @@ int sql_campaign_store(struct store_sql *s, struct conn *c, int64_t app_pk, stru
         if (sql_exec(s, c, &Q_CAMPAIGN_LIST_ADD, pl, 3, e) != 0)
             goto out;
     }
+    if (nch > 0 && sql_counts_change(s, c, app_pk, campaign_type_name(it->type), ch, nch, e) != 0)
+        goto out;
     ret = 0;
 out:
     free(doc);
     free(lname);
     return ret;
-}
-
-/* Inserts one campaign (ids and times already set) with its list rows.
- * Returns 0, 1 when the element had problems (reported), -1 on failure. */
-static int import_one(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *it,
-                      size_t idx, int64_t now, struct apierr *e)
-{
-    char field[96];
-    const char *tname = campaign_type_name(it->type);
-    int bad = 0, r, ret = -1;
-    int64_t dnc_pk = 0;
-    size_t nlists = json_array_size(it->contact_lists);
-    int64_t *list_pks = nlists ? xcalloc(nlists, sizeof *list_pks) : NULL;
-
-    snprintf(field, sizeof field, "[%zu].%s", idx, it->type == CTYPE_VOICE ? "_id" : "id");
-    if (it->id[0] == '\0') {
-        ids_new("cd", it->id);
-    } else if ((r = sql_int(s, c, &Q_CAMPAIGN_ID_TAKEN,
-                            (struct sqlp[]){P_INT(app_pk), P_TEXT(it->id)}, 2, NULL, e)) != 0) {
-        if (r < 0)
-            goto out;
-        apierr_field(e, field, "a campaign with the id %s already exists", it->id);
-        bad = 1;
-    }
-    snprintf(field, sizeof field, "[%zu].name", idx);
-    if ((r = sql_name_taken(s, c, app_pk, it, e)) != 0) {
-        if (r < 0)
-            goto out;
-        apierr_field(e, field, "a %s campaign named \"%s\" already exists", tname, it->name);
-        bad = 1;
-    }
-    if (it->dnc != NULL) {
-        char id[IDS_MAX + 1] = "";
-        sql_copy(id, sizeof id, json_string_value(json_object_get(it->dnc, "id")));
-        snprintf(field, sizeof field, "[%zu].dncLists", idx);
-        dnc_pk = list_resolve(s, c, app_pk, id, json_string_value(json_object_get(it->dnc, "name")),
-                              field, now, e);
-        if (dnc_pk < 0)
-            goto out;
-        if (dnc_pk == 0)
-            bad = 1;
-        else
-            json_object_set_new(it->dnc, "id", json_string(id));
-    }
-    for (size_t i = 0; i < nlists; i++) {
-        char id[IDS_MAX + 1] = "";
-        snprintf(field, sizeof field, "[%zu].contactLists[%zu]", idx, i);
-        list_pks[i] = list_resolve(s, c, app_pk, id,
-                                   json_string_value(json_array_get(it->contact_lists, i)), field,
-                                   now, e);
-        if (list_pks[i] < 0)
-            goto out;
-        for (size_t j = 0; j < i; j++) {
-            if (list_pks[i] != 0 && list_pks[j] == list_pks[i]) {
-                apierr_field(e, field, "names the same list as contactLists[%zu]", j);
-                bad = 1;
-            }
-        }
-        if (list_pks[i] == 0)
-            bad = 1;
-    }
-    if (bad) {
-        ret = 1;
-        goto out;
-    }
-    if (sql_campaign_store(s, c, app_pk, it, dnc_pk, list_pks, (ssize_t)nlists, e) != 0)
-        goto out;
-    ret = 0;
-out:
-    free(list_pks);
-    return ret;
-}
-
-static int op_campaign_import(struct store *base, int64_t app_pk, struct campaign *items,
-                              size_t n, struct apierr *e)
-{
-    struct store_sql *s = (struct store_sql *)base;
-    struct conn *c = sql_acquire(s);
-    int64_t now = timefmt_now_ms();
-    int bad = 0;
-    if (sql_begin(s, c, app_pk, e) != 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        struct campaign *it = &items[i];
-        if (it->created_at == CAMPAIGN_NO_TIME)
-            it->created_at = now;
-        if (it->updated_at == CAMPAIGN_NO_TIME)
-            it->updated_at = now;
-        /* Remember that contactLists was absent, so export omits it too. */
-        if (it->contact_lists == NULL)
-            json_object_set_new(it->doc, "noContactLists", json_true());
-        int r = import_one(s, c, app_pk, it, i, now, e);
-        if (r < 0)
-            goto fail;
-        bad |= r;
-    }
-    if (bad) {
-        apierr_set(e, 409, "The file conflicts with stored campaigns or lists; nothing was imported");
-        goto fail;
-    }
-    if (sql_commit(s, c, e) != 0)
-        goto fail;
-    sql_release(s, c);
-    return 0;
-fail:
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return -1;
 }
 
 static int op_campaign_export(struct store *base, int64_t app_pk, int type, json_t **out,
@@ -817,8 +613,11 @@ static const struct store_ops sql_ops = {
     .app_create = op_app_create,
     .app_find = op_app_find,
     .app_first_client = op_app_first_client,
-    .campaign_list = op_campaign_list,
-    .campaign_import = op_campaign_import,
+    .campaign_list = sqlop_campaign_list,
+    .tenant_version = sqlop_tenant_version,
+    .import_begin = sqlop_import_begin,
+    .import_add = sqlop_import_add,
+    .import_end = sqlop_import_end,
     .campaign_export = op_campaign_export,
     .campaign_create = sqlop_campaign_create,
     .campaign_get = sqlop_campaign_get,
@@ -856,6 +655,10 @@ struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, in
             return NULL;
         }
         s->idle[s->nidle++] = i;
+    }
+    if (migrate && sql_counts_backfill(s, &s->conns[0], e) != 0) {
+        op_close(&s->base);
+        return NULL;
     }
     return &s->base;
 }

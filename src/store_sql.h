@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lcount.h"
 #include "sqldb.h"
 #include "store.h"
 
@@ -69,10 +70,53 @@ int sql_int(struct store_sql *s, struct conn *c, const struct sqlq *q, const str
 int sql_begin(struct store_sql *s, struct conn *c, int64_t lock, struct apierr *e);
 int sql_commit(struct store_sql *s, struct conn *c, struct apierr *e);
 void sql_copy(char *dst, size_t cap, const char *src);
+/* Reads the CAMPAIGN_COLS of r's current row into c (initialised), without
+ * its contact list names (an empty array unless an import left them out). */
+int sql_read_campaign_row(struct store_sql *s, struct conn *conn, struct sqlres *r,
+                          struct campaign *c, struct apierr *e);
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), with its
  * contact list names. */
 int sql_read_campaign(struct store_sql *s, struct conn *conn, struct sqlres *r,
                       struct campaign *c, struct apierr *e);
+
+/* ---- the listing's counts and versions (store_sql_listing.c) ----------- */
+
+/* A campaign entering (+1) or leaving (-1) a slot at createdAt. */
+struct lc_change {
+    int64_t created_at;
+    int slot;
+    int delta;
+};
+
+/* Applies up to two changes to the counts of (app_pk, type), inside the
+ * caller's write transaction. */
+int sql_counts_change(struct store_sql *s, struct conn *c, int64_t app_pk, const char *type,
+                      const struct lc_change *ch, int n, struct apierr *e);
+/* Recomputes the tenant's counts from its campaigns, inside the caller's
+ * write transaction: one walk of campaigns_created. */
+int sql_counts_recount(struct store_sql *s, struct conn *c, int64_t app_pk, struct apierr *e);
+/* Counts every tenant that has campaigns but no counts (databases made
+ * before schema version 3), one write transaction each. */
+int sql_counts_backfill(struct store_sql *s, struct conn *c, struct apierr *e);
+/* Moves the tenant's write version (sql_begin does, for every write). */
+int sql_version_bump(struct store_sql *s, struct conn *c, int64_t app_pk, struct apierr *e);
+int sqlop_tenant_version(struct store *base, int64_t app_pk, int64_t *out, struct apierr *e);
+int sqlop_campaign_list(struct store *base, int64_t app_pk, const struct list_query *q,
+                        struct store_page *out, struct apierr *e);
+
+/* Finds or creates the list that (id, name) names in the tenant, per
+ * contract.md §6; fills in id when it was not given.  Returns list_pk, 0
+ * for a conflict (reported on e at `field`), or -1 on a store failure. */
+int64_t sql_list_resolve(struct store_sql *s, struct conn *c, int64_t app_pk,
+                         char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
+                         struct apierr *e);
+
+/* The import session (store_sql_import.c). */
+int sqlop_import_begin(struct store *base, int64_t app_pk, struct store_import **out,
+                       struct apierr *e);
+int sqlop_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
+                     struct apierr *e);
+int sqlop_import_end(struct store_import *im, int commit, struct apierr *e);
 
 /* Operations implemented in store_sql_campaign.c and store_sql_list.c
  * (see store.h for their contracts). */

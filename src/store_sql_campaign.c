@@ -30,7 +30,8 @@ static const struct sqlq Q_C_NAME_TAKEN = {
     106, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND type = $2 AND lname = $3"
          " AND campaign_pk <> $4"};
 static const struct sqlq Q_C_DELETE = {
-    107, "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"};
+    107, "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"
+         " RETURNING created_at, status, priority, dialing_mode"};
 static const struct sqlq Q_INSTANCE_ADD = {
     108, "INSERT INTO instances(campaign_pk, id, created_at) VALUES ($1, $2, $3)"
          " RETURNING instance_pk"};
@@ -57,10 +58,10 @@ static const struct sqlq Q_AUDIENCE_PAGE = {
 static const struct sqlq Q_INSTANCE_PK = {
     112, "SELECT instance_pk FROM instances WHERE campaign_pk = $1 AND id = $2"};
 static const struct sqlq Q_IC_COUNT = {
-    113, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"};
+    113, "SELECT COALESCE(max(pos), 0) FROM instance_contacts WHERE instance_pk = $1"};
 static const struct sqlq Q_IC_PAGE = {
     114, "SELECT phone, unique_id, outcome FROM instance_contacts WHERE instance_pk = $1"
-         " ORDER BY pos LIMIT $2 OFFSET $3"};
+         " AND pos > $3 ORDER BY pos LIMIT $2"};
 static const struct sqlq Q_IC_DONE = {
     115, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"
          " AND dialer_outcome <> 'Pending'"};
@@ -290,6 +291,30 @@ static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *
     return rc;
 }
 
+/* Deletes cp's row (its list rows and instances go with it) and takes it
+ * out of the listing's counts. */
+static int delete_campaign(struct store_sql *s, struct conn *c, int64_t app_pk,
+                           const struct campaign *cp, struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_INT(cp->pk)};
+    struct sqlres *r = sql_query(s, c, &Q_C_DELETE, p, 2, e);
+    if (r == NULL)
+        return -1;
+    int rc = s->drv->next(r);
+    struct lc_change ch = {0, 0, -1};
+    if (rc == 1)
+        ch = (struct lc_change){s->drv->col_int(r, 0),
+                                lc_slot((int)s->drv->col_int(r, 1), (int)s->drv->col_int(r, 2),
+                                        (int)s->drv->col_int(r, 3)),
+                                -1};
+    while (rc == 1)
+        rc = s->drv->next(r);
+    s->drv->done(r);
+    if (rc < 0)
+        return sql_fail(s, c, "campaign delete", e);
+    return sql_counts_change(s, c, app_pk, campaign_type_name(cp->type), &ch, 1, e);
+}
+
 /* Re-reads campaign `id` into *out (replacing it) for the response. */
 static int reread(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
                   struct campaign *out, struct apierr *e)
@@ -415,8 +440,7 @@ int sqlop_campaign_write(struct store *base, int64_t app_pk, const char *id,
     if (w->apply(cp, w->arg, &fx, e) != 0)
         goto out;
     if (fx.remove) {
-        struct sqlp p[] = {P_INT(app_pk), P_INT(cp->pk)};
-        if (sql_exec(s, c, &Q_C_DELETE, p, 2, e) != 0 || sql_commit(s, c, e) != 0)
+        if (delete_campaign(s, c, app_pk, cp, e) != 0 || sql_commit(s, c, e) != 0)
             goto out;
         ret = 0;
         goto out;

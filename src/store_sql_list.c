@@ -11,7 +11,7 @@
 
 #define LIST_COLS                                                                             \
     "l.list_pk, l.id, l.name, l.doc, l.created_at, l.updated_at,"                             \
-    " (SELECT count(*) FROM contacts ct WHERE ct.list_pk = l.list_pk)"
+    " (SELECT COALESCE(max(ct.pos), 0) FROM contacts ct WHERE ct.list_pk = l.list_pk)"
 
 static const struct sqlq Q_L_INSERT = {
     200, "INSERT INTO lists(app_pk, id, name, lname, doc, created_at, updated_at)"
@@ -21,9 +21,10 @@ static const struct sqlq Q_L_BY_ID = {
 static const struct sqlq Q_L_ALL = {
     202, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 ORDER BY l.updated_at DESC, l.id DESC"};
 static const struct sqlq Q_L_IN_USE = {
-    203, "SELECT c.name, c.id FROM campaigns c WHERE c.app_pk = $1 AND (c.dnc_list_pk = $2 OR"
-         " EXISTS (SELECT 1 FROM campaign_lists cl WHERE cl.campaign_pk = c.campaign_pk"
-         " AND cl.list_pk = $2)) ORDER BY c.created_at, c.id"};
+    203, "SELECT c.name, c.id FROM campaigns c WHERE c.app_pk = $1 AND c.campaign_pk IN"
+         " (SELECT cl.campaign_pk FROM campaign_lists cl WHERE cl.list_pk = $2"
+         " UNION SELECT d.campaign_pk FROM campaigns d WHERE d.app_pk = $1"
+         " AND d.dnc_list_pk = $2) ORDER BY c.created_at, c.id"};
 static const struct sqlq Q_L_NAME_TAKEN = {
     204, "SELECT 1 FROM lists WHERE app_pk = $1 AND lname = $2 AND list_pk <> $3"};
 static const struct sqlq Q_L_UPDATE = {
@@ -33,15 +34,17 @@ static const struct sqlq Q_L_DELETE = {
     206, "DELETE FROM lists WHERE app_pk = $1 AND list_pk = $2"};
 static const struct sqlq Q_CT_PAGE = {
     207, "SELECT id, created_at, updated_at, phone, doc FROM contacts WHERE list_pk = $1"
-         " ORDER BY contact_pk LIMIT $2 OFFSET $3"};
-static const struct sqlq Q_CT_COUNT = {208, "SELECT count(*) FROM contacts WHERE list_pk = $1"};
+         " AND pos > $3 ORDER BY pos LIMIT $2"};
+static const struct sqlq Q_CT_COUNT = {
+    208, "SELECT COALESCE(max(pos), 0) FROM contacts WHERE list_pk = $1"};
 static const struct sqlq Q_L_BY_LNAME = {
     209, "SELECT list_pk, doc FROM lists WHERE app_pk = $1 AND lname = $2"};
 static const struct sqlq Q_CT_HAS = {
     210, "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
 static const struct sqlq Q_CT_ADD = {
-    211, "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"};
+    211, "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at,"
+         " pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $7,"
+         " (SELECT COALESCE(max(pos), 0) + 1 FROM contacts WHERE list_pk = $1))"};
 static const struct sqlq Q_L_TOUCH = {212, "UPDATE lists SET updated_at = $2 WHERE list_pk = $1"};
 
 /* Reads LIST_COLS of r's row into l (zeroed); returns the list's key. */
