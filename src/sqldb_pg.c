@@ -123,9 +123,9 @@ static const char *const pg_migrations[] = {
     "DROP INDEX campaigns_created;"
     "DROP INDEX campaigns_updated;"
     "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id)"
-    "  INCLUDE (status, priority, dialing_mode, campaign_pk);"
+    "  INCLUDE (status, priority, dialing_mode, updated_at, lname, campaign_pk);"
     "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id)"
-    "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
+    "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
     "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant. */

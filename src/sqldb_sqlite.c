@@ -120,9 +120,9 @@ static const char *const sl_migrations[] = {
     "DROP INDEX campaigns_created;"
     "DROP INDEX campaigns_updated;"
     "CREATE INDEX campaigns_created ON campaigns(app_pk, type, created_at, id, status, priority,"
-    "  dialing_mode);"
+    "  dialing_mode, updated_at, lname);"
     "CREATE INDEX campaigns_updated ON campaigns(app_pk, type, updated_at, id, status, priority,"
-    "  dialing_mode, created_at);"
+    "  dialing_mode, created_at, lname);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname, status, priority,"
     "  dialing_mode, created_at);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant. */
@@ -241,7 +241,10 @@ static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
     sqlite3_extended_result_codes(db->h, 1);
     /* WAL: readers never block the writer.  FULL: a COMMIT is durable before
      * the request that made it is acknowledged. */
+    /* 16 MiB of pages per connection: the listing's index walks and the
+     * page's rows stay in memory instead of being read again each time. */
     if (sl_exec(db, "PRAGMA journal_mode=WAL") != 0 || sl_exec(db, "PRAGMA synchronous=FULL") != 0 ||
+        sl_exec(db, "PRAGMA cache_size=-16384") != 0 ||
         sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
         log_error("sqlite: %s: %s", path, db->msg);
         apierr_set(e, 503, "Cannot open the database %s", path);

@@ -25,26 +25,29 @@
 /* ---- counts -------------------------------------------------------------- */
 
 /* Up to SPAN_SLOTS runs (level, lo, hi) of bucket rows in one statement;
- * unused slots have level -1.  Each disjunct names the whole key, so both
- * databases read it as a separate index range (SQLite's multi-index OR, a
- * bitmap OR on PostgreSQL). */
-#define SPAN_COND(a, b, c)                                                                 \
-    "(app_pk = $1 AND type = $2 AND level = $" #a " AND bucket BETWEEN $" #b " AND $" #c ")"
+ * unused slots have level -1.  One arm per run, joined by UNION ALL, so
+ * each is its own range of the primary key (with ORs and bound parameters
+ * SQLite reads the tenant's whole type instead); column 0 is the arm, as
+ * runs may overlap. */
+#define SPAN_ARM(k, a, b, c)                                                               \
+    "SELECT " #k ", level, bucket, v FROM campaign_counts WHERE app_pk = $1 AND type = $2" \
+    " AND level = $" #a " AND bucket BETWEEN $" #b " AND $" #c
 static const struct sqlq Q_COUNTS_SPANS = {
-    500, "SELECT level, bucket, v FROM campaign_counts WHERE ("
-         SPAN_COND(3, 4, 5) " OR " SPAN_COND(6, 7, 8) " OR " SPAN_COND(9, 10, 11) " OR "
-         SPAN_COND(12, 13, 14) " OR " SPAN_COND(15, 16, 17) " OR " SPAN_COND(18, 19, 20) " OR "
-         SPAN_COND(21, 22, 23) " OR " SPAN_COND(24, 25, 26) " OR " SPAN_COND(27, 28, 29) " OR "
-         SPAN_COND(30, 31, 32) " OR " SPAN_COND(33, 34, 35) " OR " SPAN_COND(36, 37, 38) " OR "
-         SPAN_COND(39, 40, 41) " OR " SPAN_COND(42, 43, 44) " OR " SPAN_COND(45, 46, 47) " OR "
-         SPAN_COND(48, 49, 50) ")"};
+    500, SPAN_ARM(0, 3, 4, 5) " UNION ALL " SPAN_ARM(1, 6, 7, 8) " UNION ALL " SPAN_ARM(2, 9, 10, 11)
+         " UNION ALL " SPAN_ARM(3, 12, 13, 14) " UNION ALL " SPAN_ARM(4, 15, 16, 17)
+         " UNION ALL " SPAN_ARM(5, 18, 19, 20) " UNION ALL " SPAN_ARM(6, 21, 22, 23)
+         " UNION ALL " SPAN_ARM(7, 24, 25, 26) " UNION ALL " SPAN_ARM(8, 27, 28, 29)
+         " UNION ALL " SPAN_ARM(9, 30, 31, 32) " UNION ALL " SPAN_ARM(10, 33, 34, 35)
+         " UNION ALL " SPAN_ARM(11, 36, 37, 38) " UNION ALL " SPAN_ARM(12, 39, 40, 41)
+         " UNION ALL " SPAN_ARM(13, 42, 43, 44) " UNION ALL " SPAN_ARM(14, 45, 46, 47)
+         " UNION ALL " SPAN_ARM(15, 48, 49, 50)};
 #define SPAN_SLOTS 16 /* LC_SPANS_MAX + 1, and 2 * LC_LEVELS keys of a change */
 
 /* The campaigns of the two partial edge buckets. */
-static const struct sqlq Q_COUNTS_EDGES = {
-    502, "SELECT status, priority, dialing_mode FROM campaigns /*+INDEXED BY campaigns_created*/"
-         " WHERE (app_pk = $1 AND type = $2 AND created_at BETWEEN $3 AND $4)"
-         " OR (app_pk = $1 AND type = $2 AND created_at BETWEEN $5 AND $6)"};
+#define EDGE_ARM(a, b)                                                                     \
+    "SELECT status, priority, dialing_mode FROM campaigns /*+INDEXED BY campaigns_created*/" \
+    " WHERE app_pk = $1 AND type = $2 AND created_at BETWEEN $" #a " AND $" #b
+static const struct sqlq Q_COUNTS_EDGES = {502, EDGE_ARM(3, 4) " UNION ALL " EDGE_ARM(5, 6)};
 
 static const struct sqlq Q_COUNTS_CLEAR = {
     503, "DELETE FROM campaign_counts WHERE app_pk = $1"};
@@ -157,12 +160,9 @@ int sql_counts_change(struct store_sql *s, struct conn *c, int64_t app_pk, const
         return -1;
     int rc, bad = 0;
     while ((rc = s->drv->next(r)) == 1) {
-        int level = (int)s->drv->col_int(r, 0);
-        int64_t b = s->drv->col_int(r, 1);
-        for (int k = 0; k < nrows; k++)
-            if (rows[k].level == level && rows[k].bucket == b &&
-                lc_vec_add_text(&rows[k].v, s->drv->col_text(r, 2, NULL)) != 0)
-                bad = 1;
+        int k = (int)s->drv->col_int(r, 0);
+        if (k < 0 || k >= nrows || lc_vec_add_text(&rows[k].v, s->drv->col_text(r, 3, NULL)) != 0)
+            bad = 1;
     }
     s->drv->done(r);
     if (rc < 0)
@@ -331,24 +331,20 @@ static int list_count(struct store_sql *s, struct conn *c, int64_t app_pk,
         return -1;
     int rc, bad = 0;
     while ((rc = d->next(r)) == 1) {
-        int level = (int)d->col_int(r, 0);
-        int64_t b = d->col_int(r, 1);
+        int k = (int)d->col_int(r, 0);
         struct lc_vec v;
         memset(&v, 0, sizeof v);
-        if (lc_vec_add_text(&v, d->col_text(r, 2, NULL)) != 0) {
+        if (k < 0 || k >= n || lc_vec_add_text(&v, d->col_text(r, 3, NULL)) != 0) {
             bad = 1;
             continue;
         }
         int64_t all, m = lc_vec_sum(&v, q->status_mask, q->priority_mask, q->mode_mask, &all);
-        for (int k = 0; k < plan.nspans; k++) {
-            if (spans[k].level == level && b >= spans[k].lo && b <= spans[k].hi) {
-                out->m += m;
-                out->r += all;
-                break;
-            }
-        }
-        if (level == LC_LEVELS - 1)
+        if (k < plan.nspans) {
+            out->m += m;
+            out->r += all;
+        } else {
             out->all += all;
+        }
     }
     d->done(r);
     if (rc < 0)
