@@ -128,8 +128,10 @@ static const char *const pg_migrations[] = {
     "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
     "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
-    /* A list's campaigns by their DNC list, not by a walk of the tenant. */
+    /* A list's campaigns by their DNC list, not by a walk of the tenant;
+     * a page's list names from the index alone. */
     "CREATE INDEX campaigns_dnc ON campaigns(app_pk, dnc_list_pk);"
+    "CREATE INDEX campaign_lists_page ON campaign_lists(campaign_pk, pos, list_pk);"
     /* Contacts numbered 1..n within their list, so a page at any offset
      * is a range of the index, and the count its last number. */
     "ALTER TABLE contacts ADD COLUMN pos BIGINT NOT NULL DEFAULT 0;"
