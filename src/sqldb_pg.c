@@ -128,6 +128,8 @@ static const char *const pg_migrations[] = {
     "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
     "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
+    "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at, id)"
+    "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;
      * a page's list names from the index alone. */
     "CREATE INDEX campaigns_dnc ON campaigns(app_pk, dnc_list_pk);"
@@ -149,10 +151,10 @@ static const char *const pg_migrations[] = {
 #define PG_LOCK_WRITE 7243002
 #define PG_LOCK_TENANT ((int64_t)7243003 << 32)
 
-/* Statement ids are small (store_sql*.c: below 1000, listings 1000 + 2 *
- * an order code below 4096); one bit each records what this session has
- * prepared. */
-#define PG_PREPARED 16384
+/* Statement ids are small (store_sql*.c: below 1000; listings from 1000 up
+ * to 75535, store_sql_listing.c); one bit each records what this session
+ * has prepared. */
+#define PG_PREPARED 81920
 
 struct sqlres {
     struct sqldb *db;

@@ -125,6 +125,9 @@ static const char *const sl_migrations[] = {
     "  dialing_mode, created_at, lname);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname, status, priority,"
     "  dialing_mode, created_at);"
+    /* updatedAt order within each createdAt month (store_sql_listing.c). */
+    "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at,"
+    "  id, status, priority, dialing_mode, created_at, lname);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;
      * a page's list names from the index alone. */
     "CREATE INDEX campaigns_dnc ON campaigns(app_pk, dnc_list_pk);"

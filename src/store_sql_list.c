@@ -21,7 +21,9 @@ static const struct sqlq Q_L_BY_ID = {
 static const struct sqlq Q_L_ALL = {
     202, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 ORDER BY l.updated_at DESC, l.id DESC"};
 static const struct sqlq Q_L_IN_USE = {
-    203, "SELECT c.name, c.id FROM campaigns c WHERE c.app_pk = $1 AND c.campaign_pk IN"
+    /* "+c.app_pk": the list's campaign keys drive the lookup, never a walk
+     * of the tenant's campaigns. */
+    203, "SELECT c.name, c.id FROM campaigns c WHERE +c.app_pk = $1 AND c.campaign_pk IN"
          " (SELECT cl.campaign_pk FROM campaign_lists cl WHERE cl.list_pk = $2"
          " UNION SELECT d.campaign_pk FROM campaigns d WHERE d.app_pk = $1"
          " AND d.dnc_list_pk = $2) ORDER BY c.created_at, c.id"};

@@ -379,9 +379,16 @@ static int list_count(struct store_sql *s, struct conn *c, int64_t app_pk,
     " AND ((CAST($6 AS BIGINT) >> c.priority) & 1) = 1"                                    \
     " AND ((CAST($7 AS BIGINT) >> c.dialing_mode) & 1) = 1"
 
-/* How the page is found: walking the index of the first sort key, or
- * reading the createdAt range and sorting its matches. */
-enum page_plan { PAGE_WALK, PAGE_SORT };
+/* How the page is found: walking the index of the first sort key; reading
+ * the createdAt range and sorting its matches; or, for an updatedAt-first
+ * order over a range of at most MONTHS_MAX createdAt months, walking each
+ * month's updatedAt order (campaigns_upd_month) for offset + limit rows and
+ * merging those: updatedAt follows createdAt closely, so one walk of the
+ * whole updatedAt order would pass every campaign created after the range. */
+enum page_plan { PAGE_WALK, PAGE_SORT, PAGE_MONTHS };
+
+#define MONTH_SHIFT 31 /* 2^31 ms, about 25 days */
+#define MONTHS_MAX 16
 
 /* A code unique to each effective order, for the statement cache. */
 static unsigned order_code(const int *fields, const int *desc, int n)
@@ -404,29 +411,68 @@ static int effective_order(const struct list_query *q, int fields[4], int desc[4
     return n;
 }
 
+/* The number of createdAt months q's range spans, or 0 when unbounded or
+ * wider than MONTHS_MAX. */
+static int range_months(const struct list_query *q)
+{
+    if (q->start_ms < LC_TIME_MIN || q->end_ms > LC_TIME_MAX || q->start_ms > q->end_ms)
+        return 0;
+    int64_t n = (q->end_ms >> MONTH_SHIFT) - (q->start_ms >> MONTH_SHIFT) + 1;
+    return n <= MONTHS_MAX ? (int)n : 0;
+}
+
 /* Listing page statements: ids Q_LIST_PAGE_BASE + 2 * order code + plan
- * (the code is below 4096). */
+ * (walk or sort; the code is below 4096), and Q_LIST_MONTHS_BASE + 16 *
+ * order code + months - 1. */
 #define Q_LIST_PAGE_BASE 1000u
+#define Q_LIST_MONTHS_BASE 10000u
+#define PAGE_SQL_MAX (MONTHS_MAX * 900 + 2048) /* bytes of a page statement */
+
+static void order_text(const int *fields, const int *desc, int n, const char *prefix, char *out,
+                       size_t cap)
+{
+    static const char *const cols[] = {"lname", "created_at", "updated_at"};
+    int len = 0;
+    out[0] = '\0';
+    for (int i = 0; i < n; i++)
+        len += snprintf(out + len, cap - (size_t)len, "%s%s%s %s", i ? ", " : "", prefix,
+                        fields[i] < 0 ? "id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
+}
 
 /* The page's keys in order (inner), then their columns (outer), in the same
  * order: the sort reads index entries only, the table is read for the page
- * alone. */
+ * alone.  Parameters: $1..$7 the filter, $8 limit, $9 offset, and for
+ * PAGE_MONTHS $10 offset + limit and $11.. the months. */
 static unsigned page_sql(const struct list_query *q, enum page_plan plan, char *sql, size_t cap)
 {
-    static const char *const cols[] = {"c.lname", "c.created_at", "c.updated_at"};
     static const char *const index[] = {"campaigns_name", "campaigns_created", "campaigns_updated"};
     int fields[4], desc[4];
     int n = effective_order(q, fields, desc);
-    char order[256];
-    int olen = 0;
-    for (int i = 0; i < n; i++)
-        olen += snprintf(order + olen, sizeof order - (size_t)olen, "%s%s %s", i ? ", " : "",
-                         fields[i] < 0 ? "c.id" : cols[fields[i]], desc[i] ? "DESC" : "ASC");
+    char order[256], uorder[256];
+    order_text(fields, desc, n, "c.", order, sizeof order);
     int lead = fields[0] < 0 ? SORT_CREATED_AT : fields[0];
+    char where[512];
+    if (plan == PAGE_MONTHS) {
+        int months = range_months(q);
+        order_text(fields, desc, n, "u.", uorder, sizeof uorder);
+        snprintf(where, sizeof where, LIST_WHERE("%s"), "c.created_at");
+        int len = snprintf(sql, cap, "SELECT " CAMPAIGN_COLS " FROM (SELECT u.pk FROM (");
+        for (int m = 0; m < months; m++)
+            len += snprintf(sql + len, cap - (size_t)len,
+                            "%sSELECT * FROM (SELECT c.campaign_pk AS pk, c.lname AS lname,"
+                            " c.created_at AS created_at, c.updated_at AS updated_at, c.id AS id"
+                            " FROM campaigns c /*+INDEXED BY campaigns_upd_month*/%s"
+                            " AND (c.created_at >> 31) = $%d ORDER BY %s LIMIT $10) m%d",
+                            m ? " UNION ALL " : "", where, 11 + m, order, m);
+        snprintf(sql + len, cap - (size_t)len,
+                 ") u ORDER BY %s LIMIT $8 OFFSET $9) p JOIN campaigns c ON c.campaign_pk = p.pk"
+                 " LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk ORDER BY %s",
+                 uorder, order);
+        return Q_LIST_MONTHS_BASE + 16 * order_code(fields, desc, n) + (unsigned)(months - 1);
+    }
     int walk = plan == PAGE_WALK || lead == SORT_CREATED_AT;
     const char *ix = index[walk ? lead : SORT_CREATED_AT];
     const char *range = walk && lead != SORT_CREATED_AT ? "+c.created_at" : "c.created_at";
-    char where[512];
     snprintf(where, sizeof where, LIST_WHERE("%s"), range);
     snprintf(sql, cap,
              "SELECT " CAMPAIGN_COLS " FROM (SELECT c.campaign_pk AS pk FROM campaigns c"
@@ -437,18 +483,36 @@ static unsigned page_sql(const struct list_query *q, enum page_plan plan, char *
     return Q_LIST_PAGE_BASE + 2 * order_code(fields, desc, n) + (walk ? 0 : 1);
 }
 
-/* Which plan visits fewer rows: the walk of the first key's index meets a
- * match every all/m rows (or r/m inside the range, for createdAt); the
- * range holds r rows. */
+/* Which plan visits fewest rows, from the counts: m matches in the range,
+ * r rows in the range, all of the type.  A walk of a name order meets a
+ * match every all/m rows; a walk of the updatedAt order may first pass
+ * every row outside the range (see PAGE_MONTHS); the sort reads r rows;
+ * the months read up to offset + limit matches from each month. */
 static enum page_plan choose_plan(const struct list_query *q, const struct list_counts *k)
 {
     if (k->m == 0)
         return PAGE_WALK;
+    int fields[4], desc[4];
+    effective_order(q, fields, desc);
     double want = (double)q->offset + q->limit;
     if (want > (double)k->m)
         want = (double)k->m;
-    double walk = want * (double)k->all / (double)k->m;
-    return walk <= (double)k->r ? PAGE_WALK : PAGE_SORT;
+    double walk = want * (double)k->all / (double)k->m, best = walk;
+    enum page_plan plan = PAGE_WALK;
+    if (fields[0] == SORT_UPDATED_AT) {
+        walk = (double)(k->all - k->r) + want * (double)k->r / (double)k->m;
+        best = walk;
+        int months = range_months(q);
+        double per_month = want * (double)k->r / (double)k->m;
+        double by_months = months * per_month < (double)k->r ? months * per_month : (double)k->r;
+        if (months > 0 && by_months < best) {
+            best = by_months;
+            plan = PAGE_MONTHS;
+        }
+    }
+    if ((double)k->r < best)
+        plan = PAGE_SORT;
+    return plan;
 }
 
 /* The contact lists of the n campaigns of a page, by key: "IN ($1, ..., $n)".
@@ -511,15 +575,25 @@ int sqlop_campaign_list(struct store *base, int64_t app_pk, const struct list_qu
         ret = 0;
         goto done;
     }
-    char text[2048];
+    char *text = xmalloc(PAGE_SQL_MAX);
     struct sqlq page = {0, text};
-    page.id = page_sql(q, choose_plan(q, &k), text, sizeof text);
-    struct sqlp p[] = {P_INT(app_pk),          P_TEXT(campaign_type_name(q->type)),
-                       P_INT(q->start_ms),     P_INT(q->end_ms),
-                       P_INT(q->status_mask),  P_INT(q->priority_mask),
-                       P_INT(q->mode_mask),    P_INT(q->limit),
-                       P_INT(q->offset)};
-    struct sqlres *r = sql_query(s, c, &page, p, 9, e);
+    enum page_plan plan = choose_plan(q, &k);
+    page.id = page_sql(q, plan, text, PAGE_SQL_MAX);
+    struct sqlp p[10 + MONTHS_MAX] = {
+        P_INT(app_pk),         P_TEXT(campaign_type_name(q->type)),
+        P_INT(q->start_ms),    P_INT(q->end_ms),
+        P_INT(q->status_mask), P_INT(q->priority_mask),
+        P_INT(q->mode_mask),   P_INT(q->limit),
+        P_INT(q->offset),      P_INT(q->offset + q->limit)};
+    int np = 9;
+    if (plan == PAGE_MONTHS) {
+        int months = range_months(q);
+        for (int m = 0; m < months; m++)
+            p[10 + m] = P_INT((q->start_ms >> MONTH_SHIFT) + m);
+        np = 10 + months;
+    }
+    struct sqlres *r = sql_query(s, c, &page, p, np, e);
+    free(text);
     if (r == NULL)
         goto done;
     out->items = xcalloc((size_t)q->limit, sizeof *out->items);
