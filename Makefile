@@ -35,7 +35,7 @@ FUZZ_REPLAY := $(patsubst fuzz/%.c,build/san/replay_%,$(FUZZ_SRC))
 FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test unit blackbox fuzz fuzz-replay deps deps-test clean bench
+.PHONY: all run test unit blackbox fuzz fuzz-replay deps deps-test clean bench bench-scale
 all: campaignd
 
 campaignd: $(REL_OBJ)
@@ -102,6 +102,10 @@ build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/demo_data.c | build/fuzz
 
 bench: campaignd
 	bench/run.sh
+
+# Get All Campaigns at scale (issue 7): see bench/scale/README.md for the SCALE_* knobs.
+bench-scale: campaignd
+	bench/scale/run.sh
 
 clean:
 	rm -rf build campaignd
