@@ -104,7 +104,8 @@ bench: campaignd
 	bench/run.sh
 
 # Get All Campaigns at scale (issue 7): see bench/scale/README.md for the SCALE_* knobs.
-bench-scale: campaignd
+bench-scale: deps
+	$(MAKE) campaignd
 	bench/scale/run.sh
 
 clean:
