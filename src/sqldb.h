@@ -75,10 +75,11 @@ struct sqldb_ops {
     const char *(*col_text)(struct sqlres *r, int col, size_t *len); /* NULL for NULL */
     void (*done)(struct sqlres *r);
     /* The connection is about to write much more than usual in one
-     * transaction (an import; start = 1), or has just committed it (start =
-     * 0).  SQLite gives it a page cache large enough not to spill every few
-     * rows; PostgreSQL refreshes the planner's statistics afterwards, which
-     * otherwise still describe the tables before the import. */
+     * transaction (an import; start = 1), or is done with it, committed or
+     * not (start = 0).  SQLite gives it a page cache large enough not to
+     * spill every few rows, then its usual one back; PostgreSQL refreshes
+     * the planner's statistics afterwards, which otherwise still describe
+     * the tables before the import. */
     void (*bulk)(struct sqldb *db, int start);
     enum sqldb_err (*last_error)(struct sqldb *db);
     const char *(*last_message)(struct sqldb *db);

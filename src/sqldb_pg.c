@@ -128,6 +128,8 @@ static const char *const pg_migrations[] = {
     "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
     "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
+    /* updatedAt order within each createdAt month (MONTH_SHIFT of
+     * store_sql_listing.c). */
     "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at, id)"
     "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;

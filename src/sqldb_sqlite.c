@@ -125,7 +125,8 @@ static const char *const sl_migrations[] = {
     "  dialing_mode, created_at, lname);"
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname, status, priority,"
     "  dialing_mode, created_at);"
-    /* updatedAt order within each createdAt month (store_sql_listing.c). */
+    /* updatedAt order within each createdAt month (MONTH_SHIFT of
+     * store_sql_listing.c). */
     "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at,"
     "  id, status, priority, dialing_mode, created_at, lname);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;
@@ -181,6 +182,19 @@ static int sl_exec(struct sqldb *db, const char *sql)
         return 0;
     sl_set_err(db, rc, "exec");
     return -1;
+}
+
+/* Pages kept per connection.  Normally 32 MiB (one connection per worker
+ * thread): the listing's index walks and a page's rows stay in memory.  An
+ * import gets 128 MiB for its duration, its RSS still well under 256 MiB. */
+#define SL_CACHE_KIB 32768
+#define SL_BULK_CACHE_KIB 131072
+
+static int sl_cache(struct sqldb *db, int kib)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", kib);
+    return sl_exec(db, sql);
 }
 
 static int sl_migrate(struct sqldb *db, const char *path, struct apierr *e)
@@ -246,12 +260,8 @@ static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
     sqlite3_extended_result_codes(db->h, 1);
     /* WAL: readers never block the writer.  FULL: a COMMIT is durable before
      * the request that made it is acknowledged. */
-    /* 32 MiB of pages per connection (one per worker thread): the listing's
-     * index walks and the page's rows stay in memory instead of being read
-     * again each time. */
     if (sl_exec(db, "PRAGMA journal_mode=WAL") != 0 || sl_exec(db, "PRAGMA synchronous=FULL") != 0 ||
-        sl_exec(db, "PRAGMA cache_size=-32768") != 0 ||
-        sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
+        sl_cache(db, SL_CACHE_KIB) != 0 || sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
         log_error("sqlite: %s: %s", path, db->msg);
         apierr_set(e, 503, "Cannot open the database %s", path);
         sl_close(db);
@@ -383,19 +393,14 @@ static void sl_done(struct sqlres *r)
     sqlite3_reset(r->st);
 }
 
-#define SL_BULK_CACHE_KIB 131072 /* 128 MiB: an import's RSS stays well under 256 MiB */
-
-/* A big page cache, and statement journals in memory: every multi-row
- * INSERT ... ON CONFLICT keeps one, and on a temp file they were most of an
- * import's writes. */
+/* For an import, a big page cache and statement journals in memory (every
+ * multi-row INSERT ... ON CONFLICT keeps one, and on a temp file they were
+ * most of an import's writes); afterwards the connection, which may be a
+ * server's (the demo's import), goes back to the usual settings. */
 static void sl_bulk(struct sqldb *db, int start)
 {
-    if (!start)
-        return;
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", SL_BULK_CACHE_KIB);
-    sl_exec(db, sql);
-    sl_exec(db, "PRAGMA temp_store=MEMORY");
+    sl_cache(db, start ? SL_BULK_CACHE_KIB : SL_CACHE_KIB);
+    sl_exec(db, start ? "PRAGMA temp_store=MEMORY" : "PRAGMA temp_store=DEFAULT");
 }
 
 static enum sqldb_err sl_last_error(struct sqldb *db)

@@ -118,6 +118,7 @@ int sqlop_import_begin(struct store *base, int64_t app_pk, struct store_import *
     im->now = timefmt_now_ms();
     s->drv->bulk(im->c->db, 1);
     if (sql_begin(s, im->c, app_pk, e) != 0) {
+        s->drv->bulk(im->c->db, 0);
         sql_release(s, im->c);
         free(im);
         return -1;
@@ -363,12 +364,11 @@ int sqlop_import_end(struct store_import *base, int commit, struct apierr *e)
     } else if (commit) {
         if ((im->added <= IMPORT_COUNT_EACH ||
              sql_counts_recount(s, im->c, im->app_pk, e) == 0) &&
-            sql_commit(s, im->c, e) == 0) {
+            sql_commit(s, im->c, e) == 0)
             ret = 0;
-            s->drv->bulk(im->c->db, 0);
-        }
     }
     s->drv->rollback(im->c->db);
+    s->drv->bulk(im->c->db, 0);
     sql_release(s, im->c);
     for (size_t i = 0; i < im->caprefs; i++)
         free(im->refs[i].key);

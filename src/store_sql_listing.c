@@ -7,7 +7,9 @@
  * filter columns, so it stops after offset + limit matches without touching
  * the table; when the filters are so selective that the walk would visit
  * more rows than the date range holds, the range is read instead and its
- * matches sorted.  The counts tell which is cheaper before anything is read.
+ * matches sorted; an updatedAt order over a few months of createdAt is read
+ * month by month (PAGE_MONTHS).  The counts tell which is cheapest before
+ * anything is read.
  *
  * The counts change in the same transaction as every campaign write
  * (sql_counts_change, from sql_campaign_store and the delete), and a whole
@@ -387,7 +389,11 @@ static int list_count(struct store_sql *s, struct conn *c, int64_t app_pk,
  * whole updatedAt order would pass every campaign created after the range. */
 enum page_plan { PAGE_WALK, PAGE_SORT, PAGE_MONTHS };
 
-#define MONTH_SHIFT 31 /* 2^31 ms, about 25 days */
+/* 2^31 ms, about 25 days; the same shift is in campaigns_upd_month's
+ * expression in both drivers' schema, which the arms below must match. */
+#define MONTH_SHIFT 31
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define MONTHS_MAX 16
 
 /* A code unique to each effective order, for the statement cache. */
@@ -462,7 +468,7 @@ static unsigned page_sql(const struct list_query *q, enum page_plan plan, char *
                             "%sSELECT * FROM (SELECT c.campaign_pk AS pk, c.lname AS lname,"
                             " c.created_at AS created_at, c.updated_at AS updated_at, c.id AS id"
                             " FROM campaigns c /*+INDEXED BY campaigns_upd_month*/%s"
-                            " AND (c.created_at >> 31) = $%d ORDER BY %s LIMIT $10) m%d",
+                            " AND (c.created_at >> " STR(MONTH_SHIFT) ") = $%d ORDER BY %s LIMIT $10) m%d",
                             m ? " UNION ALL " : "", where, 11 + m, order, m);
         snprintf(sql + len, cap - (size_t)len,
                  ") u ORDER BY %s LIMIT $8 OFFSET $9) p JOIN campaigns c ON c.campaign_pk = p.pk"
