@@ -112,7 +112,6 @@ def test_counts_after_import_of_any_size(http, demo_server, tenant_factory, size
 
 
 def test_counts_follow_api_writes_lifecycle_and_deletes(http, family_factory):
-    rnd = random.Random(5)
     fam = family_factory()
     fam.setup_lists()
     ids = [fam.create_voice(name=f"V{i}", mode=MODES[i % 3]) for i in range(12)]
@@ -150,7 +149,6 @@ def test_counts_follow_api_writes_lifecycle_and_deletes(http, family_factory):
     body = {"type": "voice", "limit": 1, "filters": {"dialingMode": ["Preview"]}}
     expect = sum(1 for i in fam.listing("voice") if i["dialingMode"] == "Preview")
     assert list_ok(fam.http, fam.server, fam.tenant, body)["data"]["totalResults"] == expect
-    del rnd
 
 
 @pytest.mark.skipif(PG_BASE is not None, reason="edits the SQLite file directly")
