@@ -1,6 +1,7 @@
 /* clist.c - see clist.h. */
 #include "clist.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "jsonu.h"
@@ -57,4 +58,12 @@ json_t *clist_render(const struct clist *l, enum clist_form form)
     if (form != CLIST_SUMMARY)
         json_object_set_new(o, "allowDuplicates", json_boolean(dups));
     return o;
+}
+
+void clist_clear(struct clist *l)
+{
+    free(l->name);
+    json_decref(l->doc);
+    json_decref(l->in_use);
+    memset(l, 0, sizeof *l);
 }

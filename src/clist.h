@@ -5,8 +5,22 @@
 #define CAMPAIGND_CLIST_H
 
 #include <jansson.h>
+#include <stdint.h>
 
-#include "store.h"
+#include "ids.h"
+
+/* A contact list (family spec §9.1) as the store reads it.  clist_clear
+ * frees what it holds. */
+struct clist {
+    char id[IDS_MAX + 1];
+    char *name;
+    json_t *doc;            /* description, source, allowDuplicates, createdBy, updatedBy */
+    int64_t created_at, updated_at;
+    int64_t total;          /* contacts in the list */
+    json_t *in_use;         /* [{"name", "id"}] of the campaigns using it */
+};
+
+void clist_clear(struct clist *l);
 
 enum clist_form { CLIST_FULL, CLIST_CREATED, CLIST_SUMMARY };
 

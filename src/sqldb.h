@@ -1,7 +1,7 @@
-/* sqldb.h - the small SQL driver interface under store_sql.c.
+/* sqldb.h - the small SQL driver interface at the bottom of the store.
  *
- * store_sql.c holds every query and all storage logic once; a driver
- * (sqldb_sqlite.c, and a PostgreSQL one) only runs statements.  Statements
+ * The store_*.c files hold every query and all storage logic once; a driver
+ * (sqldb_sqlite.c, sqldb_pg.c) only runs statements.  Statements
  * are written in one dialect that SQLite and PostgreSQL both accept:
  * parameters are $1..$n (the SQLite driver rewrites them to ?1..?n), ids come
  * back through RETURNING, conflicts use ON CONFLICT.  Parameters are always
@@ -18,12 +18,37 @@
 
 #include "apierr.h"
 
-/* A statement: a small id, unique per text, under which a driver may keep
- * the prepared form, and the text. */
+/* A statement: its text, constant or built at run time.  A driver keeps
+ * the prepared form under the statement's key (sqlq_key), a 128-bit digest
+ * of the whole text, so no number is assigned by hand and two different
+ * texts never share a prepared statement. */
 struct sqlq {
-    unsigned id;
     const char *sql;
 };
+
+struct sqlq_key {
+    uint64_t a, b;
+};
+
+/* Two independent 64-bit hashes of the text (FNV-1a, and a multiply-xorshift
+ * one), with its length mixed into the second. */
+static inline struct sqlq_key sqlq_key(const char *sql)
+{
+    uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++, n++) {
+        a = (a ^ *p) * 1099511628211ULL;
+        b = (b + *p) * 0xff51afd7ed558ccdULL;
+        b ^= b >> 29;
+    }
+    b ^= (uint64_t)n * 0xc4ceb9fe1a85ec53ULL;
+    return (struct sqlq_key){a, b};
+}
+
+static inline int sqlq_key_eq(struct sqlq_key x, struct sqlq_key y)
+{
+    return x.a == y.a && x.b == y.b;
+}
 
 enum sqlp_type { SQLP_NULL, SQLP_INT, SQLP_TEXT };
 

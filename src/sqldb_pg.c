@@ -1,6 +1,7 @@
 /* sqldb_pg.c - the PostgreSQL driver of sqldb.h (libpq).
  *
- * Statements are prepared once per connection (named "s<id>") and run with
+ * Statements are prepared once per connection (named after their sqlq_key)
+ * and run with
  * text parameters, always bound.  A write holds a transaction-level
  * advisory lock on its tenant, which gives every node the single-writer
  * semantics of the embedded store within a tenant (name uniqueness checks,
@@ -129,7 +130,7 @@ static const char *const pg_migrations[] = {
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname)"
     "  INCLUDE (status, priority, dialing_mode, created_at, campaign_pk);"
     /* updatedAt order within each createdAt month (MONTH_SHIFT of
-     * store_sql_listing.c). */
+     * store_listing.c). */
     "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at, id)"
     "  INCLUDE (status, priority, dialing_mode, created_at, lname, campaign_pk);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;
@@ -153,15 +154,16 @@ static const char *const pg_migrations[] = {
 #define PG_LOCK_WRITE 7243002
 #define PG_LOCK_TENANT ((int64_t)7243003 << 32)
 
-/* Statement ids are small (store_sql*.c: below 1000; listings from 1000 up
- * to 75535, store_sql_listing.c); one bit each records what this session
- * has prepared. */
-#define PG_PREPARED 81920
-
 struct sqlres {
     struct sqldb *db;
     PGresult *res;
     int row, nrows;
+};
+
+/* One slot of the set of statements this session has prepared. */
+struct pg_slot {
+    struct sqlq_key key;
+    int used;
 };
 
 struct sqldb {
@@ -169,23 +171,50 @@ struct sqldb {
     int in_txn;                          /* between our BEGIN and COMMIT/ROLLBACK */
     enum sqldb_err err;
     char msg[256];
-    unsigned char prepared[PG_PREPARED / 8];
+    struct pg_slot *prepared;            /* open addressing, a power of two */
+    size_t nslots, nprepared;
 };
 
 static void pg_clear_prepared(struct sqldb *db)
 {
-    memset(db->prepared, 0, sizeof db->prepared);
+    if (db->prepared != NULL)
+        memset(db->prepared, 0, db->nslots * sizeof *db->prepared);
+    db->nprepared = 0;
 }
 
-static int pg_is_prepared(struct sqldb *db, unsigned id)
+/* The slot holding key, or the empty one where it would go. */
+static struct pg_slot *pg_slot(struct pg_slot *set, size_t nslots, struct sqlq_key key)
 {
-    return id < PG_PREPARED && (db->prepared[id / 8] >> (id % 8)) & 1;
+    size_t i = (size_t)key.a & (nslots - 1);
+    while (set[i].used && !sqlq_key_eq(set[i].key, key))
+        i = (i + 1) & (nslots - 1);
+    return &set[i];
 }
 
-static void pg_mark_prepared(struct sqldb *db, unsigned id)
+static int pg_is_prepared(struct sqldb *db, struct sqlq_key key)
 {
-    if (id < PG_PREPARED)
-        db->prepared[id / 8] |= (unsigned char)(1u << (id % 8));
+    return db->nslots > 0 && pg_slot(db->prepared, db->nslots, key)->used;
+}
+
+/* Keeps the set at most half full, so probes stay short. */
+static void pg_mark_prepared(struct sqldb *db, struct sqlq_key key)
+{
+    if (2 * (db->nprepared + 1) > db->nslots) {
+        size_t n = db->nslots ? 2 * db->nslots : 64;
+        struct pg_slot *set = xcalloc(n, sizeof *set);
+        for (size_t i = 0; i < db->nslots; i++)
+            if (db->prepared[i].used)
+                *pg_slot(set, n, db->prepared[i].key) = db->prepared[i];
+        free(db->prepared);
+        db->prepared = set;
+        db->nslots = n;
+    }
+    struct pg_slot *s = pg_slot(db->prepared, db->nslots, key);
+    if (!s->used) {
+        s->key = key;
+        s->used = 1;
+        db->nprepared++;
+    }
 }
 
 /* Classifies a failed result (or a NULL one: the connection broke). */
@@ -295,6 +324,7 @@ static void pg_close(struct sqldb *db)
     if (db == NULL)
         return;
     PQfinish(db->conn);
+    free(db->prepared);
     free(db);
 }
 
@@ -364,18 +394,14 @@ static int pg_commit(struct sqldb *db)
 static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, const struct sqlp *p,
                                     int n)
 {
-    char name[16];
-    snprintf(name, sizeof name, "s%u", q->id);
+    struct sqlq_key key = sqlq_key(q->sql);
+    char name[40];
+    snprintf(name, sizeof name, "s%016" PRIx64 "%016" PRIx64, key.a, key.b);
     /* Outside a transaction a lost connection is reset first; inside one
      * the statement fails and the caller rolls back. */
     if (!db->in_txn && pg_ready(db) != 0)
         return NULL;
-    if (q->id >= PG_PREPARED) {
-        db->err = SQLDB_OTHER;
-        snprintf(db->msg, sizeof db->msg, "statement id %u out of range", q->id);
-        return NULL;
-    }
-    if (!pg_is_prepared(db, q->id)) {
+    if (!pg_is_prepared(db, key)) {
         PGresult *res = PQprepare(db->conn, name, q->sql, 0, NULL);
         int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
         if (!ok)
@@ -383,7 +409,7 @@ static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, cons
         PQclear(res);
         if (!ok)
             return NULL;
-        pg_mark_prepared(db, q->id);
+        pg_mark_prepared(db, key);
     }
     char nums[SQLDB_PARAMS_MAX][24];
     const char *vals[SQLDB_PARAMS_MAX];

@@ -126,7 +126,7 @@ static const char *const sl_migrations[] = {
     "CREATE INDEX campaigns_name ON campaigns(app_pk, type, lname, status, priority,"
     "  dialing_mode, created_at);"
     /* updatedAt order within each createdAt month (MONTH_SHIFT of
-     * store_sql_listing.c). */
+     * store_listing.c). */
     "CREATE INDEX campaigns_upd_month ON campaigns(app_pk, type, (created_at >> 31), updated_at,"
     "  id, status, priority, dialing_mode, created_at, lname);"
     /* A list's campaigns by their DNC list, not by a walk of the tenant;
@@ -156,7 +156,7 @@ struct sqldb {
     enum sqldb_err err;
     char msg[256];
     struct {
-        unsigned id;
+        struct sqlq_key key;
         struct sqlres res;
     } cache[SL_CACHE];
 };
@@ -318,9 +318,10 @@ static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const str
      * result of this connection must never be finalized under it). */
     struct sqlres *r = NULL;
     int victim = -1;
+    struct sqlq_key key = sqlq_key(q->sql);
     for (unsigned k = 0; k < SL_PROBE && r == NULL; k++) {
-        unsigned i = (q->id + k) % SL_CACHE;
-        if (db->cache[i].res.st != NULL && db->cache[i].id == q->id)
+        unsigned i = (unsigned)((key.a + k) % SL_CACHE);
+        if (db->cache[i].res.st != NULL && sqlq_key_eq(db->cache[i].key, key))
             r = &db->cache[i].res;
         else if (victim < 0 && (db->cache[i].res.st == NULL ||
                                 !sqlite3_stmt_busy(db->cache[i].res.st)))
@@ -329,7 +330,7 @@ static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const str
     if (r == NULL) {
         if (victim < 0) {
             db->err = SQLDB_OTHER;
-            snprintf(db->msg, sizeof db->msg, "no free statement slot for %u", q->id);
+            snprintf(db->msg, sizeof db->msg, "no free statement slot for %.120s", q->sql);
             return NULL;
         }
         r = &db->cache[victim].res;
@@ -343,7 +344,7 @@ static struct sqlres *sl_query(struct sqldb *db, const struct sqlq *q, const str
             r->st = NULL;
             return NULL;
         }
-        db->cache[victim].id = q->id;
+        db->cache[victim].key = key;
         r->db = db;
     }
     sqlite3_reset(r->st);

@@ -1,9 +1,8 @@
-/* store.h - the storage interface.
- *
- * One opaque handle, one table of operations.  store_sql.c implements it
- * over an SQL driver (sqldb.h): SQLite today, PostgreSQL through the same
- * driver table, without any change above this line.  The HTTP and API layers only ever call the store_*
- * wrappers below.
+/* store.h - the storage interface: one opaque handle and plain functions,
+ * grouped by concern (tenants and clients, the listing, import and export,
+ * campaigns, contact lists), each implemented in its store_<concern>.c over
+ * the connection layer (store_int.h).  SQLite and PostgreSQL differ only in
+ * the driver below that (sqldb.h).
  *
  * Conventions for every operation:
  *  - returns 0 on success, -1 on failure with e set: 404/409/400 for the
@@ -22,6 +21,7 @@
 
 #include "apierr.h"
 #include "campaign.h"
+#include "clist.h"
 #include "ids.h"
 #include "query.h"
 
@@ -49,18 +49,6 @@ struct store_creds {
     char client_id[IDS_MAX + 1];
     char secret[STORE_SECRET_LEN + 1];
 };
-
-/* A contact list (family spec §9.1) as the store reads it. */
-struct clist {
-    char id[IDS_MAX + 1];
-    char *name;
-    json_t *doc;            /* description, source, allowDuplicates, createdBy, updatedBy */
-    int64_t created_at, updated_at;
-    int64_t total;          /* contacts in the list */
-    json_t *in_use;         /* [{"name", "id"}] of the campaigns using it */
-};
-
-void clist_clear(struct clist *l);
 
 /* A campaign read-modify-write (store_campaign_write).  The store reads the
  * campaign inside a write transaction and calls apply(), which changes it in
@@ -108,72 +96,6 @@ struct store_page {
     int64_t version;        /* the tenant's write version the page was read at */
 };
 
-struct store_ops {
-    int (*ping)(struct store *s, struct apierr *e);
-    int (*client_get)(struct store *s, const char *client_id, struct store_client *out,
-                      struct apierr *e);
-    int (*app_create)(struct store *s, const char *account_id, const char *stream_id,
-                      const char *name, const char *scopes, struct store_creds *out,
-                      struct apierr *e);
-    int (*app_find)(struct store *s, const char *account_id, const char *stream_id,
-                    int64_t *app_pk, struct apierr *e);
-    int (*app_first_client)(struct store *s, const char *stream_id, struct store_creds *out,
-                            struct apierr *e);
-    int (*campaign_list)(struct store *s, int64_t app_pk, const struct list_query *q,
-                         struct store_page *out, struct apierr *e);
-    int (*tenant_version)(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e);
-    int (*import_begin)(struct store *s, int64_t app_pk, struct store_import **out,
-                        struct apierr *e);
-    int (*import_add)(struct store_import *im, struct campaign *items, size_t n, size_t first,
-                      struct apierr *e);
-    int (*import_end)(struct store_import *im, int commit, struct apierr *e);
-    int (*campaign_export)(struct store *s, int64_t app_pk, int type, json_t **out,
-                           struct apierr *e);
-    int (*campaign_create)(struct store *s, int64_t app_pk, struct campaign *c,
-                           struct apierr *e);
-    int (*campaign_get)(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
-                        struct apierr *e);
-    int (*campaign_find)(struct store *s, int64_t app_pk, const char *name, int type,
-                         char id[IDS_MAX + 1], struct apierr *e);
-    int (*campaign_write)(struct store *s, int64_t app_pk, const char *id,
-                          const struct store_write *w, struct campaign *out, struct apierr *e);
-    int (*campaign_contacts)(struct store *s, int64_t app_pk, const struct campaign *c,
-                             int64_t offset, int64_t limit, struct store_contacts_page *out,
-                             struct apierr *e);
-    int (*campaign_calls_completed)(struct store *s, int64_t app_pk, const struct campaign *c,
-                                    int64_t *out, struct apierr *e);
-    int (*outcome_record)(struct store *s, int64_t app_pk, const char *campaign_id,
-                          const struct store_outcome *o, struct apierr *e);
-    int (*list_create)(struct store *s, int64_t app_pk, const char *client_id,
-                       const struct clist_fields *f, struct clist *out, struct apierr *e);
-    int (*list_get)(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                    struct apierr *e);
-    int (*list_get_all)(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
-                        struct apierr *e);
-    int (*list_update)(struct store *s, int64_t app_pk, const char *id, const char *client_id,
-                       const struct clist_fields *f, struct clist *out, struct apierr *e);
-    int (*list_delete)(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                       struct apierr *e);
-    int (*list_contacts)(struct store *s, int64_t app_pk, const char *id, int64_t offset,
-                         int64_t limit, json_t **results, int64_t *total, struct apierr *e);
-    int (*list_add_contacts)(struct store *s, int64_t app_pk, const char *list_name,
-                             json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
-                             struct apierr *e);
-    int (*registry_add)(struct store *s, int64_t app_pk, const char *kind, const char *name,
-                        char id[IDS_MAX + 1], struct apierr *e);
-    void (*close)(struct store *s);
-};
-
-/* Every back end's handle starts with this. */
-struct store {
-    const struct store_ops *ops;
-};
-
-/* And every back end's import handle with this. */
-struct store_import {
-    struct store *store;
-};
-
 /* Opens the store named by url: "sqlite:PATH", a plain path, or a
  * "postgresql://" URL.  pool is the number of connections (one per worker
  * thread).  Creates or migrates the schema.  NULL with e set on failure. */
@@ -186,7 +108,6 @@ void store_close(struct store *s);
 /* url with any password replaced by "***", for logs and messages. */
 void store_url_redact(const char *url, char *out, size_t cap);
 
-/* Thin wrappers over ops, so call sites read as plain functions. */
 int store_ping(struct store *s, struct apierr *e);
 int store_client_get(struct store *s, const char *client_id, struct store_client *out,
                      struct apierr *e);
@@ -274,10 +195,5 @@ int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_na
  * or finds it: fills id. */
 int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
                        char id[IDS_MAX + 1], struct apierr *e);
-
-/* The one implementation: store_sql.c over an SQL driver (sqldb.h). */
-struct sqldb_ops;
-struct store *store_sql_open(const struct sqldb_ops *drv, const char *target, int pool,
-                             int migrate, struct apierr *e);
 
 #endif

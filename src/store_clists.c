@@ -1,11 +1,11 @@
-/* store_sql_list.c - contact lists (which are also the DNC lists) and their
+/* store_clists.c - contact lists (which are also the DNC lists) and their
  * contacts (family spec §9). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonu.h"
-#include "store_sql.h"
+#include "store_int.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -14,43 +14,43 @@
     " (SELECT COALESCE(max(ct.pos), 0) FROM contacts ct WHERE ct.list_pk = l.list_pk)"
 
 static const struct sqlq Q_L_INSERT = {
-    200, "INSERT INTO lists(app_pk, id, name, lname, doc, created_at, updated_at)"
-         " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING list_pk"};
+    "INSERT INTO lists(app_pk, id, name, lname, doc, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING list_pk"};
 static const struct sqlq Q_L_BY_ID = {
-    201, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 AND l.id = $2"};
+    "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 AND l.id = $2"};
 static const struct sqlq Q_L_ALL = {
-    202, "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 ORDER BY l.updated_at DESC, l.id DESC"};
+    "SELECT " LIST_COLS " FROM lists l WHERE l.app_pk = $1 ORDER BY l.updated_at DESC, l.id DESC"};
 static const struct sqlq Q_L_IN_USE = {
     /* "+c.app_pk": the list's campaign keys drive the lookup, never a walk
      * of the tenant's campaigns. */
-    203, "SELECT c.name, c.id FROM campaigns c WHERE +c.app_pk = $1 AND c.campaign_pk IN"
-         " (SELECT cl.campaign_pk FROM campaign_lists cl WHERE cl.list_pk = $2"
-         " UNION SELECT d.campaign_pk FROM campaigns d WHERE d.app_pk = $1"
-         " AND d.dnc_list_pk = $2) ORDER BY c.created_at, c.id"};
+    "SELECT c.name, c.id FROM campaigns c WHERE +c.app_pk = $1 AND c.campaign_pk IN"
+    " (SELECT cl.campaign_pk FROM campaign_lists cl WHERE cl.list_pk = $2"
+    " UNION SELECT d.campaign_pk FROM campaigns d WHERE d.app_pk = $1"
+    " AND d.dnc_list_pk = $2) ORDER BY c.created_at, c.id"};
 static const struct sqlq Q_L_NAME_TAKEN = {
-    204, "SELECT 1 FROM lists WHERE app_pk = $1 AND lname = $2 AND list_pk <> $3"};
+    "SELECT 1 FROM lists WHERE app_pk = $1 AND lname = $2 AND list_pk <> $3"};
 static const struct sqlq Q_L_UPDATE = {
-    205, "UPDATE lists SET name = $3, lname = $4, doc = $5, updated_at = $6"
-         " WHERE app_pk = $1 AND list_pk = $2"};
+    "UPDATE lists SET name = $3, lname = $4, doc = $5, updated_at = $6"
+    " WHERE app_pk = $1 AND list_pk = $2"};
 static const struct sqlq Q_L_DELETE = {
-    206, "DELETE FROM lists WHERE app_pk = $1 AND list_pk = $2"};
+    "DELETE FROM lists WHERE app_pk = $1 AND list_pk = $2"};
 static const struct sqlq Q_CT_PAGE = {
-    207, "SELECT id, created_at, updated_at, phone, doc FROM contacts WHERE list_pk = $1"
-         " AND pos > $3 ORDER BY pos LIMIT $2"};
+    "SELECT id, created_at, updated_at, phone, doc FROM contacts WHERE list_pk = $1"
+    " AND pos > $3 ORDER BY pos LIMIT $2"};
 static const struct sqlq Q_CT_COUNT = {
-    208, "SELECT COALESCE(max(pos), 0) FROM contacts WHERE list_pk = $1"};
+    "SELECT COALESCE(max(pos), 0) FROM contacts WHERE list_pk = $1"};
 static const struct sqlq Q_L_BY_LNAME = {
-    209, "SELECT list_pk, doc FROM lists WHERE app_pk = $1 AND lname = $2"};
+    "SELECT list_pk, doc FROM lists WHERE app_pk = $1 AND lname = $2"};
 static const struct sqlq Q_CT_HAS = {
-    210, "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
+    "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
 static const struct sqlq Q_CT_ADD = {
-    211, "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at,"
-         " pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $7,"
-         " (SELECT COALESCE(max(pos), 0) + 1 FROM contacts WHERE list_pk = $1))"};
-static const struct sqlq Q_L_TOUCH = {212, "UPDATE lists SET updated_at = $2 WHERE list_pk = $1"};
+    "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at,"
+    " pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $7,"
+    " (SELECT COALESCE(max(pos), 0) + 1 FROM contacts WHERE list_pk = $1))"};
+static const struct sqlq Q_L_TOUCH = {"UPDATE lists SET updated_at = $2 WHERE list_pk = $1"};
 
 /* Reads LIST_COLS of r's row into l (zeroed); returns the list's key. */
-static int64_t read_list(struct store_sql *s, struct sqlres *r, struct clist *l)
+static int64_t read_list(struct store *s, struct sqlres *r, struct clist *l)
 {
     const struct sqldb_ops *d = s->drv;
     int64_t pk = d->col_int(r, 0);
@@ -68,7 +68,7 @@ static int64_t read_list(struct store_sql *s, struct sqlres *r, struct clist *l)
 }
 
 /* Fills l->in_use: [{name, id}] of the tenant's campaigns using list pk. */
-static int read_in_use(struct store_sql *s, struct conn *c, int64_t app_pk, int64_t pk,
+static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t pk,
                        struct clist *l, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_INT(pk)};
@@ -86,7 +86,7 @@ static int read_in_use(struct store_sql *s, struct conn *c, int64_t app_pk, int6
 }
 
 /* Reads list `id` with its use; 1 found, 0 (404 set), -1. */
-static int list_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+static int list_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                       struct clist *l, int64_t *pk, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
@@ -108,7 +108,7 @@ static int list_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const
 }
 
 /* 409 on `name` when another list of the tenant has it (self = 0 for none). */
-static int list_name_free(struct store_sql *s, struct conn *c, int64_t app_pk, const char *name,
+static int list_name_free(struct store *s, struct conn *c, int64_t app_pk, const char *name,
                           int64_t self, struct apierr *e)
 {
     char *lname = jsonu_lower(name);
@@ -132,10 +132,9 @@ static int list_conflict(struct apierr *e, const char *name)
     return -1;
 }
 
-int sqlop_list_create(struct store *base, int64_t app_pk, const char *client_id,
+int store_list_create(struct store *s, int64_t app_pk, const char *client_id,
                       const struct clist_fields *f, struct clist *out, struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int ret = -1;
     int64_t pk, now = timefmt_now_ms();
@@ -166,10 +165,9 @@ out:
     return ret;
 }
 
-int sqlop_list_get(struct store *base, int64_t app_pk, const char *id, struct clist *out,
+int store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
                    struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t pk;
     int rc = sql_begin(s, c, 0, e) == 0 ? list_by_id(s, c, app_pk, id, out, &pk, e) : -1;
@@ -178,10 +176,9 @@ int sqlop_list_get(struct store *base, int64_t app_pk, const char *id, struct cl
     return rc == 1 ? 0 : -1;
 }
 
-int sqlop_list_get_all(struct store *base, int64_t app_pk, struct clist **out, size_t *n,
+int store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
                        struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     size_t cap = 16;
     int64_t *pks = xcalloc(cap, sizeof *pks);
@@ -225,10 +222,9 @@ out:
     return ret;
 }
 
-int sqlop_list_update(struct store *base, int64_t app_pk, const char *id, const char *client_id,
+int store_list_update(struct store *s, int64_t app_pk, const char *id, const char *client_id,
                       const struct clist_fields *f, struct clist *out, struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
     int ret = -1;
@@ -266,10 +262,9 @@ out:
     return ret;
 }
 
-int sqlop_list_delete(struct store *base, int64_t app_pk, const char *id, struct clist *out,
+int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
                       struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
     int ret = -1;
@@ -306,10 +301,9 @@ out:
     return ret;
 }
 
-int sqlop_list_contacts(struct store *base, int64_t app_pk, const char *id, int64_t offset,
+int store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
                         int64_t limit, json_t **results, int64_t *total, struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     struct clist l;
     int64_t pk = 0;
@@ -351,11 +345,10 @@ out:
     return ret;
 }
 
-int sqlop_list_add_contacts(struct store *base, int64_t app_pk, const char *list_name,
+int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
                             json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
                             struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     char *lname = jsonu_lower(list_name);
     int64_t pk = 0, now = timefmt_now_ms(), added = 0;

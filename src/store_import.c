@@ -1,4 +1,4 @@
-/* store_sql_import.c - `campaignd import` as one write transaction fed in
+/* store_import.c - `campaignd import` as one write transaction fed in
  * batches (store.h): campaigns go in with multi-row INSERTs (one round
  * trip per IMPORT_ROWS campaigns on PostgreSQL), list references resolve
  * through a per-import map (a file names a few hundred lists a million
@@ -13,7 +13,7 @@
 
 #include "jsonu.h"
 #include "log.h"
-#include "store_sql.h"
+#include "store_int.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -23,12 +23,8 @@
 #define CAMPAIGN_PARAMS 13
 
 static const struct sqlq Q_I_ID_TAKEN = {
-    600, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND id = $2"};
+    "SELECT 1 FROM campaigns WHERE app_pk = $1 AND id = $2"};
 
-/* INSERT of n campaigns: ids 610 + n. */
-#define Q_I_CAMPAIGNS_BASE 610u
-/* INSERT of n campaign_lists rows: ids 700 + n (n <= 256). */
-#define Q_I_LISTS_BASE 700u
 
 struct list_ref {
     char *key;   /* given id (or "") + '\n' + lowered name */
@@ -36,9 +32,8 @@ struct list_ref {
     char id[IDS_MAX + 1];
 };
 
-struct sql_import {
-    struct store_import base; /* must be first */
-    struct store_sql *s;
+struct store_import {
+    struct store *s;
     struct conn *c;
     int64_t app_pk, now;
     size_t added;
@@ -56,7 +51,7 @@ static uint64_t hash_str(const char *p)
     return h;
 }
 
-static struct list_ref *ref_slot(struct sql_import *im, const char *key)
+static struct list_ref *ref_slot(struct store_import *im, const char *key)
 {
     size_t mask = im->caprefs - 1;
     for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask)
@@ -64,7 +59,7 @@ static struct list_ref *ref_slot(struct sql_import *im, const char *key)
             return &im->refs[i];
 }
 
-static void ref_grow(struct sql_import *im)
+static void ref_grow(struct store_import *im)
 {
     struct list_ref *old = im->refs;
     size_t n = im->caprefs;
@@ -78,7 +73,7 @@ static void ref_grow(struct sql_import *im)
 
 /* sql_list_resolve, remembered: the same reference resolves the same way
  * for the rest of the import (the lists it creates are the only change). */
-static int64_t resolve(struct sql_import *im, char id[IDS_MAX + 1], const char *name,
+static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char *name,
                        const char *field, struct apierr *e)
 {
     char *lname = jsonu_lower(name);
@@ -106,12 +101,10 @@ static int64_t resolve(struct sql_import *im, char id[IDS_MAX + 1], const char *
     return pk;
 }
 
-int sqlop_import_begin(struct store *base, int64_t app_pk, struct store_import **out,
+int store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
                        struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
-    struct sql_import *im = xcalloc(1, sizeof *im);
-    im->base.store = base;
+    struct store_import *im = xcalloc(1, sizeof *im);
     im->s = s;
     im->c = sql_acquire(s);
     im->app_pk = app_pk;
@@ -123,13 +116,13 @@ int sqlop_import_begin(struct store *base, int64_t app_pk, struct store_import *
         free(im);
         return -1;
     }
-    *out = &im->base;
+    *out = im;
     return 0;
 }
 
 /* Resolves item idx's lists into dnc_pk and list_pks; 1 when a reference
  * conflicts (reported), -1 on failure. */
-static int item_lists(struct sql_import *im, struct campaign *it, size_t idx, int64_t *dnc_pk,
+static int item_lists(struct store_import *im, struct campaign *it, size_t idx, int64_t *dnc_pk,
                       int64_t *list_pks, size_t nlists, struct apierr *e)
 {
     char field[96];
@@ -167,7 +160,7 @@ static int item_lists(struct sql_import *im, struct campaign *it, size_t idx, in
 }
 
 /* Why item idx came back without a row: its id, or else its name. */
-static int report_conflict(struct sql_import *im, const struct campaign *it, size_t idx,
+static int report_conflict(struct store_import *im, const struct campaign *it, size_t idx,
                            struct apierr *e)
 {
     struct sqlp p[] = {P_INT(im->app_pk), P_TEXT(it->id)};
@@ -213,7 +206,7 @@ static void lists_sql(size_t n, char *sql, size_t cap)
 }
 
 /* Inserts the list rows of the inserted items of a batch. */
-static int insert_lists(struct sql_import *im, struct campaign *items, size_t n,
+static int insert_lists(struct store_import *im, struct campaign *items, size_t n,
                         int64_t **list_pks, struct apierr *e)
 {
     struct sqlp p[3 * IMPORT_LIST_ROWS];
@@ -223,7 +216,7 @@ static int insert_lists(struct sql_import *im, struct campaign *items, size_t n,
         if (k > 0 && (i == n || k + nl > IMPORT_LIST_ROWS)) {
             char text[3 * IMPORT_LIST_ROWS * 24 + 128];
             lists_sql(k, text, sizeof text);
-            struct sqlq q = {Q_I_LISTS_BASE + (unsigned)k, text};
+            struct sqlq q = {text};
             if (sql_exec(im->s, im->c, &q, p, (int)(3 * k), e) != 0)
                 return -1;
             k = 0;
@@ -238,10 +231,10 @@ static int insert_lists(struct sql_import *im, struct campaign *items, size_t n,
 }
 
 /* One INSERT of up to IMPORT_ROWS items (lists resolved). */
-static int insert_batch(struct sql_import *im, struct campaign *items, size_t n, size_t first,
+static int insert_batch(struct store_import *im, struct campaign *items, size_t n, size_t first,
                         const int64_t *dnc_pks, int64_t **list_pks, struct apierr *e)
 {
-    struct store_sql *s = im->s;
+    struct store *s = im->s;
     struct sqlp p[IMPORT_ROWS * CAMPAIGN_PARAMS];
     char *lname[IMPORT_ROWS], *doc[IMPORT_ROWS];
     char sql[IMPORT_ROWS * CAMPAIGN_PARAMS * 8 + 512];
@@ -267,7 +260,7 @@ static int insert_batch(struct sql_import *im, struct campaign *items, size_t n,
         it->pk = 0;
     }
     insert_sql(n, sql, sizeof sql);
-    struct sqlq q = {Q_I_CAMPAIGNS_BASE + (unsigned)n, sql};
+    struct sqlq q = {sql};
     struct sqlres *r = sql_query(s, im->c, &q, p, (int)(n * CAMPAIGN_PARAMS), e);
     if (r == NULL)
         goto out;
@@ -312,10 +305,9 @@ out:
     return ret;
 }
 
-int sqlop_import_add(struct store_import *base, struct campaign *items, size_t n, size_t first,
+int store_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
                      struct apierr *e)
 {
-    struct sql_import *im = (struct sql_import *)base;
     /* After a conflict the import can only be rolled back: the elements
      * reported so far say why, and nothing more is written. */
     for (size_t at = 0; at < n && !im->conflicts; at += IMPORT_ROWS) {
@@ -353,10 +345,9 @@ int sqlop_import_add(struct store_import *base, struct campaign *items, size_t n
     return im->conflicts;
 }
 
-int sqlop_import_end(struct store_import *base, int commit, struct apierr *e)
+int store_import_end(struct store_import *im, int commit, struct apierr *e)
 {
-    struct sql_import *im = (struct sql_import *)base;
-    struct store_sql *s = im->s;
+    struct store *s = im->s;
     int ret = -1;
     if (im->conflicts) {
         apierr_set(e, 409,

@@ -1,4 +1,4 @@
-/* store_sql_campaign.c - campaign writes of the family spec: create, the
+/* store_campaigns.c - campaign writes of the family spec: create, the
  * read-modify-write used by update, delete and the lifecycle, campaign
  * instances with their audience snapshot, the contacts view, and the
  * experience-flow and template registries. */
@@ -8,33 +8,33 @@
 
 #include "jsonu.h"
 #include "log.h"
-#include "store_sql.h"
+#include "store_int.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
 static const struct sqlq Q_C_BY_ID = {
-    100, "SELECT " CAMPAIGN_COLS ", c.dnc_list_pk" CAMPAIGN_FROM
-         " WHERE c.app_pk = $1 AND c.id = $2"};
+    "SELECT " CAMPAIGN_COLS ", c.dnc_list_pk" CAMPAIGN_FROM
+    " WHERE c.app_pk = $1 AND c.id = $2"};
 static const struct sqlq Q_C_FIND = {
-    101, "SELECT id FROM campaigns WHERE app_pk = $1 AND lname = $2 AND ($3 = '' OR type = $3)"
-         " ORDER BY type"};
+    "SELECT id FROM campaigns WHERE app_pk = $1 AND lname = $2 AND ($3 = '' OR type = $3)"
+    " ORDER BY type"};
 static const struct sqlq Q_LIST_PK = {
-    102, "SELECT list_pk FROM lists WHERE app_pk = $1 AND lname = $2"};
+    "SELECT list_pk FROM lists WHERE app_pk = $1 AND lname = $2"};
 static const struct sqlq Q_REG_BY_LNAME = {
-    103, "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND lname = $3"};
+    "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND lname = $3"};
 static const struct sqlq Q_REG_BY_ID = {
-    104, "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND id = $3"};
+    "SELECT id, name FROM registry WHERE app_pk = $1 AND kind = $2 AND id = $3"};
 static const struct sqlq Q_REG_ADD = {
-    105, "INSERT INTO registry(app_pk, kind, id, name, lname) VALUES ($1, $2, $3, $4, $5)"};
+    "INSERT INTO registry(app_pk, kind, id, name, lname) VALUES ($1, $2, $3, $4, $5)"};
 static const struct sqlq Q_C_NAME_TAKEN = {
-    106, "SELECT 1 FROM campaigns WHERE app_pk = $1 AND type = $2 AND lname = $3"
-         " AND campaign_pk <> $4"};
+    "SELECT 1 FROM campaigns WHERE app_pk = $1 AND type = $2 AND lname = $3"
+    " AND campaign_pk <> $4"};
 static const struct sqlq Q_C_DELETE = {
-    107, "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"
-         " RETURNING created_at, status, priority, dialing_mode"};
+    "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"
+    " RETURNING created_at, status, priority, dialing_mode"};
 static const struct sqlq Q_INSTANCE_ADD = {
-    108, "INSERT INTO instances(campaign_pk, id, created_at) VALUES ($1, $2, $3)"
-         " RETURNING instance_pk"};
+    "INSERT INTO instances(campaign_pk, id, created_at) VALUES ($1, $2, $3)"
+    " RETURNING instance_pk"};
 
 /* The audience of campaign $1 (family spec §8.2): the contacts of its lists
  * in list order, then insertion order, the first occurrence of each number
@@ -48,39 +48,34 @@ static const struct sqlq Q_INSTANCE_ADD = {
     " (SELECT 1 FROM contacts d WHERE d.list_pk = $2 AND d.digits = a.digits)"
 
 static const struct sqlq Q_SNAPSHOT = {
-    109, "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id)"
-         " SELECT CAST($3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
-         " a.unique_id FROM " AUDIENCE};
-static const struct sqlq Q_AUDIENCE_COUNT = {110, "SELECT count(*) FROM " AUDIENCE};
+    "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id)"
+    " SELECT CAST($3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
+    " a.unique_id FROM " AUDIENCE};
+static const struct sqlq Q_AUDIENCE_COUNT = {"SELECT count(*) FROM " AUDIENCE};
 static const struct sqlq Q_AUDIENCE_PAGE = {
-    111, "SELECT a.phone, a.unique_id, NULL FROM " AUDIENCE
-         " ORDER BY a.pos, a.contact_pk LIMIT $3 OFFSET $4"};
+    "SELECT a.phone, a.unique_id, NULL FROM " AUDIENCE
+    " ORDER BY a.pos, a.contact_pk LIMIT $3 OFFSET $4"};
 static const struct sqlq Q_INSTANCE_PK = {
-    112, "SELECT instance_pk FROM instances WHERE campaign_pk = $1 AND id = $2"};
+    "SELECT instance_pk FROM instances WHERE campaign_pk = $1 AND id = $2"};
 static const struct sqlq Q_IC_COUNT = {
-    113, "SELECT COALESCE(max(pos), 0) FROM instance_contacts WHERE instance_pk = $1"};
+    "SELECT COALESCE(max(pos), 0) FROM instance_contacts WHERE instance_pk = $1"};
 static const struct sqlq Q_IC_PAGE = {
-    114, "SELECT phone, unique_id, outcome FROM instance_contacts WHERE instance_pk = $1"
-         " AND pos > $3 ORDER BY pos LIMIT $2"};
+    "SELECT phone, unique_id, outcome FROM instance_contacts WHERE instance_pk = $1"
+    " AND pos > $3 ORDER BY pos LIMIT $2"};
 static const struct sqlq Q_IC_DONE = {
-    115, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"
-         " AND dialer_outcome <> 'Pending'"};
+    "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"
+    " AND dialer_outcome <> 'Pending'"};
 static const struct sqlq Q_IC_HAS = {
-    116, "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1 AND digits = $2"};
+    "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1 AND digits = $2"};
 static const struct sqlq Q_IC_OUTCOME = {
-    117, "UPDATE instance_contacts SET dialer_outcome = $3, outcome = $4"
-         " WHERE instance_pk = $1 AND digits = $2"};
+    "UPDATE instance_contacts SET dialer_outcome = $3, outcome = $4"
+    " WHERE instance_pk = $1 AND digits = $2"};
 static const struct sqlq Q_C_DNC_PK = {
-    118, "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
-
-char *sql_digits(const char *phone)
-{
-    return xstrdup(phone[0] == '+' ? phone + 1 : phone);
-}
+    "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
 
 /* Reads campaign `id` of the tenant into out (initialised) inside the
  * current transaction; 1 found, 0 not found (404 set), -1 failure. */
-static int read_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+static int read_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                       struct campaign *out, int64_t *dnc_pk, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
@@ -90,7 +85,7 @@ static int read_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const
     int rc = s->drv->next(r);
     if (rc == 1) {
         if (dnc_pk != NULL)
-            *dnc_pk = s->drv->col_text(r, 13, NULL) ? s->drv->col_int(r, 13) : 0;
+            *dnc_pk = s->drv->col_text(r, CC_N, NULL) ? s->drv->col_int(r, CC_N) : 0;
         rc = sql_read_campaign(s, c, r, out, e) == 0 ? 1 : -1;
         s->drv->done(r);
         return rc;
@@ -105,7 +100,7 @@ static int read_by_id(struct store_sql *s, struct conn *c, int64_t app_pk, const
 
 /* Finds kind/name in the registry, registering it when new and `create`;
  * fills id and the registered spelling.  1 found/created, 0 absent, -1. */
-static int registry_name(struct store_sql *s, struct conn *c, int64_t app_pk, const char *kind,
+static int registry_name(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
                          const char *name, int create, char id[IDS_MAX + 1], struct apierr *e)
 {
     char *lname = jsonu_lower(name);
@@ -135,7 +130,7 @@ out:
 }
 
 /* The registered name of template id; 1 found (name copied), 0, -1. */
-static int registry_id(struct store_sql *s, struct conn *c, int64_t app_pk, const char *kind,
+static int registry_id(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
                        const char *id, char **name, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id)};
@@ -152,7 +147,7 @@ static int registry_id(struct store_sql *s, struct conn *c, int64_t app_pk, cons
 /* The message's template (family spec §4.1): templateId must be registered
  * and agree with template_name; a lone template_name is registered on first
  * use; a lone templateId brings its registered name.  0, 1 problem, -1. */
-static int resolve_template(struct store_sql *s, struct conn *c, int64_t app_pk,
+static int resolve_template(struct store *s, struct conn *c, int64_t app_pk,
                             struct campaign *cp, struct apierr *e)
 {
     json_t *m = json_object_get(cp->doc, "message");
@@ -195,7 +190,7 @@ static int resolve_template(struct store_sql *s, struct conn *c, int64_t app_pk,
  * list to their keys, experience flow and template through the registries.
  * Every problem is reported.  0 when all resolved, 1 with 400 problems
  * reported, -1 on failure.  *list_pks is allocated (caller frees). */
-static int resolve_refs(struct store_sql *s, struct conn *c, int64_t app_pk, struct campaign *cp,
+static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
                         int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct apierr *e)
 {
     int bad = 0;
@@ -255,7 +250,7 @@ static int resolve_refs(struct store_sql *s, struct conn *c, int64_t app_pk, str
 }
 
 /* 409 on `name` when another campaign of the tenant and type has it. */
-int sql_name_taken(struct store_sql *s, struct conn *c, int64_t app_pk,
+static int name_taken(struct store *s, struct conn *c, int64_t app_pk,
                    const struct campaign *cp, struct apierr *e)
 {
     char *lname = jsonu_lower(cp->name);
@@ -266,10 +261,10 @@ int sql_name_taken(struct store_sql *s, struct conn *c, int64_t app_pk,
     return rc;
 }
 
-static int name_free(struct store_sql *s, struct conn *c, int64_t app_pk,
+static int name_free(struct store *s, struct conn *c, int64_t app_pk,
                      const struct campaign *cp, struct apierr *e)
 {
-    int rc = sql_name_taken(s, c, app_pk, cp, e);
+    int rc = name_taken(s, c, app_pk, cp, e);
     if (rc == 1) {
         apierr_set(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
                    cp->name);
@@ -293,7 +288,7 @@ static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *
 
 /* Deletes cp's row (its list rows and instances go with it) and takes it
  * out of the listing's counts. */
-static int delete_campaign(struct store_sql *s, struct conn *c, int64_t app_pk,
+static int delete_campaign(struct store *s, struct conn *c, int64_t app_pk,
                            const struct campaign *cp, struct apierr *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_INT(cp->pk)};
@@ -316,7 +311,7 @@ static int delete_campaign(struct store_sql *s, struct conn *c, int64_t app_pk,
 }
 
 /* Re-reads campaign `id` into *out (replacing it) for the response. */
-static int reread(struct store_sql *s, struct conn *c, int64_t app_pk, const char *id,
+static int reread(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                   struct campaign *out, struct apierr *e)
 {
     struct campaign fresh;
@@ -330,10 +325,9 @@ static int reread(struct store_sql *s, struct conn *c, int64_t app_pk, const cha
     return 0;
 }
 
-int sqlop_campaign_create(struct store *base, int64_t app_pk, struct campaign *cp,
+int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *cp,
                           struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t dnc_pk = 0, *list_pks = NULL;
     size_t nlists = 0;
@@ -366,10 +360,9 @@ out:
     return ret;
 }
 
-int sqlop_campaign_get(struct store *base, int64_t app_pk, const char *id, struct campaign *out,
+int store_campaign_get(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
                        struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int rc = sql_begin(s, c, 0, e) == 0 ? read_by_id(s, c, app_pk, id, out, NULL, e) : -1;
     s->drv->rollback(c->db);
@@ -377,10 +370,9 @@ int sqlop_campaign_get(struct store *base, int64_t app_pk, const char *id, struc
     return rc == 1 ? 0 : -1;
 }
 
-int sqlop_campaign_find(struct store *base, int64_t app_pk, const char *name, int type,
+int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
                         char id[IDS_MAX + 1], struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     char *lname = jsonu_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname),
@@ -409,7 +401,7 @@ int sqlop_campaign_find(struct store *base, int64_t app_pk, const char *name, in
 
 /* Opens a new instance of cp (whose doc carries its id) with a snapshot of
  * its audience. */
-static int open_instance(struct store_sql *s, struct conn *c, const struct campaign *cp,
+static int open_instance(struct store *s, struct conn *c, const struct campaign *cp,
                          int64_t dnc_pk, struct apierr *e)
 {
     int64_t ipk;
@@ -421,10 +413,9 @@ static int open_instance(struct store_sql *s, struct conn *c, const struct campa
     return sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e);
 }
 
-int sqlop_campaign_write(struct store *base, int64_t app_pk, const char *id,
+int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
                          const struct store_write *w, struct campaign *out, struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     struct campaign *cp = out;
     struct store_effect fx = {0, 0, 0};
@@ -478,7 +469,7 @@ out:
 }
 
 /* The key of cp's latest instance: 1 found, 0 none, -1 failure. */
-static int latest_instance(struct store_sql *s, struct conn *c, const struct campaign *cp,
+static int latest_instance(struct store *s, struct conn *c, const struct campaign *cp,
                            int64_t *ipk, struct apierr *e)
 {
     const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
@@ -519,12 +510,11 @@ static json_t *view_row(const char *phone, const char *unique_id, const char *ou
     return row;
 }
 
-int sqlop_campaign_contacts(struct store *base, int64_t app_pk, const struct campaign *cp,
+int store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *cp,
                             int64_t offset, int64_t limit, struct store_contacts_page *out,
                             struct apierr *e)
 {
     (void)app_pk; /* cp was read from the tenant's rows */
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t ipk = 0, dnc_pk = 0;
     int ret = -1, rc;
@@ -568,11 +558,10 @@ out:
     return ret;
 }
 
-int sqlop_campaign_calls_completed(struct store *base, int64_t app_pk, const struct campaign *cp,
+int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct campaign *cp,
                                    int64_t *out, struct apierr *e)
 {
     (void)app_pk;
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int64_t ipk;
     *out = 0;
@@ -585,10 +574,9 @@ int sqlop_campaign_calls_completed(struct store *base, int64_t app_pk, const str
     return rc < 0 ? -1 : 0;
 }
 
-int sqlop_outcome_record(struct store *base, int64_t app_pk, const char *campaign_id,
+int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
                          const struct store_outcome *o, struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     struct campaign cp;
     int64_t ipk = 0, n = 0;
@@ -626,15 +614,57 @@ out:
     return ret;
 }
 
-int sqlop_registry_add(struct store *base, int64_t app_pk, const char *kind, const char *name,
+int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
                        char id[IDS_MAX + 1], struct apierr *e)
 {
-    struct store_sql *s = (struct store_sql *)base;
     struct conn *c = sql_acquire(s);
     int ret = -1;
     if (sql_begin(s, c, app_pk, e) == 0 && registry_name(s, c, app_pk, kind, name, 1, id, e) == 1 &&
         sql_commit(s, c, e) == 0)
         ret = 0;
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return ret;
+}
+
+static const struct sqlq Q_EXPORT = {
+    "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.app_pk = $1 AND ($2 = '' OR c.type = $2)"
+    " ORDER BY c.created_at, c.id"};
+
+int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
+                              struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int rc = -1, ret = -1;
+    json_t *arr = json_array();
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(type < 0 ? "" : campaign_type_name((enum ctype)type))};
+    if (sql_begin(s, c, 0, e) != 0)
+        goto done;
+    struct sqlres *r = sql_query(s, c, &Q_EXPORT, p, 2, e);
+    if (r == NULL)
+        goto done;
+    while ((rc = s->drv->next(r)) == 1) {
+        struct campaign item;
+        campaign_init(&item);
+        int bad = sql_read_campaign(s, c, r, &item, e);
+        if (bad == 0)
+            json_array_append_new(arr, campaign_render_export(&item));
+        campaign_clear(&item);
+        if (bad != 0) {
+            s->drv->done(r);
+            goto done;
+        }
+    }
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "export", e);
+        goto done;
+    }
+    *out = arr;
+    arr = NULL;
+    ret = 0;
+done:
+    json_decref(arr);
     s->drv->rollback(c->db);
     sql_release(s, c);
     return ret;

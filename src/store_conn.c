@@ -1,0 +1,173 @@
+/* store_conn.c - the store's bottom: the connection pool, running
+ * statements, transactions, and turning a driver's failure into a status.
+ *
+ * A fixed pool of connections, one per worker thread; a call borrows one for
+ * its duration.  Every write is one transaction, so a failed call leaves
+ * nothing behind.  The concern files (store_tenants.c, store_campaigns.c,
+ * store_clists.c, store_listing.c, store_import.c) sit on top of this file,
+ * store_rows.c and store_counts.c; store.c opens the whole. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "xalloc.h"
+
+/* The tenant's write version (sql_begin, sql_version). */
+static const struct sqlq Q_VERSION = {"SELECT version FROM apps WHERE app_pk = $1"};
+static const struct sqlq Q_VERSION_BUMP = {
+    "UPDATE apps SET version = version + 1 WHERE app_pk = $1"};
+
+struct conn *sql_acquire(struct store *s)
+{
+    pthread_mutex_lock(&s->mu);
+    while (s->nidle == 0)
+        pthread_cond_wait(&s->cv, &s->mu);
+    struct conn *c = &s->conns[s->idle[--s->nidle]];
+    pthread_mutex_unlock(&s->mu);
+    return c;
+}
+
+void sql_release(struct store *s, struct conn *c)
+{
+    pthread_mutex_lock(&s->mu);
+    s->idle[s->nidle++] = (int)(c - s->conns);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- running statements ---------------------------------------------------- */
+
+/* Turns the driver's last failure into the contract's status: the database
+ * being busy or unreachable is 503, anything else 500.  Details go to the
+ * log only.  Always returns -1. */
+int sql_fail(struct store *s, struct conn *c, const char *what, struct apierr *e)
+{
+    enum sqldb_err k = s->drv->last_error(c->db);
+    log_error("store %s: %s: %s", s->drv->name, what, s->drv->last_message(c->db));
+    if (k == SQLDB_UNAVAILABLE)
+        apierr_set(e, 503, "The store is unavailable; try again later");
+    else if (k == SQLDB_UNIQUE)
+        apierr_set(e, 409, "A concurrent request created the same object; try again");
+    else
+        apierr_set(e, 500, "Internal error");
+    return -1;
+}
+
+struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
+                               const struct sqlp *p, int n, struct apierr *e)
+{
+    struct sqlres *r = s->drv->query(c->db, q, p, n);
+    if (r == NULL)
+        sql_fail(s, c, "query", e);
+    return r;
+}
+
+/* Runs a statement to completion. */
+int sql_exec(struct store *s, struct conn *c, const struct sqlq *q,
+                   const struct sqlp *p, int n, struct apierr *e)
+{
+    struct sqlres *r = sql_query(s, c, q, p, n, e);
+    if (r == NULL)
+        return -1;
+    int rc;
+    while ((rc = s->drv->next(r)) == 1)
+        ;
+    s->drv->done(r);
+    return rc == 0 ? 0 : sql_fail(s, c, "exec", e);
+}
+
+/* Runs a statement whose first column of its first row is an integer.
+ * Returns 1 and sets *out when there is a row, 0 when none, -1 on failure. */
+int sql_int(struct store *s, struct conn *c, const struct sqlq *q,
+                  const struct sqlp *p, int n, int64_t *out, struct apierr *e)
+{
+    struct sqlres *r = sql_query(s, c, q, p, n, e);
+    if (r == NULL)
+        return -1;
+    int rc = s->drv->next(r);
+    if (rc == 1 && out != NULL)
+        *out = s->drv->col_int(r, 0);
+    s->drv->done(r);
+    return rc < 0 ? sql_fail(s, c, "query", e) : rc;
+}
+
+int sql_begin(struct store *s, struct conn *c, int64_t lock, struct apierr *e)
+{
+    if (s->drv->begin(c->db, lock) != 0)
+        return sql_fail(s, c, "begin", e);
+    /* Every write of a tenant moves its version, in the same transaction:
+     * the listing cache is keyed by it, so it can never serve a page of a
+     * state that a committed write has changed. */
+    struct sqlp p[] = {P_INT(lock)};
+    if (lock > 0 && sql_exec(s, c, &Q_VERSION_BUMP, p, 1, e) != 0) {
+        s->drv->rollback(c->db);
+        return -1;
+    }
+    return 0;
+}
+
+int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out,
+                struct apierr *e)
+{
+    struct sqlp p[] = {P_INT(app_pk)};
+    return sql_int(s, c, &Q_VERSION, p, 1, out, e);
+}
+
+int sql_commit(struct store *s, struct conn *c, struct apierr *e)
+{
+    return s->drv->commit(c->db) == 0 ? 0 : sql_fail(s, c, "commit", e);
+}
+
+void sql_copy(char *dst, size_t cap, const char *src)
+{
+    snprintf(dst, cap, "%s", src ? src : "");
+}
+
+char *sql_digits(const char *phone)
+{
+    return xstrdup(phone[0] == '+' ? phone + 1 : phone);
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    for (int i = 0; i < s->n; i++) {
+        struct conn *c = &s->conns[i];
+        for (int j = 0; j < DOC_CACHE; j++) {
+            free(c->docs[j].text);
+            json_decref(c->docs[j].doc);
+        }
+        if (c->db != NULL)
+            s->drv->close(c->db);
+    }
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+    free(s->conns);
+    free(s->idle);
+    free(s);
+}
+
+struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool,
+                            int migrate, struct apierr *e)
+{
+    struct store *s = xcalloc(1, sizeof *s);
+    s->drv = drv;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->conns = xcalloc((size_t)pool, sizeof *s->conns);
+    s->idle = xcalloc((size_t)pool, sizeof *s->idle);
+    s->n = pool;
+    for (int i = 0; i < pool; i++) {
+        s->conns[i].db = drv->open(target, migrate && i == 0, e);
+        if (s->conns[i].db == NULL) {
+            store_close(s);
+            return NULL;
+        }
+        s->idle[s->nidle++] = i;
+    }
+    return s;
+}

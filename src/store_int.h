@@ -1,0 +1,145 @@
+/* store_int.h - internals shared by the store's files, bottom first: the
+ * connection pool and statement helpers (store_conn.c), the maintained
+ * counts (store_counts.c) and a campaign's row (store_rows.c).  The concern
+ * files above them implement store.h.  Not for use outside the store. */
+#ifndef CAMPAIGND_STORE_INT_H
+#define CAMPAIGND_STORE_INT_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "lcount.h"
+#include "sqldb.h"
+#include "store.h"
+
+/* Columns read by sql_read_campaign, in order, and their positions; a
+ * statement may select more after them, from CC_N on. */
+#define CAMPAIGN_COLS                                                                      \
+    "c.campaign_pk, c.id, c.type, c.name, c.status, c.priority, c.dialing_mode,"          \
+    " c.created_at, c.updated_at, c.instance_updated_at, c.doc, l.id, l.name"
+enum campaign_col {
+    CC_PK, CC_ID, CC_TYPE, CC_NAME, CC_STATUS, CC_PRIORITY, CC_MODE,
+    CC_CREATED, CC_UPDATED, CC_INSTANCE_UPDATED, CC_DOC, CC_DNC_ID, CC_DNC_NAME,
+    CC_N
+};
+#define CAMPAIGN_FROM " FROM campaigns c LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk"
+
+/* ---- the pool ------------------------------------------------------------ */
+
+/* Parsed campaign docs, keyed by their exact stored text: parsing JSON was
+ * a third of a listing's cost.  A hit hands out a new reference to a shared,
+ * read-only json_t (jansson's reference counts are atomic), so a doc read
+ * from the store must never be modified in place. */
+#define DOC_CACHE 256 /* a power of two */
+
+struct doc_entry {
+    uint64_t hash;
+    char *text;
+    size_t len;
+    json_t *doc;
+};
+
+struct conn {
+    struct sqldb *db;
+    struct doc_entry docs[DOC_CACHE];
+};
+
+struct store {
+    const struct sqldb_ops *drv;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int n;
+    struct conn *conns;
+    int *idle; /* stack of idle connection indexes */
+    int nidle;
+};
+
+struct conn *sql_acquire(struct store *s);
+void sql_release(struct store *s, struct conn *c);
+
+/* Turns the driver's last failure into the contract's status (503 when the
+ * database is busy or unreachable, 409 for a unique conflict, else 500);
+ * details go to the log only.  Always returns -1. */
+int sql_fail(struct store *s, struct conn *c, const char *what, struct apierr *e);
+/* Runs q; NULL with e set on failure.  Finish with s->drv->done(). */
+struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
+                         const struct sqlp *p, int n, struct apierr *e);
+/* Runs q to completion. */
+int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p,
+             int n, struct apierr *e);
+/* Runs q and reads an integer from column 0 of its first row: 1 and *out
+ * set, 0 when there is no row, -1 on failure. */
+int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p,
+            int n, int64_t *out, struct apierr *e);
+/* lock: 0 for a read-only transaction, else a write serialized on the
+ * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h. */
+int sql_begin(struct store *s, struct conn *c, int64_t lock, struct apierr *e);
+int sql_commit(struct store *s, struct conn *c, struct apierr *e);
+/* The tenant's write version: sql_begin moves it in every write transaction
+ * of the tenant.  1 and *out set, 0 for an unknown app, -1 on failure. */
+int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out,
+                struct apierr *e);
+void sql_copy(char *dst, size_t cap, const char *src);
+/* The digits of a phone number (the + dropped); caller frees. */
+char *sql_digits(const char *phone);
+/* Opens pool connections to target with driver drv, the first one creating
+ * or migrating the schema when migrate is set.  NULL with e set.  Closed
+ * by store_close. */
+struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool,
+                            int migrate, struct apierr *e);
+
+/* ---- the counts (store_counts.c) ---------------------------------------- */
+
+/* A campaign entering (+1) or leaving (-1) a slot at createdAt. */
+struct lc_change {
+    int64_t created_at;
+    int slot;
+    int delta;
+};
+
+/* Applies up to two changes to the counts of (app_pk, type), inside the
+ * caller's write transaction. */
+int sql_counts_change(struct store *s, struct conn *c, int64_t app_pk, const char *type,
+                      const struct lc_change *ch, int n, struct apierr *e);
+/* Recomputes the tenant's counts from its campaigns, inside the caller's
+ * write transaction: one walk of campaigns_created. */
+int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct apierr *e);
+/* Counts every tenant that has campaigns but no counts (databases made
+ * before schema version 3), one write transaction each. */
+int sql_counts_backfill(struct store *s, struct conn *c, struct apierr *e);
+
+/* The sums a listing needs: matching campaigns in the range (m), all of the
+ * type in the range (r), all of the type (all). */
+struct list_counts {
+    int64_t m, r, all;
+};
+int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk,
+                    const struct list_query *q, struct list_counts *out, struct apierr *e);
+
+/* ---- a campaign's row (store_rows.c) ------------------------------------- */
+
+/* Reads the CAMPAIGN_COLS of r's current row into c (initialised), without
+ * its contact list names (an empty array unless an import left them out). */
+int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
+                          struct campaign *c, struct apierr *e);
+/* Reads the CAMPAIGN_COLS of r's current row into c (initialised), with its
+ * contact list names. */
+int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r,
+                      struct campaign *c, struct apierr *e);
+
+/* Finds or creates the list that (id, name) names in the tenant, per
+ * contract.md §6; fills in id when it was not given.  Returns list_pk, 0
+ * for a conflict (reported on e at `field`), or -1 on a store failure. */
+int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk,
+                         char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
+                         struct apierr *e);
+
+/* Inserts (it->pk == 0, setting it) or updates campaign `it` with its DNC
+ * list (0 = none) and contact lists; nlists < 0 on an update leaves the
+ * stored contact lists alone.  A name taken meanwhile fails with 409. */
+int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
+                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e);
+
+
+#endif

@@ -1,0 +1,257 @@
+/* store_rows.c - a campaign's row: read (with its parsed doc, cached per
+ * connection), written with its list links and counts, and the contact
+ * list references of contract.md §6 resolved.  Used by every file that
+ * reads or writes campaigns. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonu.h"
+#include "log.h"
+#include "store_int.h"
+#include "xalloc.h"
+
+static const struct sqlq Q_CAMPAIGN_LISTS = {
+    "SELECT l.name FROM campaign_lists cl JOIN lists l ON l.list_pk = cl.list_pk"
+    " WHERE cl.campaign_pk = $1 ORDER BY cl.pos"};
+static const struct sqlq Q_LIST_BY_LNAME = {
+    "SELECT list_pk, id, name FROM lists WHERE app_pk = $1 AND lname = $2"};
+static const struct sqlq Q_LIST_BY_ID = {
+    "SELECT list_pk, id, name FROM lists WHERE app_pk = $1 AND id = $2"};
+static const struct sqlq Q_LIST_ADD = {
+    "INSERT INTO lists(app_pk, id, name, lname, created_at, updated_at)"
+    " VALUES ($1, $2, $3, $4, $5, $5) RETURNING list_pk"};
+static const struct sqlq Q_CAMPAIGN_ADD = {
+    "INSERT INTO campaigns(app_pk, id, type, name, lname, status, priority, dialing_mode,"
+    " created_at, updated_at, instance_updated_at, dnc_list_pk, doc)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING campaign_pk"};
+static const struct sqlq Q_CAMPAIGN_LIST_ADD = {
+    "INSERT INTO campaign_lists(campaign_pk, pos, list_pk) VALUES ($1, $2, $3)"};
+
+/* ---- operations: campaigns ---------------------------------------------- */
+
+/* The parsed doc for text[0..len): a new reference, NULL if unparsable. */
+static json_t *doc_get(struct conn *c, const char *text, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 1099511628211ULL;
+    struct doc_entry *d = &c->docs[h & (DOC_CACHE - 1)];
+    if (d->doc != NULL && d->hash == h && d->len == len && memcmp(d->text, text, len) == 0)
+        return json_incref(d->doc);
+    json_t *doc = json_loadb(text, len, 0, NULL);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return NULL;
+    }
+    free(d->text);
+    json_decref(d->doc);
+    d->hash = h;
+    d->text = xstrndup(text, len);
+    d->len = len;
+    d->doc = json_incref(doc);
+    return doc;
+}
+
+/* Reads the CAMPAIGN_COLS of the current row into c (initialised), without
+ * its contact lists.  Returns 0, or -1 with e set. */
+int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
+                             struct campaign *c, struct apierr *e)
+{
+    const struct sqldb_ops *d = s->drv;
+    int64_t pk = d->col_int(r, CC_PK);
+    c->pk = pk;
+    sql_copy(c->id, sizeof c->id, d->col_text(r, CC_ID, NULL));
+    const char *type = d->col_text(r, CC_TYPE, NULL);
+    c->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+    c->name = xstrdup(d->col_text(r, CC_NAME, NULL));
+    c->status = (enum cstatus)d->col_int(r, CC_STATUS);
+    c->priority = (int)d->col_int(r, CC_PRIORITY);
+    c->mode = (enum cmode)d->col_int(r, CC_MODE);
+    c->created_at = d->col_int(r, CC_CREATED);
+    c->updated_at = d->col_int(r, CC_UPDATED);
+    c->instance_updated_at = d->col_text(r, CC_INSTANCE_UPDATED, NULL) == NULL
+                                 ? CAMPAIGN_NO_TIME
+                                 : d->col_int(r, CC_INSTANCE_UPDATED);
+    size_t len = 0;
+    const char *doc = d->col_text(r, CC_DOC, &len);
+    json_decref(c->doc);
+    c->doc = doc ? doc_get(conn, doc, len) : NULL;
+    if (c->doc == NULL) {
+        log_error("store: campaign %s has an unreadable doc", c->id);
+        apierr_set(e, 500, "Internal error");
+        c->doc = json_object();
+        return -1;
+    }
+    const char *dnc_id = d->col_text(r, CC_DNC_ID, NULL);
+    if (dnc_id != NULL)
+        c->dnc = json_pack("{s:s, s:s}", "id", dnc_id, "name", d->col_text(r, CC_DNC_NAME, NULL));
+    /* An imported campaign without contactLists keeps the key absent. */
+    if (!json_is_true(json_object_get(c->doc, "noContactLists")))
+        c->contact_lists = json_array();
+    return 0;
+}
+
+int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r,
+                      struct campaign *c, struct apierr *e)
+{
+    const struct sqldb_ops *d = s->drv;
+    if (sql_read_campaign_row(s, conn, r, c, e) != 0)
+        return -1;
+    if (c->contact_lists == NULL)
+        return 0;
+    struct sqlp p[] = {P_INT(c->pk)};
+    struct sqlres *lr = sql_query(s, conn, &Q_CAMPAIGN_LISTS, p, 1, e);
+    if (lr == NULL)
+        return -1;
+    int rc;
+    while ((rc = d->next(lr)) == 1)
+        json_array_append_new(c->contact_lists, json_string(d->col_text(lr, 0, NULL)));
+    d->done(lr);
+    return rc == 0 ? 0 : sql_fail(s, conn, "campaign lists", e);
+}
+
+/* Finds or creates the list that (id, name) names in the tenant, per
+ * contract.md §6.  Fills in id when it was not given.  Returns list_pk, 0 for
+ * a conflict (reported on e at `field`), or -1 on a store failure. */
+int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk,
+                            char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
+                            struct apierr *e)
+{
+    const struct sqldb_ops *d = s->drv;
+    char *lname = jsonu_lower(name);
+    int64_t pk = -1, by_name = 0, by_id = 0;
+    char name_id[IDS_MAX + 1] = "";
+    int id_same_name = 0, rc;
+    struct sqlp pn[] = {P_INT(app_pk), P_TEXT(lname)};
+    struct sqlres *r = sql_query(s, c, &Q_LIST_BY_LNAME, pn, 2, e);
+    if (r == NULL)
+        goto out;
+    if ((rc = d->next(r)) == 1) {
+        by_name = d->col_int(r, 0);
+        sql_copy(name_id, sizeof name_id, d->col_text(r, 1, NULL));
+    }
+    d->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "list by name", e);
+        goto out;
+    }
+    if (id[0] != '\0') {
+        struct sqlp pi[] = {P_INT(app_pk), P_TEXT(id)};
+        if ((r = sql_query(s, c, &Q_LIST_BY_ID, pi, 2, e)) == NULL)
+            goto out;
+        if ((rc = d->next(r)) == 1) {
+            by_id = d->col_int(r, 0);
+            char *l = jsonu_lower(d->col_text(r, 2, NULL));
+            id_same_name = strcmp(l, lname) == 0;
+            free(l);
+        }
+        d->done(r);
+        if (rc < 0) {
+            sql_fail(s, c, "list by id", e);
+            goto out;
+        }
+        if (by_id != 0 && !id_same_name) {
+            apierr_field(e, field, "the list %s has another name", id);
+            pk = 0;
+            goto out;
+        }
+        if (by_id == 0 && by_name != 0) {
+            apierr_field(e, field, "the list named \"%s\" has the id %s", name, name_id);
+            pk = 0;
+            goto out;
+        }
+        if (by_id != 0) {
+            pk = by_id;
+            goto out;
+        }
+    } else if (by_name != 0) {
+        memcpy(id, name_id, sizeof name_id);
+        pk = by_name;
+        goto out;
+    } else {
+        ids_new("cl", id);
+    }
+    struct sqlp pa[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(name), P_TEXT(lname), P_INT(now)};
+    if (sql_int(s, c, &Q_LIST_ADD, pa, 5, &pk, e) != 1)
+        pk = -1;
+out:
+    free(lname);
+    return pk;
+}
+
+
+static const struct sqlq Q_CAMPAIGN_UPDATE = {
+    "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
+    " dialing_mode = $7, updated_at = $8, instance_updated_at = $9, dnc_list_pk = $10,"
+    " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
+static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
+    "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
+static const struct sqlq Q_CAMPAIGN_SLOT = {
+    "SELECT created_at, status, priority, dialing_mode FROM campaigns WHERE campaign_pk = $1"};
+
+int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
+                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e)
+{
+    char *lname = jsonu_lower(it->name);
+    char *doc = jsonu_dump(it->doc, NULL);
+    int ret = -1;
+    struct sqlp dnc = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
+    struct sqlp iua =
+        it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
+    struct lc_change ch[2] = {
+        {it->created_at, lc_slot((int)it->status, it->priority, (int)it->mode), +1}};
+    int nch = 1;
+    if (it->pk == 0) {
+        struct sqlp p[] = {
+            P_INT(app_pk), P_TEXT(it->id), P_TEXT(campaign_type_name(it->type)),
+            P_TEXT(it->name), P_TEXT(lname), P_INT(it->status), P_INT(it->priority),
+            P_INT(it->mode), P_INT(it->created_at), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+        };
+        if (sql_int(s, c, &Q_CAMPAIGN_ADD, p, 13, &it->pk, e) != 1)
+            goto out;
+    } else {
+        /* The counts move only when the campaign changes slot. */
+        struct sqlp po[] = {P_INT(it->pk)};
+        struct sqlres *r = sql_query(s, c, &Q_CAMPAIGN_SLOT, po, 1, e);
+        if (r == NULL)
+            goto out;
+        int rc = s->drv->next(r);
+        if (rc == 1) {
+            ch[1] = (struct lc_change){s->drv->col_int(r, 0),
+                                       lc_slot((int)s->drv->col_int(r, 1), (int)s->drv->col_int(r, 2),
+                                               (int)s->drv->col_int(r, 3)),
+                                       -1};
+            nch = ch[1].created_at == ch[0].created_at && ch[1].slot == ch[0].slot ? 0 : 2;
+        }
+        s->drv->done(r);
+        if (rc != 1) {
+            if (rc == 0)
+                apierr_set(e, 500, "Internal error");
+            else
+                sql_fail(s, c, "campaign slot", e);
+            goto out;
+        }
+        struct sqlp p[] = {
+            P_INT(app_pk), P_INT(it->pk), P_TEXT(it->name), P_TEXT(lname), P_INT(it->status),
+            P_INT(it->priority), P_INT(it->mode), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+        };
+        if (sql_exec(s, c, &Q_CAMPAIGN_UPDATE, p, 11, e) != 0)
+            goto out;
+        struct sqlp pc[] = {P_INT(it->pk)};
+        if (nlists >= 0 && sql_exec(s, c, &Q_CAMPAIGN_LISTS_CLEAR, pc, 1, e) != 0)
+            goto out;
+    }
+    for (ssize_t i = 0; i < nlists; i++) {
+        struct sqlp pl[] = {P_INT(it->pk), P_INT((int64_t)i), P_INT(list_pks[i])};
+        if (sql_exec(s, c, &Q_CAMPAIGN_LIST_ADD, pl, 3, e) != 0)
+            goto out;
+    }
+    if (nch > 0 && sql_counts_change(s, c, app_pk, campaign_type_name(it->type), ch, nch, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    free(doc);
+    free(lname);
+    return ret;
+}

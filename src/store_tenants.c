@@ -1,0 +1,195 @@
+/* store_tenants.c - accounts, apps and API clients (rows of no single
+ * tenant or of one tenant's identity), the tenant's write version, and
+ * the ping that /healthz uses. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_int.h"
+#include "timefmt.h"
+
+/* ---- statements ---------------------------------------------------------- */
+
+/* Reads the database itself: SQLite answers "SELECT 1" without the file. */
+static const struct sqlq Q_PING = {"SELECT count(*) FROM apps"};
+static const struct sqlq Q_CLIENT_GET = {
+    "SELECT c.secret, c.scopes, a.stream_id, a.account_id, a.app_pk"
+    " FROM clients c JOIN apps a ON a.app_pk = c.app_pk WHERE c.client_id = $1"};
+static const struct sqlq Q_ACCOUNT_ADD = {
+    "INSERT INTO accounts(account_id, created_at) VALUES ($1, $2)"
+    " ON CONFLICT (account_id) DO NOTHING"};
+static const struct sqlq Q_APP_BY_STREAM = {
+    "SELECT app_pk, account_id FROM apps WHERE stream_id = $1"};
+static const struct sqlq Q_APP_ADD = {
+    "INSERT INTO apps(stream_id, account_id, name, created_at) VALUES ($1, $2, $3, $4)"
+    " RETURNING app_pk"};
+static const struct sqlq Q_CLIENT_ADD = {
+    "INSERT INTO clients(client_id, app_pk, secret, scopes, created_at)"
+    " VALUES ($1, $2, $3, $4, $5)"};
+static const struct sqlq Q_APP_FIND = {
+    "SELECT app_pk FROM apps WHERE account_id = $1 AND stream_id = $2"};
+static const struct sqlq Q_APP_FIRST_CLIENT = {
+    "SELECT c.client_id, c.secret, a.account_id FROM clients c"
+    " JOIN apps a ON a.app_pk = c.app_pk WHERE a.stream_id = $1"
+    " ORDER BY c.created_at, c.client_id LIMIT 1"};
+
+/* ---- operations: tenancy ------------------------------------------------- */
+
+int store_ping(struct store *s, struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int rc = sql_int(s, c, &Q_PING, NULL, 0, NULL, e);
+    sql_release(s, c);
+    return rc == 1 ? 0 : -1;
+}
+
+int store_client_get(struct store *s, const char *client_id, struct store_client *out,
+                         struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int ret = -1;
+    struct sqlp p[] = {P_TEXT(client_id)};
+    struct sqlres *r = sql_query(s, c, &Q_CLIENT_GET, p, 1, e);
+    if (r == NULL)
+        goto out;
+    int rc = s->drv->next(r);
+    if (rc == 1) {
+        sql_copy(out->client_id, sizeof out->client_id, client_id);
+        sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 0, NULL));
+        const char *scopes = s->drv->col_text(r, 1, NULL);
+        out->has_campaign_scope = 0;
+        for (const char *q = scopes ? scopes : ""; *q;) { /* comma-separated */
+            size_t n = strcspn(q, ",");
+            if (n == strlen(SCOPE_CAMPAIGNS) && strncmp(q, SCOPE_CAMPAIGNS, n) == 0)
+                out->has_campaign_scope = 1;
+            q += n + (q[n] == ',');
+        }
+        sql_copy(out->stream_id, sizeof out->stream_id, s->drv->col_text(r, 2, NULL));
+        sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 3, NULL));
+        out->app_pk = s->drv->col_int(r, 4);
+        ret = 0;
+    } else if (rc == 0) {
+        apierr_set(e, 404, "Unknown client");
+    } else {
+        sql_fail(s, c, "client get", e);
+    }
+    s->drv->done(r);
+out:
+    sql_release(s, c);
+    return ret;
+}
+
+static void new_secret(char out[STORE_SECRET_LEN + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[STORE_SECRET_LEN / 2];
+    ids_random(b, sizeof b);
+    for (size_t i = 0; i < sizeof b; i++) {
+        out[2 * i] = hex[b[i] >> 4];
+        out[2 * i + 1] = hex[b[i] & 15];
+    }
+    out[STORE_SECRET_LEN] = '\0';
+}
+
+int store_app_create(struct store *s, const char *account_id, const char *stream_id,
+                         const char *name, const char *scopes, struct store_creds *out,
+                         struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int64_t now = timefmt_now_ms(), app_pk = 0;
+    if (sql_begin(s, c, SQLDB_LOCK_ALL, e) != 0)
+        goto fail;
+    struct sqlp pa[] = {P_TEXT(account_id), P_INT(now)};
+    if (sql_exec(s, c, &Q_ACCOUNT_ADD, pa, 2, e) != 0)
+        goto fail;
+    sql_copy(out->account_id, sizeof out->account_id, account_id);
+    if (stream_id != NULL) {
+        sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
+        struct sqlp ps[] = {P_TEXT(stream_id)};
+        struct sqlres *r = sql_query(s, c, &Q_APP_BY_STREAM, ps, 1, e);
+        if (r == NULL)
+            goto fail;
+        int rc = s->drv->next(r);
+        int same = 1;
+        if (rc == 1) {
+            app_pk = s->drv->col_int(r, 0);
+            same = strcmp(s->drv->col_text(r, 1, NULL), account_id) == 0;
+        }
+        s->drv->done(r);
+        if (rc < 0) {
+            sql_fail(s, c, "app by stream", e);
+            goto fail;
+        }
+        if (!same) {
+            apierr_set(e, 409, "The app %s belongs to another account", stream_id);
+            goto fail;
+        }
+    } else {
+        ids_new("st", out->stream_id);
+    }
+    if (app_pk == 0) {
+        struct sqlp pp[] = {P_TEXT(out->stream_id), P_TEXT(account_id), P_TEXT(name ? name : ""),
+                            P_INT(now)};
+        if (sql_int(s, c, &Q_APP_ADD, pp, 4, &app_pk, e) != 1)
+            goto fail;
+    }
+    ids_new("cs", out->client_id);
+    new_secret(out->secret);
+    struct sqlp pc[] = {P_TEXT(out->client_id), P_INT(app_pk), P_TEXT(out->secret),
+                        P_TEXT(scopes), P_INT(now)};
+    if (sql_exec(s, c, &Q_CLIENT_ADD, pc, 5, e) != 0 || sql_commit(s, c, e) != 0)
+        goto fail;
+    sql_release(s, c);
+    return 0;
+fail:
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return -1;
+}
+
+int store_app_find(struct store *s, const char *account_id, const char *stream_id,
+                       int64_t *app_pk, struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_TEXT(account_id), P_TEXT(stream_id)};
+    int rc = sql_int(s, c, &Q_APP_FIND, p, 2, app_pk, e);
+    sql_release(s, c);
+    if (rc == 0)
+        apierr_set(e, 404, "There is no app %s in account %s", stream_id, account_id);
+    return rc == 1 ? 0 : -1;
+}
+
+int store_app_first_client(struct store *s, const char *stream_id,
+                               struct store_creds *out, struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int ret = -1;
+    struct sqlp p[] = {P_TEXT(stream_id)};
+    struct sqlres *r = sql_query(s, c, &Q_APP_FIRST_CLIENT, p, 1, e);
+    if (r != NULL) {
+        int rc = s->drv->next(r);
+        if (rc == 1) {
+            sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
+            sql_copy(out->client_id, sizeof out->client_id, s->drv->col_text(r, 0, NULL));
+            sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 1, NULL));
+            sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
+            ret = 0;
+        } else if (rc == 0) {
+            apierr_set(e, 404, "The app %s has no client", stream_id);
+        } else {
+            sql_fail(s, c, "first client", e);
+        }
+        s->drv->done(r);
+    }
+    sql_release(s, c);
+    return ret;
+}
+
+int store_tenant_version(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e)
+{
+    struct conn *c = sql_acquire(s);
+    int rc = sql_version(s, c, app_pk, out, e);
+    sql_release(s, c);
+    if (rc == 0)
+        apierr_set(e, 404, "Unknown app");
+    return rc == 1 ? 0 : -1;
+}
