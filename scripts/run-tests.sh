@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the test suites against the sanitized build (make test builds it):
 #   unit      cmocka binaries build/san/test_*
+#   layers    scripts/check-layers.py on the objects of build/san
 #   fuzz      replays every file of fuzz/corpus/<target>/ through its target
 #   blackbox  pytest on tests/blackbox against build/san/campaignd, once on
 #             SQLite and once on a throwaway PostgreSQL cluster (pg: that one only)
@@ -30,6 +31,19 @@ if [ "$only" = all ] || [ "$only" = unit ]; then
         passed=$((passed + ${p:-0}))
         failed=$((failed + ${f:-0}))
         if [ $rc -ne 0 ] && [ -z "$f" ]; then failed=$((failed + 1)); fi
+    done
+fi
+
+# The layers only call downward (scripts/check-layers.py), and the checker
+# itself still catches an upward call and a cycle.
+if [ "$only" = all ] || [ "$only" = layers ]; then
+    for args in --self-test build/san; do
+        echo "== layers: check-layers.py $args"
+        if /usr/bin/python3 scripts/check-layers.py $args; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
     done
 fi
 
