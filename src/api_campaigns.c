@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "api.h"
 #include "lifecycle.h"
 #include "timefmt.h"
@@ -24,6 +25,7 @@ static int reply(struct api_call *c, int status, const char *what, const struct 
 
 int api_campaign_create(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     int type;
     if (api_query_type(c, 1, &type) != 0)
         return -1;
@@ -42,7 +44,7 @@ int api_campaign_create(struct api_call *c)
         json_object_set_new(cp.doc, "totalMessagesSent", json_integer(0));
         json_object_set_new(cp.doc, "campaignExecutionType", json_string("NORMAL"));
     }
-    int rc = store_campaign_create(c->store, c->tenant.app_pk, &cp, &c->err);
+    int rc = api_store(store_campaign_create(c->store, c->tenant.app_pk, &cp, &se), &se, &c->err);
     if (rc == 0)
         reply(c, 201, "creation in progress", &cp, campaign_render_created(&cp), 0);
     campaign_clear(&cp);
@@ -51,45 +53,51 @@ int api_campaign_create(struct api_call *c)
 
 int api_campaign_get(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     int type;
     struct campaign cp;
     if (api_query_type(c, 0, &type) != 0)
         return -1;
     campaign_init(&cp);
-    int rc = store_campaign_get(c->store, c->tenant.app_pk, c->object_id, &cp, &c->err);
+    int rc = api_store(store_campaign_get(c->store, c->tenant.app_pk, c->object_id, &cp, &se), &se,
+                       &c->err);
     if (rc == 0)
         reply(c, 200, "retrieved successfully", &cp, campaign_render_document(&cp), 0);
     campaign_clear(&cp);
     return rc;
 }
 
-static int update_apply(struct campaign *cp, void *arg, struct store_effect *fx, struct apierr *e)
+/* The callbacks' arg is the call: they report on its err. */
+static int update_apply(struct campaign *cp, void *arg, struct store_effect *fx)
 {
-    json_t *body = arg;
-    int bad = campaign_apply_body(cp, body, 0, e);
+    struct api_call *c = arg;
+    struct apierr *e = &c->err;
+    int bad = campaign_apply_body(cp, c->body, 0, e);
     bad |= campaign_complete(cp, e);
     cp->invalid = bad != 0; /* the store reports missing lists too (§1.1 step 4) */
     fx->resolve = 1;
     return 0;
 }
 
-static int update_conflicts(struct campaign *cp, void *arg, struct apierr *e)
+static int update_conflicts(struct campaign *cp, void *arg)
 {
-    (void)arg;
+    struct api_call *c = arg;
     struct lc_effect lc;
     /* LC_UPDATE checks the status and stamps updatedAt. */
-    return lifecycle_apply(cp, LC_UPDATE, NULL, timefmt_now_ms(), &lc, e);
+    return lifecycle_apply(cp, LC_UPDATE, NULL, timefmt_now_ms(), &lc, &c->err);
 }
 
 int api_campaign_update(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     int type;
     if (api_query_type(c, 0, &type) != 0)
         return -1;
-    struct store_write w = {update_apply, update_conflicts, c->body};
+    struct store_write w = {update_apply, update_conflicts, c};
     struct campaign cp;
     campaign_init(&cp);
-    int rc = store_campaign_write(c->store, c->tenant.app_pk, c->object_id, &w, &cp, &c->err);
+    int rc = api_store(store_campaign_write(c->store, c->tenant.app_pk, c->object_id, &w, &cp, &se),
+                       &se, &c->err);
     if (rc == 0)
         reply(c, 200, "details updated successfully", &cp, campaign_render_document(&cp),
               cp.type == CTYPE_VOICE);
@@ -97,11 +105,11 @@ int api_campaign_update(struct api_call *c)
     return rc;
 }
 
-static int delete_apply(struct campaign *cp, void *arg, struct store_effect *fx, struct apierr *e)
+static int delete_apply(struct campaign *cp, void *arg, struct store_effect *fx)
 {
-    (void)arg;
+    struct api_call *c = arg;
     struct lc_effect lc;
-    if (lifecycle_apply(cp, LC_DELETE, NULL, 0, &lc, e) != 0)
+    if (lifecycle_apply(cp, LC_DELETE, NULL, 0, &lc, &c->err) != 0)
         return -1;
     fx->remove = 1;
     return 0;
@@ -109,13 +117,15 @@ static int delete_apply(struct campaign *cp, void *arg, struct store_effect *fx,
 
 int api_campaign_delete(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     int type;
     if (api_query_type(c, 0, &type) != 0)
         return -1;
-    struct store_write w = {delete_apply, NULL, NULL};
+    struct store_write w = {delete_apply, NULL, c};
     struct campaign cp;
     campaign_init(&cp);
-    int rc = store_campaign_write(c->store, c->tenant.app_pk, c->object_id, &w, &cp, &c->err);
+    int rc = api_store(store_campaign_write(c->store, c->tenant.app_pk, c->object_id, &w, &cp, &se),
+                       &se, &c->err);
     if (rc == 0)
         reply(c, 200, "deleted successfully", &cp, campaign_render_document(&cp), 0);
     campaign_clear(&cp);

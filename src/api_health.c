@@ -1,11 +1,13 @@
 /* api_health.c - GET /healthz (contract.md §7). */
+#include "api_store.h"
 #include "api.h"
 
 #include <stdio.h>
 
 int api_health(struct api_call *c)
 {
-    if (store_ping(c->store, &c->err) != 0) {
+    struct store_err se = STORE_ERR_INIT;
+    if (api_store(store_ping(c->store, &se), &se, &c->err) != 0) {
         c->err.status = 503;
         apierr_reset(&c->err, 503, "The store is unavailable");
         return -1;

@@ -4,22 +4,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "api.h"
 #include "jsonu.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 
 struct lc_arg {
+    struct apierr *err; /* where lc_apply reports */
     enum lc_op op;
     json_t *schedule;
     int64_t now;
 };
 
-static int lc_apply(struct campaign *cp, void *arg, struct store_effect *fx, struct apierr *e)
+static int lc_apply(struct campaign *cp, void *arg, struct store_effect *fx)
 {
     struct lc_arg *a = arg;
     struct lc_effect lc;
-    if (lifecycle_apply(cp, a->op, a->schedule, a->now, &lc, e) != 0)
+    if (lifecycle_apply(cp, a->op, a->schedule, a->now, &lc, a->err) != 0)
         return -1;
     fx->new_instance = lc.new_instance;
     return 0;
@@ -28,13 +30,17 @@ static int lc_apply(struct campaign *cp, void *arg, struct store_effect *fx, str
 static int run_lifecycle(struct api_call *c, const char *id, struct lc_arg *a,
                          struct campaign *out)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct store_write w = {lc_apply, NULL, a};
     a->now = timefmt_now_ms();
-    return store_campaign_write(c->store, c->tenant.app_pk, id, &w, out, &c->err);
+    a->err = &c->err;
+    return api_store(store_campaign_write(c->store, c->tenant.app_pk, id, &w, out, &se), &se,
+                     &c->err);
 }
 
 int api_campaign_trigger(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     const char *trigger = c->query(c, "trigger");
     int type;
     int bad = api_query_type(c, 0, &type) != 0;
@@ -47,13 +53,14 @@ int api_campaign_trigger(struct api_call *c)
         return -1;
     }
     int play = strcmp(trigger, "play") == 0;
-    struct lc_arg a = {play ? LC_PLAY : LC_STOP, NULL, 0};
+    struct lc_arg a = {NULL, play ? LC_PLAY : LC_STOP, NULL, 0};
     struct campaign cp;
     campaign_init(&cp);
     int rc = run_lifecycle(c, c->object_id, &a, &cp);
     int64_t done = 0;
     if (rc == 0 && play && cp.type == CTYPE_VOICE)
-        rc = store_campaign_calls_completed(c->store, c->tenant.app_pk, &cp, &done, &c->err);
+        rc = api_store(store_campaign_calls_completed(c->store, c->tenant.app_pk, &cp, &done, &se),
+                       &se, &c->err);
     if (rc == 0) {
         json_t *o = json_pack("{s:s, s:s}", "status", campaign_status_name(cp.status), "message",
                               play ? "Campaign Started" : "Campaign Stopped");
@@ -73,6 +80,7 @@ int api_campaign_trigger(struct api_call *c)
 
 static int contacts_view(struct api_call *c, struct campaign *cp)
 {
+    struct store_err se = STORE_ERR_INIT;
     int64_t page, limit;
     api_count(c, c->body, "page", "page", 1, 1, 1000000000, &page);
     api_count(c, c->body, "limit", "limit", 10, 1, 100, &limit);
@@ -81,8 +89,9 @@ static int contacts_view(struct api_call *c, struct campaign *cp)
         return -1;
     }
     struct store_contacts_page pg;
-    if (store_campaign_contacts(c->store, c->tenant.app_pk, cp, (page - 1) * limit, limit, &pg,
-                                &c->err) != 0)
+    if (api_store(store_campaign_contacts(c->store, c->tenant.app_pk, cp, (page - 1) * limit, limit,
+                                          &pg, &se),
+                  &se, &c->err) != 0)
         return -1;
     return api_ok(c, 200,
                   json_pack("{s:s, s:{s:o, s:I, s:I, s:I, s:I}}", "status", "success", "data",
@@ -94,6 +103,7 @@ static int contacts_view(struct api_call *c, struct campaign *cp)
 
 int api_campaign_status(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     const char *view = c->query(c, "view");
     if (view != NULL && strcmp(view, "status") != 0 && strcmp(view, "contacts") != 0) {
         apierr_one(&c->err, 400, "query.view", "must be status or contacts");
@@ -101,7 +111,8 @@ int api_campaign_status(struct api_call *c)
     }
     struct campaign cp;
     campaign_init(&cp);
-    int rc = store_campaign_get(c->store, c->tenant.app_pk, c->object_id, &cp, &c->err);
+    int rc = api_store(store_campaign_get(c->store, c->tenant.app_pk, c->object_id, &cp, &se), &se,
+                       &c->err);
     if (rc == 0 && view != NULL && strcmp(view, "contacts") == 0) {
         if (cp.type != CTYPE_VOICE) {
             apierr_one(&c->err, 400, "query.view", "the contacts view is for voice campaigns only");
@@ -120,6 +131,7 @@ int api_campaign_status(struct api_call *c)
 
 int api_campaign_schedule(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     const char *enable = c->query(c, "enableSchedule");
     const char *name = c->query(c, "campaignName");
     int type;
@@ -137,10 +149,11 @@ int api_campaign_schedule(struct api_call *c)
         return -1;
     }
     char id[IDS_MAX + 1];
-    if (store_campaign_find(c->store, c->tenant.app_pk, name, type, id, &c->err) != 0)
+    if (api_store(store_campaign_find(c->store, c->tenant.app_pk, name, type, id, &se), &se,
+                  &c->err) != 0)
         return -1;
     int on = strcmp(enable, "true") == 0;
-    struct lc_arg a = {on ? LC_SCHEDULE : LC_UNSCHEDULE, NULL, 0};
+    struct lc_arg a = {NULL, on ? LC_SCHEDULE : LC_UNSCHEDULE, NULL, 0};
     if (on && campaign_schedule_parse(c->body, timefmt_now_ms(), &a.schedule, &c->err) != 0) {
         apierr_set(&c->err, 400, "Request validation failed");
         return -1;

@@ -1,6 +1,7 @@
 /* api_list.c - Get All Campaigns (contract.md §3, §4):
  * body -> query_parse -> the listing cache, or store_campaign_list ->
  * campaign_write_item, then into the cache. */
+#include "api_store.h"
 #include "api.h"
 
 #include "jsonu.h"
@@ -35,6 +36,7 @@ static size_t cache_key(int64_t app_pk, int64_t version, const struct list_query
 
 int api_list_campaigns(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct list_query q;
     struct store_page page = {0};
     int64_t key[KEY_WORDS], version;
@@ -42,7 +44,8 @@ int api_list_campaigns(struct api_call *c)
         return -1;
     if (c->list_cache != NULL) {
         /* A hit costs one indexed read of the version. */
-        if (store_tenant_version(c->read_store, c->tenant.app_pk, &version, &c->err) != 0)
+        if (api_store(store_tenant_version(c->read_store, c->tenant.app_pk, &version, &se), &se,
+                      &c->err) != 0)
             return -1;
         size_t klen = cache_key(c->tenant.app_pk, version, &q, key);
         c->response_text = lcache_get(c->list_cache, key, klen, &c->response_len);
@@ -51,7 +54,8 @@ int api_list_campaigns(struct api_call *c)
             return 0;
         }
     }
-    if (store_campaign_list(c->read_store, c->tenant.app_pk, &q, &page, &c->err) != 0)
+    if (api_store(store_campaign_list(c->read_store, c->tenant.app_pk, &q, &page, &se), &se,
+                  &c->err) != 0)
         return -1;
 
     /* Written as text: the items are the hot path (campaign_write_item). */

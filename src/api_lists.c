@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "api.h"
 #include "campaign.h"
 #include "clist.h"
@@ -55,6 +56,7 @@ static void list_fields(struct api_call *c, int required, struct clist_fields *f
 
 int api_list_create(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct clist_fields f;
     list_fields(c, 1, &f);
     json_t *src = json_object_get(c->body, "source");
@@ -66,7 +68,8 @@ int api_list_create(struct api_call *c)
         return invalid(c);
     struct clist l;
     memset(&l, 0, sizeof l);
-    if (store_list_create(c->store, c->tenant.app_pk, c->tenant.client_id, &f, &l, &c->err) != 0)
+    if (api_store(store_list_create(c->store, c->tenant.app_pk, c->tenant.client_id, &f, &l, &se),
+                  &se, &c->err) != 0)
         return -1;
     json_t *msg = json_sprintf("Contact list %s created successfully", l.name);
     api_ok(c, 201, json_pack("{s:s, s:o, s:o}", "status", "success", "message", msg, "data",
@@ -77,6 +80,7 @@ int api_list_create(struct api_call *c)
 
 int api_list_get_all(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     const char *type = c->query(c, "type");
     if (type != NULL && strcmp(type, "call") != 0) {
         apierr_one(&c->err, 400, "query.type", "must be call");
@@ -84,7 +88,8 @@ int api_list_get_all(struct api_call *c)
     }
     struct clist *lists = NULL;
     size_t n = 0;
-    if (store_list_get_all(c->store, c->tenant.app_pk, &lists, &n, &c->err) != 0)
+    if (api_store(store_list_get_all(c->store, c->tenant.app_pk, &lists, &n, &se), &se, &c->err) !=
+        0)
         return -1;
     json_t *data = json_array();
     for (size_t i = 0; i < n; i++) {
@@ -98,9 +103,11 @@ int api_list_get_all(struct api_call *c)
 
 int api_list_get(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct clist l;
     memset(&l, 0, sizeof l);
-    if (store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &c->err) != 0)
+    if (api_store(store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &se), &se,
+                  &c->err) != 0)
         return -1;
     api_ok(c, 200, json_pack("{s:s, s:s, s:o}", "status", "success", "message", "", "data",
                              clist_render(&l, CLIST_FULL)));
@@ -110,18 +117,21 @@ int api_list_get(struct api_call *c)
 
 int api_list_update(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct clist_fields f;
     struct clist l;
     memset(&l, 0, sizeof l);
     /* §1.1: an unknown list (404) before the body's problems (400). */
-    if (store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &c->err) != 0)
+    if (api_store(store_list_get(c->store, c->tenant.app_pk, c->object_id, &l, &se), &se,
+                  &c->err) != 0)
         return -1;
     clist_clear(&l);
     list_fields(c, 0, &f);
     if (apierr_count(&c->err) > 0)
         return invalid(c);
-    if (store_list_update(c->store, c->tenant.app_pk, c->object_id, c->tenant.client_id, &f, &l,
-                          &c->err) != 0) {
+    if (api_store(store_list_update(c->store, c->tenant.app_pk, c->object_id, c->tenant.client_id,
+                                    &f, &l, &se),
+                  &se, &c->err) != 0) {
         clist_clear(&l);
         return -1;
     }
@@ -147,9 +157,11 @@ int api_list_update(struct api_call *c)
 
 int api_list_delete(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct clist l;
     memset(&l, 0, sizeof l);
-    int rc = store_list_delete(c->store, c->tenant.app_pk, c->object_id, &l, &c->err);
+    int rc = api_store(store_list_delete(c->store, c->tenant.app_pk, c->object_id, &l, &se), &se,
+                       &c->err);
     if (rc == 0) {
         json_t *msg = json_sprintf("Contact list %s deleted successfully", l.name);
         api_ok(c, 200, json_pack("{s:s, s:o, s:o}", "status", "success", "message", msg, "data",
@@ -173,6 +185,7 @@ static void query_count(struct api_call *c, const char *key, int64_t def, int64_
 
 int api_list_contacts(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     int64_t skip, limit, page, total = 0;
     query_count(c, "skip", 0, 0, 1000000000, &skip);
     query_count(c, "limit", 50, 1, 100, &limit);
@@ -181,8 +194,9 @@ int api_list_contacts(struct api_call *c)
         return invalid(c);
     int64_t offset = skip + (page - 1) * limit;
     json_t *results = NULL;
-    if (store_list_contacts(c->store, c->tenant.app_pk, c->object_id, offset, limit, &results,
-                            &total, &c->err) != 0)
+    if (api_store(store_list_contacts(c->store, c->tenant.app_pk, c->object_id, offset, limit,
+                                      &results, &total, &se),
+                  &se, &c->err) != 0)
         return -1;
     int more = offset + (int64_t)json_array_size(results) < total;
     return api_ok(c, 200,
@@ -198,12 +212,14 @@ int api_list_contacts(struct api_call *c)
 static const char *const contact_keys[] = {"firstName", "lastName", "timeZone", "uniqueId",
                                            "contactPriority", NULL};
 
-/* The items of `data` (ctx: the most allowed), checked once the list is
- * known (§1.1: 404 before 400); unknown keys are dropped so they are never
+/* The items of `data` (ctx: the call), checked once the list is known
+ * (§1.1: 404 before 400); unknown keys are dropped so they are never
  * stored. */
-static int contacts_valid(json_t *items, void *ctx, struct apierr *e)
+static int contacts_valid(json_t *items, void *ctx)
 {
-    size_t max = *(const size_t *)ctx;
+    struct api_call *c = ctx;
+    struct apierr *e = &c->err;
+    size_t max = c->limits->max_contacts;
     if (!json_is_array(items) || json_array_size(items) < 1 || json_array_size(items) > max) {
         apierr_field(e, "data", items ? "must be an array of 1 to %zu contacts" : "is required",
                      max);
@@ -249,15 +265,15 @@ static int contacts_valid(json_t *items, void *ctx, struct apierr *e)
 
 int api_list_add_contacts(struct api_call *c)
 {
+    struct store_err se = STORE_ERR_INIT;
     json_t *name = json_object_get(c->body, "contact_list_name");
     if (!json_is_string(name)) {
         apierr_field(&c->err, "contact_list_name", name ? "must be a string" : "is required");
         return invalid(c);
     }
-    size_t max = c->limits->max_contacts;
-    if (store_list_add_contacts(c->store, c->tenant.app_pk, json_string_value(name),
-                                json_object_get(c->body, "data"), contacts_valid, &max,
-                                &c->err) != 0)
+    if (api_store(store_list_add_contacts(c->store, c->tenant.app_pk, json_string_value(name),
+                                          json_object_get(c->body, "data"), contacts_valid, c, &se),
+                  &se, &c->err) != 0)
         return -1;
     return api_ok(c, 200,
                   json_pack("{s:s}", "message", "Adding contacts to public list is in progress"));

@@ -4,6 +4,7 @@
  * algorithm from the token and checks no time claims; both are done here.
  * The secret is never NULL: an unknown client is verified against a random
  * throwaway key so that the failure takes the same path. */
+#include "api_store.h"
 #include "auth.h"
 
 #include <errno.h>
@@ -263,6 +264,7 @@ static int deny401(struct apierr *e, const char *msg)
 int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
                struct apierr *e)
 {
+    struct store_err se = STORE_ERR_INIT;
     const char *tok = r->auth;
     if (tok == NULL || tok[0] == '\0')
         return deny401(e, "Authentication required: send a JWT in the auth header");
@@ -282,7 +284,7 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
         if (auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
             struct apierr lookup;
             apierr_init(&lookup);
-            if (store_client_get(s, app_id, &client, &lookup) == 0) {
+            if (api_store(store_client_get(s, app_id, &client, &se), &se, &lookup) == 0) {
                 known = 1;
             } else if (lookup.status != 404) {
                 apierr_set(e, lookup.status, "%s", apierr_message(&lookup));

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_store.h"
 #include "auth.h"
 #include "cli.h"
 
@@ -24,6 +25,7 @@ static const char app_usage[] =
 
 int cli_app(int argc, char **argv)
 {
+    struct store_err se = STORE_ERR_INIT;
     static const struct option opts[] = {
         {"account", required_argument, NULL, 'a'}, {"stream", required_argument, NULL, 's'},
         {"name", required_argument, NULL, 'n'},    {"scopes", required_argument, NULL, 'S'},
@@ -70,7 +72,7 @@ int cli_app(int argc, char **argv)
     struct apierr e;
     struct store_creds cr;
     apierr_init(&e);
-    int rc = store_app_create(s, account, stream, name, scopes, &cr, &e);
+    int rc = api_store(store_app_create(s, account, stream, name, scopes, &cr, &se), &se, &e);
     if (rc == 0)
         printf("{\"accountId\":\"%s\",\"streamId\":\"%s\",\"clientId\":\"%s\",\"clientSecret\":\"%s\"}\n",
                cr.account_id, cr.stream_id, cr.client_id, cr.secret);
@@ -93,6 +95,7 @@ static const char token_usage[] =
 
 int cli_token(int argc, char **argv)
 {
+    struct store_err se = STORE_ERR_INIT;
     static const struct option opts[] = {
         {"client-id", required_argument, NULL, 'c'}, {"ttl", required_argument, NULL, 't'},
         {"db", required_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
@@ -126,7 +129,7 @@ int cli_token(int argc, char **argv)
     struct apierr e;
     struct store_client cl;
     apierr_init(&e);
-    int rc = store_client_get(s, client, &cl, &e);
+    int rc = api_store(store_client_get(s, client, &cl, &se), &se, &e);
     if (rc == 0) {
         char *tok = auth_sign_token(client, cl.secret, (int64_t)time(NULL), ttl);
         if (tok != NULL) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "cli.h"
 #include "lifecycle.h"
 #include "timefmt.h"
@@ -108,12 +109,13 @@ bad:
 /* Opens the store and finds the tenant; prints why not. */
 static struct store *open_tenant(const char *cmd, const struct admin_opts *o, int64_t *app_pk)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct store *s = cli_open_store(cli_db_url(o->db), 1);
     if (s == NULL)
         return NULL;
     struct apierr e;
     apierr_init(&e);
-    if (store_app_find(s, o->account, o->stream, app_pk, &e) != 0) {
+    if (api_store(store_app_find(s, o->account, o->stream, app_pk, &se), &se, &e) != 0) {
         cli_fail(cmd, &e);
         store_close(s);
         s = NULL;
@@ -125,11 +127,13 @@ static struct store *open_tenant(const char *cmd, const struct admin_opts *o, in
 struct admin_arg {
     enum lc_op op;
     long count;
+    struct apierr *err; /* where admin_apply reports */
 };
 
-static int admin_apply(struct campaign *c, void *arg, struct store_effect *fx, struct apierr *e)
+static int admin_apply(struct campaign *c, void *arg, struct store_effect *fx)
 {
     struct admin_arg *a = arg;
+    struct apierr *e = a->err;
     (void)fx;
     if (a->count < 0) {
         struct lc_effect lc;
@@ -147,6 +151,7 @@ static int admin_apply(struct campaign *c, void *arg, struct store_effect *fx, s
 
 int cli_campaign(int argc, char **argv)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct admin_opts o;
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fputs(campaign_usage, argc < 2 ? stderr : stdout);
@@ -167,7 +172,7 @@ int cli_campaign(int argc, char **argv)
         json_decref(o.dispositions);
         return 2;
     }
-    struct admin_arg a = {LC_PAUSE, -1};
+    struct admin_arg a = {LC_PAUSE, -1, NULL};
     if (strcmp(sub, "status") == 0) {
         if (strcmp(o.status, "Paused") == 0)
             a.op = LC_PAUSE;
@@ -194,6 +199,7 @@ int cli_campaign(int argc, char **argv)
     }
     struct apierr e;
     apierr_init(&e);
+    a.err = &e;
     if (strcmp(sub, "outcome") == 0) {
         json_t *f = json_pack("{s:s}", "dialerOutcome", o.outcome);
         if (o.attempts >= 0)
@@ -207,13 +213,13 @@ int cli_campaign(int argc, char **argv)
         if (o.bot_detail != NULL)
             json_object_set_new(f, "botOutboundStatusDetail", json_string(o.bot_detail));
         struct store_outcome out = {o.phone, f};
-        rc = store_outcome_record(s, app_pk, o.campaign, &out, &e);
+        rc = api_store(store_outcome_record(s, app_pk, o.campaign, &out, &se), &se, &e);
         json_decref(f);
     } else {
         struct store_write w = {admin_apply, NULL, &a};
         struct campaign cp;
         campaign_init(&cp);
-        rc = store_campaign_write(s, app_pk, o.campaign, &w, &cp, &e);
+        rc = api_store(store_campaign_write(s, app_pk, o.campaign, &w, &cp, &se), &se, &e);
         if (rc == 0)
             printf("%s %s\n", cp.id, campaign_status_name(cp.status));
         campaign_clear(&cp);
@@ -228,6 +234,7 @@ int cli_campaign(int argc, char **argv)
 
 int cli_registry(int argc, char **argv)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct admin_opts o;
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         fputs(registry_usage, argc < 2 ? stderr : stdout);
@@ -250,7 +257,7 @@ int cli_registry(int argc, char **argv)
     struct apierr e;
     char id[IDS_MAX + 1];
     apierr_init(&e);
-    rc = store_registry_add(s, app_pk, o.kind, o.name, id, &e);
+    rc = api_store(store_registry_add(s, app_pk, o.kind, o.name, id, &se), &se, &e);
     if (rc == 0)
         printf("%s\n", id);
     else

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "cli.h"
 
 const char *cli_db_url(const char *flag)
@@ -35,12 +36,15 @@ int cli_fail(const char *cmd, const struct apierr *e)
 
 static struct store *open_store(const char *url, int pool, int replica)
 {
-    struct apierr e;
-    apierr_init(&e);
-    struct store *s = replica ? store_open_replica(url, pool, &e) : store_open(url, pool, &e);
-    if (s == NULL)
+    struct store_err se = STORE_ERR_INIT;
+    struct store *s = replica ? store_open_replica(url, pool, &se) : store_open(url, pool, &se);
+    if (s == NULL) {
+        struct apierr e;
+        apierr_init(&e);
+        api_store_error(&se, &e);
         cli_fail("store", &e);
-    apierr_clear(&e);
+        apierr_clear(&e);
+    }
     return s;
 }
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_store.h"
 #include "cli.h"
 #include "jstream.h"
 #include "xalloc.h"
@@ -19,8 +20,9 @@
  * IMPORT_PROBLEMS problems are listed) and the transaction rolled back. */
 static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, struct apierr *e)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct store_import *im;
-    if (store_import_begin(st, app_pk, &im, e) != 0)
+    if (api_store(store_import_begin(st, app_pk, &im, &se), &se, e) != 0)
         return -1;
     struct campaign *items = xcalloc(IMPORT_BATCH, sizeof *items);
     size_t n = 0, total = 0, problems = 0;
@@ -63,9 +65,10 @@ static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, 
         }
         if (n == IMPORT_BATCH || (end && n > 0)) {
             if (!invalid) {
-                int rc = store_import_add(im, items, n, total - n, e);
-                failed = rc < 0;
-                conflicts |= rc > 0;
+                enum store_rc rc = store_import_add(im, items, n, total - n, &se);
+                failed = rc != STORE_OK && rc != STORE_CONFLICT;
+                conflicts |= rc == STORE_CONFLICT;
+                api_store(rc, &se, e); /* the conflicts, at "[i].field" */
             }
             for (size_t i = 0; i < n; i++)
                 campaign_clear(&items[i]);
@@ -78,10 +81,8 @@ static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, 
     if (problems > IMPORT_PROBLEMS)
         apierr_field(e, NULL, "and %zu more problems", problems - IMPORT_PROBLEMS);
     if (fatal != NULL || failed || invalid || conflicts) {
-        struct apierr ignored;
-        apierr_init(&ignored);
-        store_import_end(im, 0, &ignored);
-        apierr_clear(&ignored);
+        store_import_end(im, 0, &se);
+        store_err_clear(&se);
         if (fatal != NULL)
             apierr_reset(e, 400, "The file was rejected: %s; nothing was imported", fatal);
         else if (invalid && !failed)
@@ -91,7 +92,7 @@ static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, 
                          "The file conflicts with stored campaigns or lists; nothing was imported");
         return -1;
     }
-    return store_import_end(im, 1, e) == 0 ? (long)total : -1;
+    return api_store(store_import_end(im, 1, &se), &se, e) == 0 ? (long)total : -1;
 }
 
 long cli_import_text(struct store *s, int64_t app_pk, const char *text, size_t len,
@@ -145,12 +146,13 @@ bad:
 static int open_tenant(const char *cmd, const struct tenant_opts *o, struct store **s,
                        int64_t *app_pk)
 {
+    struct store_err se = STORE_ERR_INIT;
     *s = cli_open_store(cli_db_url(o->db), 1);
     if (*s == NULL)
         return -1;
     struct apierr e;
     apierr_init(&e);
-    int rc = store_app_find(*s, o->account, o->stream, app_pk, &e);
+    int rc = api_store(store_app_find(*s, o->account, o->stream, app_pk, &se), &se, &e);
     if (rc != 0) {
         cli_fail(cmd, &e);
         store_close(*s);
@@ -223,6 +225,7 @@ static const char export_usage[] =
 
 int cli_export(int argc, char **argv)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct tenant_opts o;
     int rc = parse_tenant_opts(argc, argv, export_usage, 1, &o);
     if (rc != 0)
@@ -239,7 +242,7 @@ int cli_export(int argc, char **argv)
     struct apierr e;
     json_t *arr = NULL;
     apierr_init(&e);
-    rc = store_campaign_export(s, app_pk, type, &arr, &e);
+    rc = api_store(store_campaign_export(s, app_pk, type, &arr, &se), &se, &e);
     if (rc == 0) {
         char *text = json_dumps(arr, JSON_INDENT(2));
         printf("%s\n", text);

@@ -3,6 +3,7 @@
  * and stream ids with their redacted digits replaced by zeros. */
 #include <string.h>
 
+#include "api_store.h"
 #include "cli.h"
 
 #define DEMO_ACCOUNT "67777ce93e25326494e00000"
@@ -12,9 +13,10 @@ extern const char demo_samples_json[]; /* generated from demo/samples.json */
 
 int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
 {
+    struct store_err se = STORE_ERR_INIT;
     struct apierr probe;
     apierr_init(&probe);
-    int rc = store_app_first_client(s, DEMO_STREAM, creds, &probe);
+    int rc = api_store(store_app_first_client(s, DEMO_STREAM, creds, &se), &se, &probe);
     int missing = rc != 0 && probe.status == 404;
     if (rc != 0 && !missing)
         apierr_set(e, probe.status, "%s", apierr_message(&probe));
@@ -24,9 +26,10 @@ int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
     if (!missing)
         return -1;
     int64_t app_pk;
-    if (store_app_create(s, DEMO_ACCOUNT, DEMO_STREAM, "campaignd demo", SCOPE_CAMPAIGNS, creds,
-                         e) != 0 ||
-        store_app_find(s, DEMO_ACCOUNT, DEMO_STREAM, &app_pk, e) != 0)
+    if (api_store(store_app_create(s, DEMO_ACCOUNT, DEMO_STREAM, "campaignd demo", SCOPE_CAMPAIGNS,
+                                   creds, &se),
+                  &se, e) != 0 ||
+        api_store(store_app_find(s, DEMO_ACCOUNT, DEMO_STREAM, &app_pk, &se), &se, e) != 0)
         return -1;
     return cli_import_text(s, app_pk, demo_samples_json, strlen(demo_samples_json), e) < 0 ? -1
                                                                                           : 0;

@@ -13,10 +13,10 @@
 #ifndef CAMPAIGND_SQLDB_H
 #define CAMPAIGND_SQLDB_H
 
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
-
-#include "apierr.h"
 
 /* A statement: its text, constant or built at run time.  A driver keeps
  * the prepared form under the statement's key (sqlq_key), a 128-bit digest
@@ -67,22 +67,41 @@ struct sqlp {
 
 #define SQLDB_LOCK_ALL (-1)
 
-/* What went wrong in the last failed call; the store turns it into a status. */
+/* What went wrong in the last failed call; the store turns it into a result. */
 enum sqldb_err {
     SQLDB_OK = 0,
-    SQLDB_UNIQUE,       /* a unique constraint: the caller reports a 409 */
-    SQLDB_UNAVAILABLE,  /* busy, locked, disconnected, disk full: 503 */
-    SQLDB_OTHER,        /* a bug or corruption: 500 */
+    SQLDB_UNIQUE,      /* a unique constraint */
+    SQLDB_UNAVAILABLE, /* busy, locked, disconnected, disk full: try again */
+    SQLDB_OTHER,       /* a bug or corruption */
 };
 
 struct sqldb;
 struct sqlres;
 
+/* Why an open failed: the kind, and a sentence fit to print. */
+struct sqldb_fail {
+    enum sqldb_err k;
+    char msg[256];
+};
+
+/* Fills in f unless it is already (the first cause wins). */
+static inline void __attribute__((format(printf, 3, 4)))
+sqldb_fail_set(struct sqldb_fail *f, enum sqldb_err k, const char *fmt, ...)
+{
+    if (f->k != SQLDB_OK)
+        return;
+    f->k = k;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+    va_end(ap);
+}
+
 struct sqldb_ops {
     const char *name;
     /* Opens one connection; the first one opened also creates or migrates
-     * the schema (first = 1). */
-    struct sqldb *(*open)(const char *target, int first, struct apierr *e);
+     * the schema (first = 1).  NULL with f filled in on failure. */
+    struct sqldb *(*open)(const char *target, int first, struct sqldb_fail *f);
     void (*close)(struct sqldb *db);
     /* lock = 0 begins a read-only transaction; otherwise a write that
      * serializes with every other write holding the same lock: the tenant's

@@ -265,7 +265,7 @@ static int pg_exec(struct sqldb *db, const char *sql)
     return ok ? 0 : -1;
 }
 
-static int pg_migrate(struct sqldb *db, struct apierr *e)
+static int pg_migrate(struct sqldb *db, struct sqldb_fail *f)
 {
     char sql[160];
     int version = 0;
@@ -308,7 +308,7 @@ unlock:
     pg_exec(db, sql);
 fail:
     log_error("postgresql: migrating: %s", db->msg);
-    apierr_set(e, 503, "Cannot prepare the PostgreSQL database");
+    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the PostgreSQL database");
     return -1;
 }
 
@@ -328,7 +328,7 @@ static void pg_close(struct sqldb *db)
     free(db);
 }
 
-static struct sqldb *pg_open(const char *url, int first, struct apierr *e)
+static struct sqldb *pg_open(const char *url, int first, struct sqldb_fail *f)
 {
     struct sqldb *db = xcalloc(1, sizeof *db);
     /* A short connect timeout so an outage answers 503 promptly. */
@@ -338,12 +338,12 @@ static struct sqldb *pg_open(const char *url, int first, struct apierr *e)
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
         log_error("postgresql: cannot connect: %s",
                   db->conn ? PQerrorMessage(db->conn) : "out of memory");
-        apierr_set(e, 503, "Cannot connect to PostgreSQL");
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot connect to PostgreSQL");
         pg_close(db);
         return NULL;
     }
     PQsetNoticeProcessor(db->conn, pg_notice, NULL);
-    if (first && pg_migrate(db, e) != 0) {
+    if (first && pg_migrate(db, f) != 0) {
         pg_close(db);
         return NULL;
     }

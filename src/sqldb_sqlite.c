@@ -197,7 +197,7 @@ static int sl_cache(struct sqldb *db, int kib)
     return sl_exec(db, sql);
 }
 
-static int sl_migrate(struct sqldb *db, const char *path, struct apierr *e)
+static int sl_migrate(struct sqldb *db, const char *path, struct sqldb_fail *f)
 {
     sqlite3_stmt *st = NULL;
     int version = 0;
@@ -212,8 +212,9 @@ static int sl_migrate(struct sqldb *db, const char *path, struct apierr *e)
     sqlite3_finalize(st);
     if (version > SL_VERSION) {
         sl_exec(db, "ROLLBACK");
-        apierr_set(e, 500, "The database %s has schema version %d; this campaignd knows up to %d",
-                   path, version, SL_VERSION);
+        sqldb_fail_set(f, SQLDB_OTHER,
+                       "The database %s has schema version %d; this campaignd knows up to %d", path,
+                       version, SL_VERSION);
         return -1;
     }
     for (int v = version; v < SL_VERSION; v++) {
@@ -230,7 +231,7 @@ static int sl_migrate(struct sqldb *db, const char *path, struct apierr *e)
 fail:
     log_error("sqlite: migrating %s: %s", path, db->msg);
     sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-    apierr_set(e, 503, "Cannot prepare the database %s", path);
+    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the database %s", path);
     return -1;
 }
 
@@ -244,7 +245,7 @@ static void sl_close(struct sqldb *db)
     free(db);
 }
 
-static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
+static struct sqldb *sl_open(const char *path, int first, struct sqldb_fail *f)
 {
     struct sqldb *db = xcalloc(1, sizeof *db);
     int rc = sqlite3_open_v2(path, &db->h,
@@ -252,7 +253,7 @@ static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
                              NULL);
     if (rc != SQLITE_OK) {
         log_error("sqlite: cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "?");
-        apierr_set(e, 503, "Cannot open the database %s", path);
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot open the database %s", path);
         sl_close(db);
         return NULL;
     }
@@ -263,11 +264,11 @@ static struct sqldb *sl_open(const char *path, int first, struct apierr *e)
     if (sl_exec(db, "PRAGMA journal_mode=WAL") != 0 || sl_exec(db, "PRAGMA synchronous=FULL") != 0 ||
         sl_cache(db, SL_CACHE_KIB) != 0 || sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
         log_error("sqlite: %s: %s", path, db->msg);
-        apierr_set(e, 503, "Cannot open the database %s", path);
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot open the database %s", path);
         sl_close(db);
         return NULL;
     }
-    if (first && sl_migrate(db, path, e) != 0) {
+    if (first && sl_migrate(db, path, f) != 0) {
         sl_close(db);
         return NULL;
     }

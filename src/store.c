@@ -9,7 +9,7 @@
 
 #include "store_int.h"
 
-static struct store *open_url(const char *url, int pool, int migrate, struct apierr *e)
+static struct store *open_url(const char *url, int pool, int migrate, struct store_err *e)
 {
     const struct sqldb_ops *drv = &sqldb_sqlite_ops;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
@@ -18,7 +18,7 @@ static struct store *open_url(const char *url, int pool, int migrate, struct api
         if (strncmp(url, "sqlite:", 7) == 0)
             url += 7;
         if (*url == '\0') {
-            apierr_set(e, 400, "The database path is empty");
+            store_fail(e, STORE_INVALID, SW_DB_PATH, NULL, NULL);
             return NULL;
         }
     }
@@ -30,12 +30,12 @@ static struct store *open_url(const char *url, int pool, int migrate, struct api
     return s;
 }
 
-struct store *store_open(const char *url, int pool, struct apierr *e)
+struct store *store_open(const char *url, int pool, struct store_err *e)
 {
     return open_url(url, pool, 1, e);
 }
 
-struct store *store_open_replica(const char *url, int pool, struct apierr *e)
+struct store *store_open_replica(const char *url, int pool, struct store_err *e)
 {
     return open_url(url, pool, 0, e);
 }

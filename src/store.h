@@ -5,9 +5,11 @@
  * the driver below that (sqldb.h).
  *
  * Conventions for every operation:
- *  - returns 0 on success, -1 on failure with e set: 404/409/400 for the
- *    caller's mistakes, 503 when the database cannot be reached or is busy,
- *    500 for anything else (the message never carries SQL or paths);
+ *  - returns STORE_OK (0) or what went wrong, with the problems on e (struct
+ *    store_err): which object was not found, which name conflicts, which
+ *    reference does not resolve.  The store knows no HTTP: the API layer
+ *    alone turns a result into a status, a message and field paths
+ *    (api_store.c); no SQL or path ever reaches a message;
  *  - every write is one transaction: on failure nothing is changed;
  *  - every read and write of tenant data is keyed by the tenant's app_pk,
  *    so no operation can see another tenant's rows;
@@ -19,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "apierr.h"
 #include "campaign.h"
 #include "clist.h"
 #include "ids.h"
@@ -31,6 +32,79 @@
 
 struct store;
 struct store_import;
+
+/* What an operation found.  STORE_OK is 0, so `!= STORE_OK` reads as failed. */
+enum store_rc {
+    STORE_OK = 0,
+    STORE_NOT_FOUND,   /* the object the call names is not the tenant's */
+    STORE_CONFLICT,    /* a name is taken, a list is in use, a write raced another */
+    STORE_BAD_REF,     /* names or ids the object refers to do not resolve */
+    STORE_INVALID,     /* the call cannot be served as asked (see the problem) */
+    STORE_REJECTED,    /* a caller's callback refused; the reason is the caller's */
+    STORE_UNAVAILABLE, /* the database is unreachable or busy: try again */
+    STORE_INTERNAL,    /* a bug or corruption */
+};
+
+/* Which problem.  a, b, index, elem and type say what it names; the
+ * comment lists the ones it sets. */
+enum store_what {
+    SW_DB,                /* unavailable/internal: a = what failed, for the log only */
+    SW_CALLER,            /* rejected: the caller's callback said why, on its own */
+    SW_OPEN,              /* opening the store: a = the reason, fit to print */
+    SW_DB_PATH,           /* store_open: the URL names no file */
+    SW_CLIENT,            /* no such API client */
+    SW_TENANT,            /* no such app (tenant key) */
+    SW_APP,               /* a = stream, b = account: no such app */
+    SW_APP_NO_CLIENT,     /* a = stream */
+    SW_APP_OTHER_ACCOUNT, /* a = stream: it belongs to another account */
+    SW_RACE,              /* a concurrent request created the same object */
+    SW_CAMPAIGN,          /* a = id */
+    SW_CAMPAIGN_NAME,     /* find: no campaign of that name */
+    SW_CAMPAIGN_BOTH,     /* find: an SMS and a voice campaign have that name */
+    SW_CAMPAIGN_INVALID,  /* the campaign handed in was marked invalid by its parser */
+    SW_CAMPAIGN_TAKEN,    /* type, a = name: another campaign has the name */
+    SW_REF_LIST,          /* index, a = name: contactLists[index] names no list */
+    SW_REF_DNC,           /* a = name: the DNC list names no list */
+    SW_REF_DNC_IN_LISTS,  /* a = name: the DNC list is also a contact list */
+    SW_REF_TEMPLATE,      /* a = templateId: not registered */
+    SW_REF_TEMPLATE_NAME, /* a = registered name, b = template_name given */
+    SW_NEVER_STARTED,     /* a = campaign name: no instance to record on */
+    SW_NO_CONTACT,        /* a = campaign name, b = phone */
+    SW_LIST,              /* a = id */
+    SW_LIST_NAME,         /* add contacts: no list of that name */
+    SW_LIST_TAKEN,        /* a = name */
+    SW_LIST_IN_USE,       /* a = list name, b = names of the campaigns using it */
+    /* An import's element elem (index = the contactLists position, -1 for
+     * dncLists): */
+    SW_IMP_LIST_OTHER_NAME, /* a = id: that list has another name */
+    SW_IMP_LIST_OTHER_ID,   /* a = name, b = its id: the named list has another id */
+    SW_IMP_SAME_LIST,       /* index, other = the earlier position naming the same list */
+    SW_IMP_ID_TAKEN,        /* type, a = id */
+    SW_IMP_NAME_TAKEN,      /* type, a = name */
+    SW_IMP_CONFLICTS,       /* the file conflicts: nothing was imported */
+};
+
+struct store_problem {
+    enum store_what what;
+    long elem;         /* an import's element, or -1 */
+    long index, other; /* positions in contactLists, or -1 */
+    int type;          /* enum ctype, where it matters */
+    char *a, *b;       /* owned */
+};
+
+/* The result of a call and its problems, in the order found.  The first
+ * result set wins: a later, more generic failure does not hide the cause. */
+struct store_err {
+    enum store_rc rc;
+    struct store_problem *p;
+    size_t n, cap;
+};
+
+#define STORE_ERR_INIT                                                                             \
+    {                                                                                              \
+        STORE_OK, NULL, 0, 0                                                                       \
+    }
+void store_err_clear(struct store_err *e);
 
 /* An API client as authentication needs it. */
 struct store_client {
@@ -54,8 +128,10 @@ struct store_creds {
  * campaign inside a write transaction and calls apply(), which changes it in
  * memory (its doc is a private copy) and sets the effect; then the store
  * resolves the names when `resolve` is set (contact and DNC lists, flow,
- * template: 400s), calls conflicts() (409s), checks the name's uniqueness,
- * and writes the result, or deletes the campaign. */
+ * template: STORE_BAD_REF), calls conflicts(), checks the name's uniqueness
+ * (STORE_CONFLICT), and writes the result, or deletes the campaign.  When
+ * apply() or conflicts() returns nonzero the write ends with STORE_REJECTED:
+ * the callback has recorded its reason in its own arg. */
 struct store_effect {
     int resolve;            /* names in the campaign changed */
     int remove;             /* delete the campaign */
@@ -63,8 +139,8 @@ struct store_effect {
 };
 
 struct store_write {
-    int (*apply)(struct campaign *c, void *arg, struct store_effect *fx, struct apierr *e);
-    int (*conflicts)(struct campaign *c, void *arg, struct apierr *e); /* may be NULL */
+    int (*apply)(struct campaign *c, void *arg, struct store_effect *fx);
+    int (*conflicts)(struct campaign *c, void *arg); /* may be NULL */
     void *arg;
 };
 
@@ -98,102 +174,113 @@ struct store_page {
 
 /* Opens the store named by url: "sqlite:PATH", a plain path, or a
  * "postgresql://" URL.  pool is the number of connections (one per worker
- * thread).  Creates or migrates the schema.  NULL with e set on failure. */
-struct store *store_open(const char *url, int pool, struct apierr *e);
+ * thread).  Creates or migrates the schema.  NULL with e set on failure
+ * (SW_OPEN or SW_DB_PATH). */
+struct store *store_open(const char *url, int pool, struct store_err *e);
 /* The same for a read-only replica: no schema creation or migration (the
  * primary does that, and a hot standby refuses writes). */
-struct store *store_open_replica(const char *url, int pool, struct apierr *e);
+struct store *store_open_replica(const char *url, int pool, struct store_err *e);
 void store_close(struct store *s);
 
 /* url with any password replaced by "***", for logs and messages. */
 void store_url_redact(const char *url, char *out, size_t cap);
 
-int store_ping(struct store *s, struct apierr *e);
-int store_client_get(struct store *s, const char *client_id, struct store_client *out,
-                     struct apierr *e);
+enum store_rc store_ping(struct store *s, struct store_err *e);
+enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
+                               struct store_err *e);
 /* Creates the account and app when new, and always a new client.  stream_id
- * NULL means generate one.  An existing stream of another account is 409. */
-int store_app_create(struct store *s, const char *account_id, const char *stream_id,
-                     const char *name, const char *scopes, struct store_creds *out,
-                     struct apierr *e);
-/* The tenant key of (account, stream); 404 when there is no such app. */
-int store_app_find(struct store *s, const char *account_id, const char *stream_id,
-                   int64_t *app_pk, struct apierr *e);
-/* The oldest client of a stream, with its secret; 404 when none. */
-int store_app_first_client(struct store *s, const char *stream_id, struct store_creds *out,
-                           struct apierr *e);
-int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
-                        struct store_page *out, struct apierr *e);
+ * NULL means generate one.  SW_APP_OTHER_ACCOUNT for an existing stream of
+ * another account. */
+enum store_rc store_app_create(struct store *s, const char *account_id, const char *stream_id,
+                               const char *name, const char *scopes, struct store_creds *out,
+                               struct store_err *e);
+/* The tenant key of (account, stream); SW_APP when there is no such app. */
+enum store_rc store_app_find(struct store *s, const char *account_id, const char *stream_id,
+                             int64_t *app_pk, struct store_err *e);
+/* The oldest client of a stream, with its secret; SW_APP_NO_CLIENT when none. */
+enum store_rc store_app_first_client(struct store *s, const char *stream_id,
+                                     struct store_creds *out, struct store_err *e);
+enum store_rc store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
+                                  struct store_page *out, struct store_err *e);
 /* The tenant's write version: it changes in the same transaction as every
  * write of the tenant's data, so (app_pk, version) names one state of it. */
-int store_tenant_version(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e);
+enum store_rc store_tenant_version(struct store *s, int64_t app_pk, int64_t *out,
+                                   struct store_err *e);
 /* An import (contract.md §6) is one write transaction fed in batches, so
  * a file of any size streams through: begin; add the elements in order
  * (first = the index of items[0] in the file, for messages); end, which
  * commits when commit is set and nothing was wrong, else rolls back.
  * Missing ids and timestamps are generated (items are updated in place);
- * list references are resolved per contract.md §6.  add returns 0, 1 when
- * elements conflict with stored campaigns or lists or with earlier
- * elements (each reported on e at "[i].field"; the import can then only be
- * rolled back), or -1 when the store fails.  end frees im either way and
- * returns 0 once committed, -1 otherwise (409 after conflicts). */
-int store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
-                       struct apierr *e);
-int store_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
-                     struct apierr *e);
-int store_import_end(struct store_import *im, int commit, struct apierr *e);
+ * list references are resolved per contract.md §6.  add returns
+ * STORE_CONFLICT when elements conflict with stored campaigns or lists or
+ * with earlier elements (each a problem with its elem; the import can then
+ * only be rolled back).  end frees im either way and returns STORE_OK once
+ * committed (STORE_CONFLICT, SW_IMP_CONFLICTS, after conflicts). */
+enum store_rc store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
+                                 struct store_err *e);
+enum store_rc store_import_add(struct store_import *im, struct campaign *items, size_t n,
+                               size_t first, struct store_err *e);
+enum store_rc store_import_end(struct store_import *im, int commit, struct store_err *e);
 /* A JSON array of export elements; type is enum ctype or -1 for both. */
-int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
-                          struct apierr *e);
+enum store_rc store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
+                                    struct store_err *e);
 void store_page_clear(struct store_page *p);
 
 /* Campaigns of the family spec.  create resolves c's names, checks its name
- * is free (409 name) and stores it, filling in its id and times; get reads
- * one by id (404 for an unknown id or another tenant's); find gives the id
- * of the campaign named `name` (ASCII case-insensitive) of type (or -1 for
- * either: 400 query.campaignType when both types match), 404 otherwise;
+ * is free (SW_CAMPAIGN_TAKEN) and stores it, filling in its id and times;
+ * get reads one by id (SW_CAMPAIGN for an unknown id or another tenant's);
+ * find gives the id of the campaign named `name` (ASCII case-insensitive)
+ * of type (or -1 for either: SW_CAMPAIGN_BOTH when both types match),
+ * SW_CAMPAIGN_NAME when none;
  * write is the read-modify-write described at struct store_write, out
  * receiving the result (or the campaign as it was, for a delete). */
-int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *c, struct apierr *e);
-int store_campaign_get(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
-                       struct apierr *e);
-int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
-                        char id[IDS_MAX + 1], struct apierr *e);
-int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
-                         const struct store_write *w, struct campaign *out, struct apierr *e);
+enum store_rc store_campaign_create(struct store *s, int64_t app_pk, struct campaign *c,
+                                    struct store_err *e);
+enum store_rc store_campaign_get(struct store *s, int64_t app_pk, const char *id,
+                                 struct campaign *out, struct store_err *e);
+enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
+                                  char id[IDS_MAX + 1], struct store_err *e);
+enum store_rc store_campaign_write(struct store *s, int64_t app_pk, const char *id,
+                                   const struct store_write *w, struct campaign *out,
+                                   struct store_err *e);
 /* The contacts view of c: its latest instance's snapshot, or the live
  * audience before the first start. */
-int store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *c,
-                            int64_t offset, int64_t limit, struct store_contacts_page *out,
-                            struct apierr *e);
+enum store_rc store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *c,
+                                      int64_t offset, int64_t limit,
+                                      struct store_contacts_page *out, struct store_err *e);
 /* Contacts of c's latest instance whose outcome is no longer Pending. */
-int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct campaign *c,
-                                   int64_t *out, struct apierr *e);
-int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
-                         const struct store_outcome *o, struct apierr *e);
+enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
+                                             const struct campaign *c, int64_t *out,
+                                             struct store_err *e);
+enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
+                                   const struct store_outcome *o, struct store_err *e);
 
-/* Contact lists (family spec §9): create (409 name), get (404), all
- * (updatedAt descending), update, delete (409 while in use), contacts
- * (insertion order), add contacts by list name (404 contact_list_name; then
- * validate(items) may add 400s; duplicates skipped unless allowed). */
-int store_list_create(struct store *s, int64_t app_pk, const char *client_id,
-                      const struct clist_fields *f, struct clist *out, struct apierr *e);
-int store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                   struct apierr *e);
-int store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
-                       struct apierr *e);
-int store_list_update(struct store *s, int64_t app_pk, const char *id, const char *client_id,
-                      const struct clist_fields *f, struct clist *out, struct apierr *e);
-int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                      struct apierr *e);
-int store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
-                        int64_t limit, json_t **results, int64_t *total, struct apierr *e);
-int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
-                            json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
-                            struct apierr *e);
+/* Contact lists (family spec §9): create (SW_LIST_TAKEN), get (SW_LIST),
+ * all (updatedAt descending), update, delete (SW_LIST_IN_USE), contacts
+ * (insertion order), add contacts by list name (SW_LIST_NAME; then
+ * validate(items), STORE_REJECTED when it returns nonzero; duplicates
+ * skipped unless allowed). */
+enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *client_id,
+                                const struct clist_fields *f, struct clist *out,
+                                struct store_err *e);
+enum store_rc store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                             struct store_err *e);
+enum store_rc store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
+                                 struct store_err *e);
+enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
+                                const char *client_id, const struct clist_fields *f,
+                                struct clist *out, struct store_err *e);
+enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                                struct store_err *e);
+enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
+                                  int64_t limit, json_t **results, int64_t *total,
+                                  struct store_err *e);
+enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
+                                      json_t *items, int (*validate)(json_t *items, void *ctx),
+                                      void *ctx, struct store_err *e);
 /* Registers an experience flow ("flow") or SMS template ("template") name,
  * or finds it: fills id. */
-int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
-                       char id[IDS_MAX + 1], struct apierr *e);
+enum store_rc store_registry_add(struct store *s, int64_t app_pk, const char *kind,
+                                 const char *name, char id[IDS_MAX + 1], struct store_err *e);
 
 #endif

@@ -74,9 +74,9 @@ static const struct sqlq Q_C_DNC_PK = {
     "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
 
 /* Reads campaign `id` of the tenant into out (initialised) inside the
- * current transaction; 1 found, 0 not found (404 set), -1 failure. */
+ * current transaction; 1 found, 0 not found (SW_CAMPAIGN), -1 failure. */
 static int read_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
-                      struct campaign *out, int64_t *dnc_pk, struct apierr *e)
+                      struct campaign *out, int64_t *dnc_pk, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
     struct sqlres *r = sql_query(s, c, &Q_C_BY_ID, p, 2, e);
@@ -93,15 +93,14 @@ static int read_by_id(struct store *s, struct conn *c, int64_t app_pk, const cha
     s->drv->done(r);
     if (rc < 0)
         return sql_fail(s, c, "campaign by id", e);
-    apierr_set(e, 404, "Campaign %s not found", id);
-    apierr_field(e, NULL, "There is no campaign %s", id);
+    store_problem(e, STORE_NOT_FOUND, SW_CAMPAIGN, id, NULL);
     return 0;
 }
 
 /* Finds kind/name in the registry, registering it when new and `create`;
  * fills id and the registered spelling.  1 found/created, 0 absent, -1. */
 static int registry_name(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
-                         const char *name, int create, char id[IDS_MAX + 1], struct apierr *e)
+                         const char *name, int create, char id[IDS_MAX + 1], struct store_err *e)
 {
     char *lname = jsonu_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(lname)};
@@ -131,7 +130,7 @@ out:
 
 /* The registered name of template id; 1 found (name copied), 0, -1. */
 static int registry_id(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
-                       const char *id, char **name, struct apierr *e)
+                       const char *id, char **name, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id)};
     struct sqlres *r = sql_query(s, c, &Q_REG_BY_ID, p, 3, e);
@@ -147,8 +146,8 @@ static int registry_id(struct store *s, struct conn *c, int64_t app_pk, const ch
 /* The message's template (family spec §4.1): templateId must be registered
  * and agree with template_name; a lone template_name is registered on first
  * use; a lone templateId brings its registered name.  0, 1 problem, -1. */
-static int resolve_template(struct store *s, struct conn *c, int64_t app_pk,
-                            struct campaign *cp, struct apierr *e)
+static int resolve_template(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
+                            struct store_err *e)
 {
     json_t *m = json_object_get(cp->doc, "message");
     const char *tname = json_string_value(json_object_get(m, "template_name"));
@@ -161,13 +160,12 @@ static int resolve_template(struct store *s, struct conn *c, int64_t app_pk,
             return -1;
         int bad = 0;
         if (rc == 0) {
-            apierr_field(e, "message.templateId", "%s is not a registered template", tid);
+            store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE, tid, NULL);
             bad = 1;
         } else if (tname != NULL) {
             char *a = jsonu_lower(tname), *b = jsonu_lower(reg);
             if (strcmp(a, b) != 0) {
-                apierr_field(e, "message.templateId",
-                             "names the template \"%s\", not \"%s\"", reg, tname);
+                store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE_NAME, reg, tname);
                 bad = 1;
             }
             free(a);
@@ -188,10 +186,10 @@ static int resolve_template(struct store *s, struct conn *c, int64_t app_pk,
 
 /* Resolves the names a write gave (family spec §10): contact lists and DNC
  * list to their keys, experience flow and template through the registries.
- * Every problem is reported.  0 when all resolved, 1 with 400 problems
- * reported, -1 on failure.  *list_pks is allocated (caller frees). */
+ * Every problem is recorded.  0 when all resolved, 1 with STORE_BAD_REF
+ * problems recorded, -1 on failure.  *list_pks is allocated (caller frees). */
 static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
-                        int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct apierr *e)
+                        int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct store_err *e)
 {
     int bad = 0;
     size_t n = json_array_size(cp->contact_lists);
@@ -207,9 +205,7 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
         if (rc < 0)
             return -1;
         if (rc == 0) {
-            char field[48];
-            snprintf(field, sizeof field, "contactLists[%zu]", i);
-            apierr_field(e, field, "there is no contact list named \"%s\"", name);
+            store_problem(e, STORE_BAD_REF, SW_REF_LIST, name, NULL)->index = (long)i;
             bad = 1;
         }
     }
@@ -222,13 +218,12 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
         if (rc < 0)
             return -1;
         if (rc == 0) {
-            apierr_field(e, "dncLists.name", "there is no contact list named \"%s\"", name);
+            store_problem(e, STORE_BAD_REF, SW_REF_DNC, name, NULL);
             bad = 1;
         }
         for (size_t i = 0; rc == 1 && i < n; i++) {
             if ((*list_pks)[i] == *dnc_pk) {
-                apierr_field(e, "dncLists.name",
-                             "\"%s\" is also one of the campaign's contactLists", name);
+                store_problem(e, STORE_BAD_REF, SW_REF_DNC_IN_LISTS, name, NULL);
                 bad = 1;
                 break;
             }
@@ -249,9 +244,9 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
     return bad;
 }
 
-/* 409 on `name` when another campaign of the tenant and type has it. */
-static int name_taken(struct store *s, struct conn *c, int64_t app_pk,
-                   const struct campaign *cp, struct apierr *e)
+/* 1 when another campaign of the tenant and type has cp's name, 0, -1. */
+static int name_taken(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
+                      struct store_err *e)
 {
     char *lname = jsonu_lower(cp->name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(campaign_type_name(cp->type)), P_TEXT(lname),
@@ -261,27 +256,21 @@ static int name_taken(struct store *s, struct conn *c, int64_t app_pk,
     return rc;
 }
 
-static int name_free(struct store *s, struct conn *c, int64_t app_pk,
-                     const struct campaign *cp, struct apierr *e)
+static int name_free(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
+                     struct store_err *e)
 {
     int rc = name_taken(s, c, app_pk, cp, e);
-    if (rc == 1) {
-        apierr_set(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
-                   cp->name);
-        apierr_field(e, "name", "is already the name of another %s campaign",
-                     campaign_type_name(cp->type));
-    }
+    if (rc == 1)
+        store_problem(e, STORE_CONFLICT, SW_CAMPAIGN_TAKEN, cp->name, NULL)->type = (int)cp->type;
     return rc == 0 ? 0 : -1;
 }
 
 /* A unique-index failure on write means a concurrent request took the name. */
-static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *e)
+static int stored_or_conflict(int rc, const struct campaign *cp, struct store_err *e)
 {
-    if (rc != 0 && e->status == 409) {
-        apierr_reset(e, 409, "A %s campaign named %s already exists", campaign_type_name(cp->type),
-                     cp->name);
-        apierr_field(e, "name", "is already the name of another %s campaign",
-                     campaign_type_name(cp->type));
+    if (rc != 0 && e->rc == STORE_CONFLICT) {
+        store_err_reset(e);
+        store_problem(e, STORE_CONFLICT, SW_CAMPAIGN_TAKEN, cp->name, NULL)->type = (int)cp->type;
     }
     return rc;
 }
@@ -289,7 +278,7 @@ static int stored_or_conflict(int rc, const struct campaign *cp, struct apierr *
 /* Deletes cp's row (its list rows and instances go with it) and takes it
  * out of the listing's counts. */
 static int delete_campaign(struct store *s, struct conn *c, int64_t app_pk,
-                           const struct campaign *cp, struct apierr *e)
+                           const struct campaign *cp, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_INT(cp->pk)};
     struct sqlres *r = sql_query(s, c, &Q_C_DELETE, p, 2, e);
@@ -312,7 +301,7 @@ static int delete_campaign(struct store *s, struct conn *c, int64_t app_pk,
 
 /* Re-reads campaign `id` into *out (replacing it) for the response. */
 static int reread(struct store *s, struct conn *c, int64_t app_pk, const char *id,
-                  struct campaign *out, struct apierr *e)
+                  struct campaign *out, struct store_err *e)
 {
     struct campaign fresh;
     campaign_init(&fresh);
@@ -325,8 +314,8 @@ static int reread(struct store *s, struct conn *c, int64_t app_pk, const char *i
     return 0;
 }
 
-int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *cp,
-                          struct apierr *e)
+enum store_rc store_campaign_create(struct store *s, int64_t app_pk, struct campaign *cp,
+                                    struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int64_t dnc_pk = 0, *list_pks = NULL;
@@ -336,8 +325,8 @@ int store_campaign_create(struct store *s, int64_t app_pk, struct campaign *cp,
         goto out;
     int rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
     if (rc != 0 || cp->invalid) {
-        if (rc >= 0)
-            apierr_set(e, 400, "Request validation failed");
+        if (rc == 0)
+            store_problem(e, STORE_INVALID, SW_CAMPAIGN_INVALID, NULL, NULL);
         goto out;
     }
     if (name_free(s, c, app_pk, cp, e) != 0)
@@ -357,21 +346,21 @@ out:
     free(list_pks);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_campaign_get(struct store *s, int64_t app_pk, const char *id, struct campaign *out,
-                       struct apierr *e)
+enum store_rc store_campaign_get(struct store *s, int64_t app_pk, const char *id,
+                                 struct campaign *out, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_begin(s, c, 0, e) == 0 ? read_by_id(s, c, app_pk, id, out, NULL, e) : -1;
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return rc == 1 ? 0 : -1;
+    return store_result(rc == 1 ? 0 : -1, e);
 }
 
-int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
-                        char id[IDS_MAX + 1], struct apierr *e)
+enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
+                                  char id[IDS_MAX + 1], struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     char *lname = jsonu_lower(name);
@@ -387,22 +376,21 @@ int store_campaign_find(struct store *s, int64_t app_pk, const char *name, int t
         if (rc < 0)
             sql_fail(s, c, "campaign find", e);
         else if (n == 0)
-            apierr_one(e, 404, "query.campaignName", "There is no campaign of that name");
+            store_problem(e, STORE_NOT_FOUND, SW_CAMPAIGN_NAME, name, NULL);
         else if (n > 1)
-            apierr_one(e, 400, "query.campaignType",
-                       "An SMS and a voice campaign have that name: give campaignType");
+            store_problem(e, STORE_INVALID, SW_CAMPAIGN_BOTH, name, NULL);
         else
             ret = 0;
     }
     free(lname);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
 /* Opens a new instance of cp (whose doc carries its id) with a snapshot of
  * its audience. */
-static int open_instance(struct store *s, struct conn *c, const struct campaign *cp,
-                         int64_t dnc_pk, struct apierr *e)
+static int open_instance(struct store *s, struct conn *c, const struct campaign *cp, int64_t dnc_pk,
+                         struct store_err *e)
 {
     int64_t ipk;
     const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
@@ -413,8 +401,9 @@ static int open_instance(struct store *s, struct conn *c, const struct campaign 
     return sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e);
 }
 
-int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
-                         const struct store_write *w, struct campaign *out, struct apierr *e)
+enum store_rc store_campaign_write(struct store *s, int64_t app_pk, const char *id,
+                                   const struct store_write *w, struct campaign *out,
+                                   struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     struct campaign *cp = out;
@@ -428,8 +417,10 @@ int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
     json_t *own = json_deep_copy(cp->doc);
     json_decref(cp->doc);
     cp->doc = own;
-    if (w->apply(cp, w->arg, &fx, e) != 0)
+    if (w->apply(cp, w->arg, &fx) != 0) {
+        store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
         goto out;
+    }
     if (fx.remove) {
         if (delete_campaign(s, c, app_pk, cp, e) != 0 || sql_commit(s, c, e) != 0)
             goto out;
@@ -439,13 +430,16 @@ int store_campaign_write(struct store *s, int64_t app_pk, const char *id,
     if (fx.resolve) {
         rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
         if (rc != 0 || cp->invalid) {
-            if (rc >= 0)
-                apierr_set(e, 400, "Request validation failed");
+            if (rc == 0)
+                store_problem(e, STORE_INVALID, SW_CAMPAIGN_INVALID, NULL, NULL);
             goto out;
         }
     }
-    if ((w->conflicts != NULL && w->conflicts(cp, w->arg, e) != 0) ||
-        (fx.resolve && name_free(s, c, app_pk, cp, e) != 0))
+    if (w->conflicts != NULL && w->conflicts(cp, w->arg) != 0) {
+        store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
+        goto out;
+    }
+    if (fx.resolve && name_free(s, c, app_pk, cp, e) != 0)
         goto out;
     if (fx.new_instance) {
         char iid[IDS_MAX + 1];
@@ -465,12 +459,12 @@ out:
     free(list_pks);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
 /* The key of cp's latest instance: 1 found, 0 none, -1 failure. */
-static int latest_instance(struct store *s, struct conn *c, const struct campaign *cp,
-                           int64_t *ipk, struct apierr *e)
+static int latest_instance(struct store *s, struct conn *c, const struct campaign *cp, int64_t *ipk,
+                           struct store_err *e)
 {
     const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
     if (iid == NULL)
@@ -510,9 +504,9 @@ static json_t *view_row(const char *phone, const char *unique_id, const char *ou
     return row;
 }
 
-int store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *cp,
-                            int64_t offset, int64_t limit, struct store_contacts_page *out,
-                            struct apierr *e)
+enum store_rc store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *cp,
+                                      int64_t offset, int64_t limit,
+                                      struct store_contacts_page *out, struct store_err *e)
 {
     (void)app_pk; /* cp was read from the tenant's rows */
     struct conn *c = sql_acquire(s);
@@ -555,11 +549,12 @@ out:
         json_decref(out->results);
         out->results = NULL;
     }
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct campaign *cp,
-                                   int64_t *out, struct apierr *e)
+enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
+                                             const struct campaign *cp, int64_t *out,
+                                             struct store_err *e)
 {
     (void)app_pk;
     struct conn *c = sql_acquire(s);
@@ -571,11 +566,11 @@ int store_campaign_calls_completed(struct store *s, int64_t app_pk, const struct
         rc = sql_int(s, c, &Q_IC_DONE, p, 1, out, e);
     }
     sql_release(s, c);
-    return rc < 0 ? -1 : 0;
+    return store_result(rc < 0 ? -1 : 0, e);
 }
 
-int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
-                         const struct store_outcome *o, struct apierr *e)
+enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
+                                   const struct store_outcome *o, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     struct campaign cp;
@@ -588,8 +583,7 @@ int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_i
         (rc = latest_instance(s, c, &cp, &ipk, e)) < 0)
         goto out;
     if (rc == 0) {
-        apierr_set(e, 409, "Campaign %s has never been started: it has no contacts to record",
-                   cp.name);
+        store_problem(e, STORE_CONFLICT, SW_NEVER_STARTED, cp.name, NULL);
         goto out;
     }
     struct sqlp p[] = {P_INT(ipk), P_TEXT(digits),
@@ -598,8 +592,7 @@ int store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_i
     if (sql_int(s, c, &Q_IC_HAS, p, 2, &n, e) < 0)
         goto out;
     if (n == 0) {
-        apierr_set(e, 404, "The latest instance of campaign %s has no contact %s", cp.name,
-                   o->phone);
+        store_problem(e, STORE_NOT_FOUND, SW_NO_CONTACT, cp.name, o->phone);
         goto out;
     }
     if (sql_exec(s, c, &Q_IC_OUTCOME, p, 4, e) != 0 || sql_commit(s, c, e) != 0)
@@ -611,11 +604,11 @@ out:
     campaign_clear(&cp);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const char *name,
-                       char id[IDS_MAX + 1], struct apierr *e)
+enum store_rc store_registry_add(struct store *s, int64_t app_pk, const char *kind,
+                                 const char *name, char id[IDS_MAX + 1], struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int ret = -1;
@@ -624,25 +617,25 @@ int store_registry_add(struct store *s, int64_t app_pk, const char *kind, const 
         ret = 0;
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
 static const struct sqlq Q_EXPORT = {
     "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.app_pk = $1 AND ($2 = '' OR c.type = $2)"
     " ORDER BY c.created_at, c.id"};
 
-int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
-                              struct apierr *e)
+enum store_rc store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
+                                    struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int rc = -1, ret = -1;
     json_t *arr = json_array();
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(type < 0 ? "" : campaign_type_name((enum ctype)type))};
     if (sql_begin(s, c, 0, e) != 0)
-        goto done;
+        goto out;
     struct sqlres *r = sql_query(s, c, &Q_EXPORT, p, 2, e);
     if (r == NULL)
-        goto done;
+        goto out;
     while ((rc = s->drv->next(r)) == 1) {
         struct campaign item;
         campaign_init(&item);
@@ -652,20 +645,20 @@ int store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **ou
         campaign_clear(&item);
         if (bad != 0) {
             s->drv->done(r);
-            goto done;
+            goto out;
         }
     }
     s->drv->done(r);
     if (rc < 0) {
         sql_fail(s, c, "export", e);
-        goto done;
+        goto out;
     }
     *out = arr;
     arr = NULL;
     ret = 0;
-done:
+out:
     json_decref(arr);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }

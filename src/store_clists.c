@@ -68,8 +68,8 @@ static int64_t read_list(struct store *s, struct sqlres *r, struct clist *l)
 }
 
 /* Fills l->in_use: [{name, id}] of the tenant's campaigns using list pk. */
-static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t pk,
-                       struct clist *l, struct apierr *e)
+static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t pk, struct clist *l,
+                       struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_INT(pk)};
     struct sqlres *r = sql_query(s, c, &Q_L_IN_USE, p, 2, e);
@@ -85,9 +85,9 @@ static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t 
     return rc == 0 ? 0 : sql_fail(s, c, "list in use", e);
 }
 
-/* Reads list `id` with its use; 1 found, 0 (404 set), -1. */
+/* Reads list `id` with its use; 1 found, 0 (SW_LIST recorded), -1. */
 static int list_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
-                      struct clist *l, int64_t *pk, struct apierr *e)
+                      struct clist *l, int64_t *pk, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
     struct sqlres *r = sql_query(s, c, &Q_L_BY_ID, p, 2, e);
@@ -100,40 +100,38 @@ static int list_by_id(struct store *s, struct conn *c, int64_t app_pk, const cha
     if (rc < 0)
         return sql_fail(s, c, "list by id", e);
     if (rc == 0) {
-        apierr_set(e, 404, "Contact list %s not found", id);
-        apierr_field(e, NULL, "There is no contact list %s", id);
+        store_problem(e, STORE_NOT_FOUND, SW_LIST, id, NULL);
         return 0;
     }
     return read_in_use(s, c, app_pk, *pk, l, e) == 0 ? 1 : -1;
 }
 
-/* 409 on `name` when another list of the tenant has it (self = 0 for none). */
+/* SW_LIST_TAKEN when another list of the tenant has name (self = 0 for none). */
 static int list_name_free(struct store *s, struct conn *c, int64_t app_pk, const char *name,
-                          int64_t self, struct apierr *e)
+                          int64_t self, struct store_err *e)
 {
     char *lname = jsonu_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname), P_INT(self)};
     int rc = sql_int(s, c, &Q_L_NAME_TAKEN, p, 3, NULL, e);
     free(lname);
-    if (rc == 1) {
-        apierr_set(e, 409, "A contact list named %s already exists", name);
-        apierr_field(e, "name", "is already the name of another contact list");
-    }
+    if (rc == 1)
+        store_problem(e, STORE_CONFLICT, SW_LIST_TAKEN, name, NULL);
     return rc == 0 ? 0 : -1;
 }
 
 /* A unique-index failure on write: a concurrent request took the name. */
-static int list_conflict(struct apierr *e, const char *name)
+static int list_conflict(struct store_err *e, const char *name)
 {
-    if (e->status == 409) {
-        apierr_reset(e, 409, "A contact list named %s already exists", name);
-        apierr_field(e, "name", "is already the name of another contact list");
+    if (e->rc == STORE_CONFLICT) {
+        store_err_reset(e);
+        store_problem(e, STORE_CONFLICT, SW_LIST_TAKEN, name, NULL);
     }
     return -1;
 }
 
-int store_list_create(struct store *s, int64_t app_pk, const char *client_id,
-                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *client_id,
+                                const struct clist_fields *f, struct clist *out,
+                                struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int ret = -1;
@@ -162,22 +160,22 @@ out:
     free(doc);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                   struct apierr *e)
+enum store_rc store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                             struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int64_t pk;
     int rc = sql_begin(s, c, 0, e) == 0 ? list_by_id(s, c, app_pk, id, out, &pk, e) : -1;
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return rc == 1 ? 0 : -1;
+    return store_result(rc == 1 ? 0 : -1, e);
 }
 
-int store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
-                       struct apierr *e)
+enum store_rc store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
+                                 struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     size_t cap = 16;
@@ -219,11 +217,12 @@ out:
         *out = NULL;
         *n = 0;
     }
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_list_update(struct store *s, int64_t app_pk, const char *id, const char *client_id,
-                      const struct clist_fields *f, struct clist *out, struct apierr *e)
+enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
+                                const char *client_id, const struct clist_fields *f,
+                                struct clist *out, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
@@ -259,11 +258,11 @@ out:
     free(doc);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
-                      struct apierr *e)
+enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
+                                struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
@@ -286,8 +285,7 @@ int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct cl
             }
             len += (size_t)snprintf(names + len, cap - len, "%s%s", i ? ", " : "", n);
         }
-        apierr_set(e, 409, "Contact list %s is used by campaigns: %s", out->name, names);
-        apierr_field(e, NULL, "%s", apierr_message(e));
+        store_problem(e, STORE_CONFLICT, SW_LIST_IN_USE, out->name, names);
         free(names);
         goto out;
     }
@@ -298,11 +296,12 @@ int store_list_delete(struct store *s, int64_t app_pk, const char *id, struct cl
 out:
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
-                        int64_t limit, json_t **results, int64_t *total, struct apierr *e)
+enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
+                                  int64_t limit, json_t **results, int64_t *total,
+                                  struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     struct clist l;
@@ -342,12 +341,12 @@ out:
         json_decref(*results);
         *results = NULL;
     }
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
-                            json_t *items, int (*validate)(json_t *items, void *ctx, struct apierr *e), void *ctx,
-                            struct apierr *e)
+enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
+                                      json_t *items, int (*validate)(json_t *items, void *ctx),
+                                      void *ctx, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     char *lname = jsonu_lower(list_name);
@@ -371,11 +370,13 @@ int store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_na
         goto out;
     }
     if (rc == 0) {
-        apierr_one(e, 404, "contact_list_name", "There is no contact list of that name");
+        store_problem(e, STORE_NOT_FOUND, SW_LIST_NAME, list_name, NULL);
         goto out;
     }
-    if (validate(items, ctx, e) != 0)
+    if (validate(items, ctx) != 0) {
+        store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
         goto out;
+    }
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
@@ -416,5 +417,5 @@ out:
     free(lname);
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }

@@ -1,5 +1,5 @@
 /* store_conn.c - the store's bottom: the connection pool, running
- * statements, transactions, and turning a driver's failure into a status.
+ * statements, transactions, and a call's result (struct store_err).
  *
  * A fixed pool of connections, one per worker thread; a call borrows one for
  * its duration.  Every write is one transaction, so a failed call leaves
@@ -38,26 +38,72 @@ void sql_release(struct store *s, struct conn *c)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* ---- results ---------------------------------------------------------------- */
+
+struct store_problem *store_problem(struct store_err *e, enum store_rc rc, enum store_what what,
+                                    const char *a, const char *b)
+{
+    /* A store failure outranks the problems found before it: the answer
+     * is then "try again" (or a bug), not a partial list. */
+    int failure = rc == STORE_UNAVAILABLE || rc == STORE_INTERNAL;
+    if (e->rc == STORE_OK || (failure && e->rc != STORE_UNAVAILABLE && e->rc != STORE_INTERNAL))
+        e->rc = rc;
+    if (e->n == e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 4;
+        e->p = xrealloc(e->p, e->cap * sizeof *e->p);
+    }
+    struct store_problem *p = &e->p[e->n++];
+    *p = (struct store_problem){what, -1, -1, -1, -1, a ? xstrdup(a) : NULL, b ? xstrdup(b) : NULL};
+    return p;
+}
+
+int store_fail(struct store_err *e, enum store_rc rc, enum store_what what, const char *a,
+               const char *b)
+{
+    store_problem(e, rc, what, a, b);
+    return -1;
+}
+
+void store_err_reset(struct store_err *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->p[i].a);
+        free(e->p[i].b);
+    }
+    e->n = 0;
+    e->rc = STORE_OK;
+}
+
+void store_err_clear(struct store_err *e)
+{
+    store_err_reset(e);
+    free(e->p);
+    e->p = NULL;
+    e->cap = 0;
+}
+
+enum store_rc store_result(int ret, const struct store_err *e)
+{
+    if (ret == 0)
+        return STORE_OK;
+    return e->rc != STORE_OK ? e->rc : STORE_INTERNAL;
+}
+
 /* ---- running statements ---------------------------------------------------- */
 
-/* Turns the driver's last failure into the contract's status: the database
- * being busy or unreachable is 503, anything else 500.  Details go to the
- * log only.  Always returns -1. */
-int sql_fail(struct store *s, struct conn *c, const char *what, struct apierr *e)
+int sql_fail(struct store *s, struct conn *c, const char *what, struct store_err *e)
 {
     enum sqldb_err k = s->drv->last_error(c->db);
     log_error("store %s: %s: %s", s->drv->name, what, s->drv->last_message(c->db));
     if (k == SQLDB_UNAVAILABLE)
-        apierr_set(e, 503, "The store is unavailable; try again later");
-    else if (k == SQLDB_UNIQUE)
-        apierr_set(e, 409, "A concurrent request created the same object; try again");
-    else
-        apierr_set(e, 500, "Internal error");
-    return -1;
+        return store_fail(e, STORE_UNAVAILABLE, SW_DB, what, NULL);
+    if (k == SQLDB_UNIQUE)
+        return store_fail(e, STORE_CONFLICT, SW_RACE, NULL, NULL);
+    return store_fail(e, STORE_INTERNAL, SW_DB, what, NULL);
 }
 
 struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
-                               const struct sqlp *p, int n, struct apierr *e)
+                         const struct sqlp *p, int n, struct store_err *e)
 {
     struct sqlres *r = s->drv->query(c->db, q, p, n);
     if (r == NULL)
@@ -66,8 +112,8 @@ struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
 }
 
 /* Runs a statement to completion. */
-int sql_exec(struct store *s, struct conn *c, const struct sqlq *q,
-                   const struct sqlp *p, int n, struct apierr *e)
+int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+             struct store_err *e)
 {
     struct sqlres *r = sql_query(s, c, q, p, n, e);
     if (r == NULL)
@@ -81,8 +127,8 @@ int sql_exec(struct store *s, struct conn *c, const struct sqlq *q,
 
 /* Runs a statement whose first column of its first row is an integer.
  * Returns 1 and sets *out when there is a row, 0 when none, -1 on failure. */
-int sql_int(struct store *s, struct conn *c, const struct sqlq *q,
-                  const struct sqlp *p, int n, int64_t *out, struct apierr *e)
+int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+            int64_t *out, struct store_err *e)
 {
     struct sqlres *r = sql_query(s, c, q, p, n, e);
     if (r == NULL)
@@ -94,7 +140,7 @@ int sql_int(struct store *s, struct conn *c, const struct sqlq *q,
     return rc < 0 ? sql_fail(s, c, "query", e) : rc;
 }
 
-int sql_begin(struct store *s, struct conn *c, int64_t lock, struct apierr *e)
+int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e)
 {
     if (s->drv->begin(c->db, lock) != 0)
         return sql_fail(s, c, "begin", e);
@@ -109,14 +155,13 @@ int sql_begin(struct store *s, struct conn *c, int64_t lock, struct apierr *e)
     return 0;
 }
 
-int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out,
-                struct apierr *e)
+int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk)};
     return sql_int(s, c, &Q_VERSION, p, 1, out, e);
 }
 
-int sql_commit(struct store *s, struct conn *c, struct apierr *e)
+int sql_commit(struct store *s, struct conn *c, struct store_err *e)
 {
     return s->drv->commit(c->db) == 0 ? 0 : sql_fail(s, c, "commit", e);
 }
@@ -151,8 +196,8 @@ void store_close(struct store *s)
     free(s);
 }
 
-struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool,
-                            int migrate, struct apierr *e)
+struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool, int migrate,
+                            struct store_err *e)
 {
     struct store *s = xcalloc(1, sizeof *s);
     s->drv = drv;
@@ -162,8 +207,11 @@ struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int
     s->idle = xcalloc((size_t)pool, sizeof *s->idle);
     s->n = pool;
     for (int i = 0; i < pool; i++) {
-        s->conns[i].db = drv->open(target, migrate && i == 0, e);
+        struct sqldb_fail f = {SQLDB_OK, ""};
+        s->conns[i].db = drv->open(target, migrate && i == 0, &f);
         if (s->conns[i].db == NULL) {
+            store_fail(e, f.k == SQLDB_UNAVAILABLE ? STORE_UNAVAILABLE : STORE_INTERNAL, SW_OPEN,
+                       f.msg, NULL);
             store_close(s);
             return NULL;
         }

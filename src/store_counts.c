@@ -69,9 +69,8 @@ static void counts_put_sql(int n, char *sql, size_t cap)
 }
 
 /* The bucket rows of spans[0..n) (n <= SPAN_SLOTS); finish with done(). */
-static struct sqlres *spans_query(struct store *s, struct conn *c, int64_t app_pk,
-                                  const char *type, const struct lc_span *spans, int n,
-                                  struct apierr *e)
+static struct sqlres *spans_query(struct store *s, struct conn *c, int64_t app_pk, const char *type,
+                                  const struct lc_span *spans, int n, struct store_err *e)
 {
     struct sqlp p[2 + 3 * SPAN_SLOTS];
     p[0] = P_INT(app_pk);
@@ -85,11 +84,10 @@ static struct sqlres *spans_query(struct store *s, struct conn *c, int64_t app_p
 }
 
 /* The one answer to counts that do not parse. */
-static int unreadable(int64_t app_pk, struct apierr *e)
+static int unreadable(int64_t app_pk, struct store_err *e)
 {
     log_error("store: unreadable counts of app %lld", (long long)app_pk);
-    apierr_set(e, 500, "Internal error");
-    return -1;
+    return store_fail(e, STORE_INTERNAL, SW_DB, "counts", NULL);
 }
 
 struct count_row {
@@ -101,7 +99,7 @@ struct count_row {
 
 /* Writes rows[0..n) of (app_pk, type). */
 static int counts_put(struct store *s, struct conn *c, int64_t app_pk, const char *type,
-                      struct count_row *rows, int n, struct apierr *e)
+                      struct count_row *rows, int n, struct store_err *e)
 {
     for (int at = 0; at < n; at += COUNTS_PUT_MAX) {
         int k = n - at < COUNTS_PUT_MAX ? n - at : COUNTS_PUT_MAX;
@@ -125,7 +123,7 @@ static int counts_put(struct store *s, struct conn *c, int64_t app_pk, const cha
 }
 
 int sql_counts_change(struct store *s, struct conn *c, int64_t app_pk, const char *type,
-                      const struct lc_change *ch, int n, struct apierr *e)
+                      const struct lc_change *ch, int n, struct store_err *e)
 {
     struct count_row rows[SPAN_SLOTS];
     struct lc_span keys[SPAN_SLOTS];
@@ -180,14 +178,14 @@ struct recount {
     int nout;
 };
 
-static int recount_flush(struct recount *rc, struct apierr *e)
+static int recount_flush(struct recount *rc, struct store_err *e)
 {
     int r = counts_put(rc->s, rc->c, rc->app_pk, rc->type, rc->out, rc->nout, e);
     rc->nout = 0;
     return r;
 }
 
-static int recount_close(struct recount *rc, int level, struct apierr *e)
+static int recount_close(struct recount *rc, int level, struct store_err *e)
 {
     if (!rc->is_open[level])
         return 0;
@@ -196,7 +194,7 @@ static int recount_close(struct recount *rc, int level, struct apierr *e)
     return rc->nout == COUNTS_PUT_MAX ? recount_flush(rc, e) : 0;
 }
 
-static int recount_close_all(struct recount *rc, struct apierr *e)
+static int recount_close_all(struct recount *rc, struct store_err *e)
 {
     for (int level = 0; level < LC_LEVELS; level++)
         if (recount_close(rc, level, e) != 0)
@@ -204,7 +202,7 @@ static int recount_close_all(struct recount *rc, struct apierr *e)
     return recount_flush(rc, e);
 }
 
-int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct apierr *e)
+int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk)};
     if (sql_exec(s, c, &Q_COUNTS_CLEAR, p, 1, e) != 0)
@@ -261,7 +259,7 @@ out:
 
 /* Counts every tenant that has campaigns and no counts yet (a database made
  * before schema version 3), each in its own write transaction. */
-int sql_counts_backfill(struct store *s, struct conn *c, struct apierr *e)
+int sql_counts_backfill(struct store *s, struct conn *c, struct store_err *e)
 {
     for (;;) {
         int64_t app_pk = 0;
@@ -280,8 +278,9 @@ int sql_counts_backfill(struct store *s, struct conn *c, struct apierr *e)
 
 /* The sums of a listing (see store_int.h), from the bucket rows of the
  * range's plan and the campaigns of its two edges. */
-int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk,
-                    const struct list_query *q, struct list_counts *out, struct apierr *e){
+int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk, const struct list_query *q,
+                    struct list_counts *out, struct store_err *e)
+{
     const struct sqldb_ops *d = s->drv;
     const char *type = campaign_type_name(q->type);
     struct lc_plan plan;

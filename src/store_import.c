@@ -73,8 +73,8 @@ static void ref_grow(struct store_import *im)
 
 /* sql_list_resolve, remembered: the same reference resolves the same way
  * for the rest of the import (the lists it creates are the only change). */
-static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char *name,
-                       const char *field, struct apierr *e)
+static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char *name, long elem,
+                       long index, struct store_err *e)
 {
     char *lname = jsonu_lower(name);
     size_t klen = strlen(id) + strlen(lname) + 2;
@@ -89,7 +89,7 @@ static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char
         memcpy(id, r->id, sizeof r->id);
         return r->pk;
     }
-    int64_t pk = sql_list_resolve(im->s, im->c, im->app_pk, id, name, field, im->now, e);
+    int64_t pk = sql_list_resolve(im->s, im->c, im->app_pk, id, name, elem, index, im->now, e);
     if (pk <= 0) {
         free(key);
         return pk;
@@ -101,8 +101,8 @@ static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char
     return pk;
 }
 
-int store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
-                       struct apierr *e)
+enum store_rc store_import_begin(struct store *s, int64_t app_pk, struct store_import **out,
+                                 struct store_err *e)
 {
     struct store_import *im = xcalloc(1, sizeof *im);
     im->s = s;
@@ -114,25 +114,24 @@ int store_import_begin(struct store *s, int64_t app_pk, struct store_import **ou
         s->drv->bulk(im->c->db, 0);
         sql_release(s, im->c);
         free(im);
-        return -1;
+        return store_result(-1, e);
     }
     *out = im;
-    return 0;
+    return STORE_OK;
 }
 
 /* Resolves item idx's lists into dnc_pk and list_pks; 1 when a reference
  * conflicts (reported), -1 on failure. */
 static int item_lists(struct store_import *im, struct campaign *it, size_t idx, int64_t *dnc_pk,
-                      int64_t *list_pks, size_t nlists, struct apierr *e)
+                      int64_t *list_pks, size_t nlists, struct store_err *e)
 {
-    char field[96];
     int bad = 0;
     *dnc_pk = 0;
     if (it->dnc != NULL) {
         char id[IDS_MAX + 1] = "";
         sql_copy(id, sizeof id, json_string_value(json_object_get(it->dnc, "id")));
-        snprintf(field, sizeof field, "[%zu].dncLists", idx);
-        *dnc_pk = resolve(im, id, json_string_value(json_object_get(it->dnc, "name")), field, e);
+        *dnc_pk =
+            resolve(im, id, json_string_value(json_object_get(it->dnc, "name")), (long)idx, -1, e);
         if (*dnc_pk < 0)
             return -1;
         if (*dnc_pk == 0)
@@ -142,16 +141,19 @@ static int item_lists(struct store_import *im, struct campaign *it, size_t idx, 
     }
     for (size_t i = 0; i < nlists; i++) {
         char id[IDS_MAX + 1] = "";
-        snprintf(field, sizeof field, "[%zu].contactLists[%zu]", idx, i);
-        list_pks[i] =
-            resolve(im, id, json_string_value(json_array_get(it->contact_lists, i)), field, e);
+        list_pks[i] = resolve(im, id, json_string_value(json_array_get(it->contact_lists, i)),
+                              (long)idx, (long)i, e);
         if (list_pks[i] < 0)
             return -1;
         if (list_pks[i] == 0)
             bad = 1;
         for (size_t j = 0; j < i; j++) {
             if (list_pks[i] != 0 && list_pks[j] == list_pks[i]) {
-                apierr_field(e, field, "names the same list as contactLists[%zu]", j);
+                struct store_problem *sp =
+                    store_problem(e, STORE_CONFLICT, SW_IMP_SAME_LIST, NULL, NULL);
+                sp->elem = (long)idx;
+                sp->index = (long)i;
+                sp->other = (long)j;
                 bad = 1;
             }
         }
@@ -161,23 +163,17 @@ static int item_lists(struct store_import *im, struct campaign *it, size_t idx, 
 
 /* Why item idx came back without a row: its id, or else its name. */
 static int report_conflict(struct store_import *im, const struct campaign *it, size_t idx,
-                           struct apierr *e)
+                           struct store_err *e)
 {
     struct sqlp p[] = {P_INT(im->app_pk), P_TEXT(it->id)};
     int r = sql_int(im->s, im->c, &Q_I_ID_TAKEN, p, 2, NULL, e);
     if (r < 0)
         return -1;
-    char field[96];
-    if (r == 1) {
-        snprintf(field, sizeof field, "[%zu].%s", idx, it->type == CTYPE_VOICE ? "_id" : "id");
-        apierr_field(e, field, "a campaign with the id %s is already stored or earlier in the file",
-                     it->id);
-    } else {
-        snprintf(field, sizeof field, "[%zu].name", idx);
-        apierr_field(e, field,
-                     "a %s campaign named \"%s\" is already stored or earlier in the file",
-                     campaign_type_name(it->type), it->name);
-    }
+    struct store_problem *sp =
+        r == 1 ? store_problem(e, STORE_CONFLICT, SW_IMP_ID_TAKEN, it->id, NULL)
+               : store_problem(e, STORE_CONFLICT, SW_IMP_NAME_TAKEN, it->name, NULL);
+    sp->elem = (long)idx;
+    sp->type = (int)it->type;
     return 0;
 }
 
@@ -207,7 +203,7 @@ static void lists_sql(size_t n, char *sql, size_t cap)
 
 /* Inserts the list rows of the inserted items of a batch. */
 static int insert_lists(struct store_import *im, struct campaign *items, size_t n,
-                        int64_t **list_pks, struct apierr *e)
+                        int64_t **list_pks, struct store_err *e)
 {
     struct sqlp p[3 * IMPORT_LIST_ROWS];
     size_t k = 0;
@@ -232,7 +228,7 @@ static int insert_lists(struct store_import *im, struct campaign *items, size_t 
 
 /* One INSERT of up to IMPORT_ROWS items (lists resolved). */
 static int insert_batch(struct store_import *im, struct campaign *items, size_t n, size_t first,
-                        const int64_t *dnc_pks, int64_t **list_pks, struct apierr *e)
+                        const int64_t *dnc_pks, int64_t **list_pks, struct store_err *e)
 {
     struct store *s = im->s;
     struct sqlp p[IMPORT_ROWS * CAMPAIGN_PARAMS];
@@ -305,8 +301,8 @@ out:
     return ret;
 }
 
-int store_import_add(struct store_import *im, struct campaign *items, size_t n, size_t first,
-                     struct apierr *e)
+enum store_rc store_import_add(struct store_import *im, struct campaign *items, size_t n,
+                               size_t first, struct store_err *e)
 {
     /* After a conflict the import can only be rolled back: the elements
      * reported so far say why, and nothing more is written. */
@@ -340,23 +336,23 @@ int store_import_add(struct store_import *im, struct campaign *items, size_t n, 
         for (size_t i = 0; i < k; i++)
             free(list_pks[i]);
         if (ret != 0)
-            return -1;
+            return store_result(-1, e);
     }
-    return im->conflicts;
+    return im->conflicts ? STORE_CONFLICT : STORE_OK;
 }
 
-int store_import_end(struct store_import *im, int commit, struct apierr *e)
+enum store_rc store_import_end(struct store_import *im, int commit, struct store_err *e)
 {
     struct store *s = im->s;
     int ret = -1;
     if (im->conflicts) {
-        apierr_set(e, 409,
-                   "The file conflicts with stored campaigns or lists; nothing was imported");
-    } else if (commit) {
-        if ((im->added <= IMPORT_COUNT_EACH ||
-             sql_counts_recount(s, im->c, im->app_pk, e) == 0) &&
-            sql_commit(s, im->c, e) == 0)
-            ret = 0;
+        store_problem(e, STORE_CONFLICT, SW_IMP_CONFLICTS, NULL, NULL);
+    } else if (!commit) {
+        ret = 0; /* rolled back, as asked */
+    } else if ((im->added <= IMPORT_COUNT_EACH ||
+                sql_counts_recount(s, im->c, im->app_pk, e) == 0) &&
+               sql_commit(s, im->c, e) == 0) {
+        ret = 0;
     }
     s->drv->rollback(im->c->db);
     s->drv->bulk(im->c->db, 0);
@@ -365,5 +361,5 @@ int store_import_end(struct store_import *im, int commit, struct apierr *e)
         free(im->refs[i].key);
     free(im->refs);
     free(im);
-    return ret;
+    return store_result(ret, e);
 }

@@ -58,36 +58,52 @@ struct store {
 struct conn *sql_acquire(struct store *s);
 void sql_release(struct store *s, struct conn *c);
 
-/* Turns the driver's last failure into the contract's status (503 when the
- * database is busy or unreachable, 409 for a unique conflict, else 500);
- * details go to the log only.  Always returns -1. */
-int sql_fail(struct store *s, struct conn *c, const char *what, struct apierr *e);
+/* ---- results (store_conn.c) --------------------------------------------- */
+
+/* Records a problem: sets e's result unless one is set (the first cause
+ * wins) and appends the problem (elem, index, other and type -1, a and b
+ * copied, NULL allowed).  Returns it, for the caller to fill in more. */
+struct store_problem *store_problem(struct store_err *e, enum store_rc rc, enum store_what what,
+                                    const char *a, const char *b);
+/* The same, returning -1: `return store_fail(e, ...)`. */
+int store_fail(struct store_err *e, enum store_rc rc, enum store_what what, const char *a,
+               const char *b);
+/* Forgets e's result and problems (a caller that knows better than the
+ * layer below, e.g. a unique-index failure that means a name is taken). */
+void store_err_reset(struct store_err *e);
+/* What a public operation returns: STORE_OK when ret is 0, else e's result. */
+enum store_rc store_result(int ret, const struct store_err *e);
+
+/* Turns the driver's last failure into a result (STORE_UNAVAILABLE when the
+ * database is busy or unreachable, STORE_CONFLICT SW_RACE for a unique
+ * conflict, else STORE_INTERNAL); details go to the log only.  Always
+ * returns -1. */
+int sql_fail(struct store *s, struct conn *c, const char *what, struct store_err *e);
 /* Runs q; NULL with e set on failure.  Finish with s->drv->done(). */
 struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
-                         const struct sqlp *p, int n, struct apierr *e);
+                         const struct sqlp *p, int n, struct store_err *e);
 /* Runs q to completion. */
-int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p,
-             int n, struct apierr *e);
+int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+             struct store_err *e);
 /* Runs q and reads an integer from column 0 of its first row: 1 and *out
  * set, 0 when there is no row, -1 on failure. */
-int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p,
-            int n, int64_t *out, struct apierr *e);
+int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+            int64_t *out, struct store_err *e);
 /* lock: 0 for a read-only transaction, else a write serialized on the
  * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h. */
-int sql_begin(struct store *s, struct conn *c, int64_t lock, struct apierr *e);
-int sql_commit(struct store *s, struct conn *c, struct apierr *e);
+int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e);
+int sql_commit(struct store *s, struct conn *c, struct store_err *e);
 /* The tenant's write version: sql_begin moves it in every write transaction
  * of the tenant.  1 and *out set, 0 for an unknown app, -1 on failure. */
-int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out,
-                struct apierr *e);
+int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out, struct store_err *e);
 void sql_copy(char *dst, size_t cap, const char *src);
 /* The digits of a phone number (the + dropped); caller frees. */
 char *sql_digits(const char *phone);
 /* Opens pool connections to target with driver drv, the first one creating
- * or migrating the schema when migrate is set.  NULL with e set.  Closed
+ * or migrating the schema when migrate is set.  NULL with e set (SW_OPEN).  Closed
  * by store_close. */
-struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool,
-                            int migrate, struct apierr *e);
+struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int pool, int migrate,
+                            struct store_err *e);
 
 /* ---- the counts (store_counts.c) ---------------------------------------- */
 
@@ -101,45 +117,45 @@ struct lc_change {
 /* Applies up to two changes to the counts of (app_pk, type), inside the
  * caller's write transaction. */
 int sql_counts_change(struct store *s, struct conn *c, int64_t app_pk, const char *type,
-                      const struct lc_change *ch, int n, struct apierr *e);
+                      const struct lc_change *ch, int n, struct store_err *e);
 /* Recomputes the tenant's counts from its campaigns, inside the caller's
  * write transaction: one walk of campaigns_created. */
-int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct apierr *e);
+int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e);
 /* Counts every tenant that has campaigns but no counts (databases made
  * before schema version 3), one write transaction each. */
-int sql_counts_backfill(struct store *s, struct conn *c, struct apierr *e);
+int sql_counts_backfill(struct store *s, struct conn *c, struct store_err *e);
 
 /* The sums a listing needs: matching campaigns in the range (m), all of the
  * type in the range (r), all of the type (all). */
 struct list_counts {
     int64_t m, r, all;
 };
-int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk,
-                    const struct list_query *q, struct list_counts *out, struct apierr *e);
+int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk, const struct list_query *q,
+                    struct list_counts *out, struct store_err *e);
 
 /* ---- a campaign's row (store_rows.c) ------------------------------------- */
 
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), without
  * its contact list names (an empty array unless an import left them out). */
-int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
-                          struct campaign *c, struct apierr *e);
+int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
+                          struct store_err *e);
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), with its
  * contact list names. */
-int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r,
-                      struct campaign *c, struct apierr *e);
+int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
+                      struct store_err *e);
 
 /* Finds or creates the list that (id, name) names in the tenant, per
  * contract.md §6; fills in id when it was not given.  Returns list_pk, 0
- * for a conflict (reported on e at `field`), or -1 on a store failure. */
-int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk,
-                         char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
-                         struct apierr *e);
+ * for a conflict (a problem of import element elem at contactLists[index],
+ * or dncLists when index is -1), or -1 on a store failure. */
+int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char id[IDS_MAX + 1],
+                         const char *name, long elem, long index, int64_t now, struct store_err *e);
 
 /* Inserts (it->pk == 0, setting it) or updates campaign `it` with its DNC
  * list (0 = none) and contact lists; nlists < 0 on an update leaves the
- * stored contact lists alone.  A name taken meanwhile fails with 409. */
+ * stored contact lists alone.  A name taken meanwhile fails with SW_RACE. */
 int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
-                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e);
-
+                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists,
+                       struct store_err *e);
 
 #endif

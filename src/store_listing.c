@@ -167,8 +167,7 @@ static void page_lists_sql(size_t n, char *sql, size_t cap)
     snprintf(sql + len, cap - (size_t)len, ") ORDER BY cl.campaign_pk, cl.pos");
 }
 
-static int page_lists(struct store *s, struct conn *c, struct store_page *out,
-                      struct apierr *e)
+static int page_lists(struct store *s, struct conn *c, struct store_page *out, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
     struct sqlp keys[QUERY_LIMIT_MAX];
@@ -194,8 +193,8 @@ static int page_lists(struct store *s, struct conn *c, struct store_page *out,
     return rc < 0 ? sql_fail(s, c, "list lists", e) : 0;
 }
 
-int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
-                        struct store_page *out, struct apierr *e)
+enum store_rc store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
+                                  struct store_page *out, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
     struct conn *c = sql_acquire(s);
@@ -205,11 +204,11 @@ int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query
     /* Version, counts and page from one snapshot. */
     if (sql_begin(s, c, 0, e) != 0 || sql_version(s, c, app_pk, &out->version, e) != 1 ||
         sql_counts_read(s, c, app_pk, q, &k, e) != 0)
-        goto done;
+        goto out;
     out->total = k.m;
     if (q->offset >= out->total) {
         ret = 0;
-        goto done;
+        goto out;
     }
     char *text = xmalloc(PAGE_SQL_MAX);
     struct sqlq page = {text};
@@ -231,30 +230,30 @@ int store_campaign_list(struct store *s, int64_t app_pk, const struct list_query
     struct sqlres *r = sql_query(s, c, &page, p, np, e);
     free(text);
     if (r == NULL)
-        goto done;
+        goto out;
     out->items = xcalloc((size_t)q->limit, sizeof *out->items);
     while (out->count < (size_t)q->limit && (rc = d->next(r)) == 1) {
         struct campaign *item = &out->items[out->count++];
         campaign_init(item);
         if (sql_read_campaign_row(s, c, r, item, e) != 0) {
             d->done(r);
-            goto done;
+            goto out;
         }
     }
     d->done(r);
     if (rc < 0) {
         sql_fail(s, c, "list page", e);
-        goto done;
+        goto out;
     }
     if (out->count > 0 && page_lists(s, c, out, e) != 0)
-        goto done;
+        goto out;
     ret = 0;
-done:
+out:
     d->rollback(c->db);
     sql_release(s, c);
     if (ret != 0)
         store_page_clear(out);
-    return ret;
+    return store_result(ret, e);
 }
 
 void store_page_clear(struct store_page *p)

@@ -55,8 +55,8 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
 
 /* Reads the CAMPAIGN_COLS of the current row into c (initialised), without
  * its contact lists.  Returns 0, or -1 with e set. */
-int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
-                             struct campaign *c, struct apierr *e)
+int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
+                          struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
     int64_t pk = d->col_int(r, CC_PK);
@@ -79,7 +79,7 @@ int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
     c->doc = doc ? doc_get(conn, doc, len) : NULL;
     if (c->doc == NULL) {
         log_error("store: campaign %s has an unreadable doc", c->id);
-        apierr_set(e, 500, "Internal error");
+        store_fail(e, STORE_INTERNAL, SW_DB, "campaign doc", NULL);
         c->doc = json_object();
         return -1;
     }
@@ -92,8 +92,8 @@ int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r,
     return 0;
 }
 
-int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r,
-                      struct campaign *c, struct apierr *e)
+int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
+                      struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
     if (sql_read_campaign_row(s, conn, r, c, e) != 0)
@@ -113,10 +113,10 @@ int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r,
 
 /* Finds or creates the list that (id, name) names in the tenant, per
  * contract.md §6.  Fills in id when it was not given.  Returns list_pk, 0 for
- * a conflict (reported on e at `field`), or -1 on a store failure. */
-int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk,
-                            char id[IDS_MAX + 1], const char *name, const char *field, int64_t now,
-                            struct apierr *e)
+ * a conflict (a problem of import element elem, list index), or -1 on a
+ * store failure. */
+int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char id[IDS_MAX + 1],
+                         const char *name, long elem, long index, int64_t now, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
     char *lname = jsonu_lower(name);
@@ -152,12 +152,18 @@ int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk,
             goto out;
         }
         if (by_id != 0 && !id_same_name) {
-            apierr_field(e, field, "the list %s has another name", id);
+            struct store_problem *sp =
+                store_problem(e, STORE_CONFLICT, SW_IMP_LIST_OTHER_NAME, id, NULL);
+            sp->elem = elem;
+            sp->index = index;
             pk = 0;
             goto out;
         }
         if (by_id == 0 && by_name != 0) {
-            apierr_field(e, field, "the list named \"%s\" has the id %s", name, name_id);
+            struct store_problem *sp =
+                store_problem(e, STORE_CONFLICT, SW_IMP_LIST_OTHER_ID, name, name_id);
+            sp->elem = elem;
+            sp->index = index;
             pk = 0;
             goto out;
         }
@@ -191,7 +197,7 @@ static const struct sqlq Q_CAMPAIGN_SLOT = {
     "SELECT created_at, status, priority, dialing_mode FROM campaigns WHERE campaign_pk = $1"};
 
 int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
-                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct apierr *e)
+                       int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct store_err *e)
 {
     char *lname = jsonu_lower(it->name);
     char *doc = jsonu_dump(it->doc, NULL);
@@ -227,7 +233,7 @@ int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct c
         s->drv->done(r);
         if (rc != 1) {
             if (rc == 0)
-                apierr_set(e, 500, "Internal error");
+                store_fail(e, STORE_INTERNAL, SW_DB, "campaign slot", NULL);
             else
                 sql_fail(s, c, "campaign slot", e);
             goto out;

@@ -34,16 +34,16 @@ static const struct sqlq Q_APP_FIRST_CLIENT = {
 
 /* ---- operations: tenancy ------------------------------------------------- */
 
-int store_ping(struct store *s, struct apierr *e)
+enum store_rc store_ping(struct store *s, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_int(s, c, &Q_PING, NULL, 0, NULL, e);
     sql_release(s, c);
-    return rc == 1 ? 0 : -1;
+    return store_result(rc == 1 ? 0 : -1, e);
 }
 
-int store_client_get(struct store *s, const char *client_id, struct store_client *out,
-                         struct apierr *e)
+enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
+                               struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int ret = -1;
@@ -68,14 +68,14 @@ int store_client_get(struct store *s, const char *client_id, struct store_client
         out->app_pk = s->drv->col_int(r, 4);
         ret = 0;
     } else if (rc == 0) {
-        apierr_set(e, 404, "Unknown client");
+        store_fail(e, STORE_NOT_FOUND, SW_CLIENT, NULL, NULL);
     } else {
         sql_fail(s, c, "client get", e);
     }
     s->drv->done(r);
 out:
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
 static void new_secret(char out[STORE_SECRET_LEN + 1])
@@ -90,24 +90,25 @@ static void new_secret(char out[STORE_SECRET_LEN + 1])
     out[STORE_SECRET_LEN] = '\0';
 }
 
-int store_app_create(struct store *s, const char *account_id, const char *stream_id,
-                         const char *name, const char *scopes, struct store_creds *out,
-                         struct apierr *e)
+enum store_rc store_app_create(struct store *s, const char *account_id, const char *stream_id,
+                               const char *name, const char *scopes, struct store_creds *out,
+                               struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int64_t now = timefmt_now_ms(), app_pk = 0;
+    int ret = -1;
     if (sql_begin(s, c, SQLDB_LOCK_ALL, e) != 0)
-        goto fail;
+        goto out;
     struct sqlp pa[] = {P_TEXT(account_id), P_INT(now)};
     if (sql_exec(s, c, &Q_ACCOUNT_ADD, pa, 2, e) != 0)
-        goto fail;
+        goto out;
     sql_copy(out->account_id, sizeof out->account_id, account_id);
     if (stream_id != NULL) {
         sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
         struct sqlp ps[] = {P_TEXT(stream_id)};
         struct sqlres *r = sql_query(s, c, &Q_APP_BY_STREAM, ps, 1, e);
         if (r == NULL)
-            goto fail;
+            goto out;
         int rc = s->drv->next(r);
         int same = 1;
         if (rc == 1) {
@@ -117,11 +118,11 @@ int store_app_create(struct store *s, const char *account_id, const char *stream
         s->drv->done(r);
         if (rc < 0) {
             sql_fail(s, c, "app by stream", e);
-            goto fail;
+            goto out;
         }
         if (!same) {
-            apierr_set(e, 409, "The app %s belongs to another account", stream_id);
-            goto fail;
+            store_fail(e, STORE_CONFLICT, SW_APP_OTHER_ACCOUNT, stream_id, NULL);
+            goto out;
         }
     } else {
         ids_new("st", out->stream_id);
@@ -130,36 +131,35 @@ int store_app_create(struct store *s, const char *account_id, const char *stream
         struct sqlp pp[] = {P_TEXT(out->stream_id), P_TEXT(account_id), P_TEXT(name ? name : ""),
                             P_INT(now)};
         if (sql_int(s, c, &Q_APP_ADD, pp, 4, &app_pk, e) != 1)
-            goto fail;
+            goto out;
     }
     ids_new("cs", out->client_id);
     new_secret(out->secret);
     struct sqlp pc[] = {P_TEXT(out->client_id), P_INT(app_pk), P_TEXT(out->secret),
                         P_TEXT(scopes), P_INT(now)};
     if (sql_exec(s, c, &Q_CLIENT_ADD, pc, 5, e) != 0 || sql_commit(s, c, e) != 0)
-        goto fail;
-    sql_release(s, c);
-    return 0;
-fail:
+        goto out;
+    ret = 0;
+out:
     s->drv->rollback(c->db);
     sql_release(s, c);
-    return -1;
+    return store_result(ret, e);
 }
 
-int store_app_find(struct store *s, const char *account_id, const char *stream_id,
-                       int64_t *app_pk, struct apierr *e)
+enum store_rc store_app_find(struct store *s, const char *account_id, const char *stream_id,
+                             int64_t *app_pk, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     struct sqlp p[] = {P_TEXT(account_id), P_TEXT(stream_id)};
     int rc = sql_int(s, c, &Q_APP_FIND, p, 2, app_pk, e);
     sql_release(s, c);
     if (rc == 0)
-        apierr_set(e, 404, "There is no app %s in account %s", stream_id, account_id);
-    return rc == 1 ? 0 : -1;
+        store_fail(e, STORE_NOT_FOUND, SW_APP, stream_id, account_id);
+    return store_result(rc == 1 ? 0 : -1, e);
 }
 
-int store_app_first_client(struct store *s, const char *stream_id,
-                               struct store_creds *out, struct apierr *e)
+enum store_rc store_app_first_client(struct store *s, const char *stream_id,
+                                     struct store_creds *out, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int ret = -1;
@@ -174,22 +174,23 @@ int store_app_first_client(struct store *s, const char *stream_id,
             sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
             ret = 0;
         } else if (rc == 0) {
-            apierr_set(e, 404, "The app %s has no client", stream_id);
+            store_fail(e, STORE_NOT_FOUND, SW_APP_NO_CLIENT, stream_id, NULL);
         } else {
             sql_fail(s, c, "first client", e);
         }
         s->drv->done(r);
     }
     sql_release(s, c);
-    return ret;
+    return store_result(ret, e);
 }
 
-int store_tenant_version(struct store *s, int64_t app_pk, int64_t *out, struct apierr *e)
+enum store_rc store_tenant_version(struct store *s, int64_t app_pk, int64_t *out,
+                                   struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_version(s, c, app_pk, out, e);
     sql_release(s, c);
     if (rc == 0)
-        apierr_set(e, 404, "Unknown app");
-    return rc == 1 ? 0 : -1;
+        store_fail(e, STORE_NOT_FOUND, SW_TENANT, NULL, NULL);
+    return store_result(rc == 1 ? 0 : -1, e);
 }

@@ -22,15 +22,15 @@ static char dbpath[64];
 static int setup(void **state)
 {
     (void)state;
-    struct apierr e;
-    apierr_init(&e);
+    struct store_err e = STORE_ERR_INIT;
     snprintf(dbpath, sizeof dbpath, "/tmp/campaignd-auth-%d.db", (int)getpid());
     unlink(dbpath);
     st = store_open(dbpath, 1, &e);
     assert_non_null(st);
-    assert_int_equal(store_app_create(st, "acct1", NULL, "a", SCOPE_CAMPAIGNS, &cr, &e), 0);
-    assert_int_equal(store_app_create(st, "acct2", NULL, "b", SCOPE_CAMPAIGNS, &other, &e), 0);
-    apierr_clear(&e);
+    assert_int_equal(store_app_create(st, "acct1", NULL, "a", SCOPE_CAMPAIGNS, &cr, &e), STORE_OK);
+    assert_int_equal(store_app_create(st, "acct2", NULL, "b", SCOPE_CAMPAIGNS, &other, &e),
+                     STORE_OK);
+    store_err_clear(&e);
     return 0;
 }
 
