@@ -1,5 +1,5 @@
 /* fuzz_campaign_body.c - create and update bodies (family spec §3, §4.1,
- * §5.1): bytes -> jsonu_parse_object (depth 32, as the server reads a body)
+ * §5.1): bytes -> jsonio_parse_object (depth 32, as the server reads a body)
  * -> for SMS and voice, as a create onto a fresh campaign and as an update
  * onto a stored one: campaign_apply_body + campaign_complete -> on success
  * the create/get documents.
@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "campaign.h"
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
 #include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -91,7 +92,7 @@ static void stored(enum ctype t, size_t which, struct campaign *c)
     const char *text = t == CTYPE_SMS ? sms_bases[which % 3] : voice_bases[which % 3];
     struct apierr e;
     apierr_init(&e);
-    json_t *body = jsonu_parse_object(text, strlen(text), MAX_DEPTH, &e);
+    json_t *body = jsonio_parse_object(text, strlen(text), MAX_DEPTH, &e);
     if (body == NULL)
         abort();
     campaign_init(c);
@@ -109,7 +110,7 @@ static void check_rendered(json_t *d, const struct campaign *c)
         strcmp(json_string_value(json_object_get(d, "name")), c->name) != 0)
         abort();
     size_t len = 0;
-    char *s = jsonu_dump(d, &len);
+    char *s = jsonio_dump(d, &len);
     if (s == NULL || len == 0)
         abort();
     free(s);
@@ -119,7 +120,7 @@ static void check_rendered(json_t *d, const struct campaign *c)
 static void check_accepted(const struct campaign *c)
 {
     json_t *doc = c->doc, *ds = json_object_get(doc, "dialingStrategy");
-    if (c->name == NULL || jsonu_name_problem(c->name, CAMPAIGN_NAME_MAX) != NULL)
+    if (c->name == NULL || check_name_problem(c->name, CAMPAIGN_NAME_MAX) != NULL)
         abort();
     if (c->priority < 1 || c->priority > 5)
         abort();
@@ -215,7 +216,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct apierr pe;
     apierr_init(&pe);
-    json_t *body = jsonu_parse_object((const char *)data, size, MAX_DEPTH, &pe);
+    json_t *body = jsonio_parse_object((const char *)data, size, MAX_DEPTH, &pe);
     if (body == NULL) {
         if (pe.status != 400 || apierr_count(&pe) == 0)
             abort();

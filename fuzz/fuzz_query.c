@@ -1,11 +1,11 @@
-/* fuzz_query.c - request bodies: bytes -> jsonu_parse_object (depth 32) ->
+/* fuzz_query.c - request bodies: bytes -> jsonio_parse_object (depth 32) ->
  * query_parse -> query_order, checking the invariants the store relies on
  * (contract §3, §5).  Aborts when one does not hold. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
 #include "query.h"
 #include "xalloc.h"
 
@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct apierr e;
     apierr_init(&e);
-    json_t *body = jsonu_parse_object((const char *)data, size, FUZZ_DEPTH, &e);
+    json_t *body = jsonio_parse_object((const char *)data, size, FUZZ_DEPTH, &e);
     if (body == NULL) {
         if (e.status != 400 || apierr_count(&e) == 0)
             abort();
@@ -100,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* Every error renders into the contract's body. */
     json_t *eb = apierr_body(&e);
-    char *s = jsonu_dump(eb, NULL);
+    char *s = jsonio_dump(eb, NULL);
     if (s == NULL)
         abort();
     free(s);

@@ -1,5 +1,5 @@
 /* fuzz_schedule.c - enable-schedule bodies (family spec §8.3): bytes ->
- * jsonu_parse_object (depth 32) -> campaign_schedule_parse at a fixed `now`.
+ * jsonio_parse_object (depth 32) -> campaign_schedule_parse at a fixed `now`.
  * Input that is not a JSON object is used as the raw text of startDateTime
  * (and, in a second call, of endDateTime), so that the date parser sees
  * arbitrary bytes too.
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "campaign.h"
-#include "jsonu.h"
+#include "jsonio.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct apierr pe;
     apierr_init(&pe);
-    json_t *body = jsonu_parse_object((const char *)data, size, MAX_DEPTH, &pe);
+    json_t *body = jsonio_parse_object((const char *)data, size, MAX_DEPTH, &pe);
     apierr_clear(&pe);
     if (body != NULL) {
         run(body);

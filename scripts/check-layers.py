@@ -28,11 +28,11 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("blocks", "xalloc log timefmt ids apierr jsonu jstream lcache lcount ratelimit"),
+    ("blocks", "xalloc log timefmt ids apierr contract text check jsonio jstream lcache lcount ratelimit"),
     ("model", "campaign campaign_body clist query lifecycle"),
     ("store", "sqldb sqldb_sqlite sqldb_pg store_int store_conn store_counts store_rows"
               " store_tenants store_campaigns store_clists store_listing store_import store"),
-    ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_list api_lists"),
+    ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists"),
     ("server", "router server"),
     ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo demo_data main"),
 ]

@@ -54,13 +54,13 @@ int api_campaign_delete(struct api_call *c);
 int api_campaign_trigger(struct api_call *c);
 int api_campaign_status(struct api_call *c);
 int api_campaign_schedule(struct api_call *c);
-int api_list_create(struct api_call *c);
-int api_list_get_all(struct api_call *c);
-int api_list_get(struct api_call *c);
-int api_list_update(struct api_call *c);
-int api_list_delete(struct api_call *c);
-int api_list_contacts(struct api_call *c);
-int api_list_add_contacts(struct api_call *c);
+int api_clist_create(struct api_call *c);
+int api_clist_get_all(struct api_call *c);
+int api_clist_get(struct api_call *c);
+int api_clist_update(struct api_call *c);
+int api_clist_delete(struct api_call *c);
+int api_clist_contacts(struct api_call *c);
+int api_clist_add_contacts(struct api_call *c);
 
 /* Shared by handlers (api_util.c). */
 

@@ -6,7 +6,8 @@
 
 #include "api_store.h"
 #include "api.h"
-#include "jsonu.h"
+#include "jsonio.h"
+#include "text.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 
@@ -67,7 +68,7 @@ int api_campaign_trigger(struct api_call *c)
         json_t *iid = json_object_get(cp.doc, "campaignInstanceId");
         if (play && cp.type == CTYPE_VOICE)
             json_object_set_new(o, "totalCallsCompleted", json_integer(done));
-        json_object_set_new(o, "updatedAt", jsonu_time(cp.updated_at));
+        json_object_set_new(o, "updatedAt", jsonio_time(cp.updated_at));
         if (cp.type == CTYPE_VOICE && iid != NULL)
             json_object_set(o, "campaignInstanceId", iid);
         if (!play && cp.type == CTYPE_SMS)
@@ -140,7 +141,7 @@ int api_campaign_schedule(struct api_call *c)
         apierr_field(&c->err, "query.enableSchedule", "must be true or false");
         bad = 1;
     }
-    if (name == NULL || name[0] == '\0' || jsonu_utf8_len(name) > CAMPAIGN_NAME_MAX) {
+    if (name == NULL || name[0] == '\0' || text_utf8_len(name) > CAMPAIGN_NAME_MAX) {
         apierr_field(&c->err, "query.campaignName", "is required: 1 to 48 characters");
         bad = 1;
     }

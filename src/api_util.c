@@ -2,7 +2,8 @@
 #include <string.h>
 
 #include "api.h"
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
 
 int api_query_type(struct api_call *c, int required, int *type)
 {
@@ -29,7 +30,7 @@ void api_count(struct api_call *c, json_t *obj, const char *key, const char *fie
     json_t *v = json_object_get(obj, key);
     *out = def;
     /* Family spec §12: null in a request body is a type error. */
-    if (json_is_null(v) || jsonu_count(v, min, max, out) < 0)
+    if (json_is_null(v) || check_count_value(v, min, max, out) < 0)
         apierr_field(&c->err, field,
                      "must be an integer from %lld to %lld, a string of digits, or \"\"",
                      (long long)min, (long long)max);

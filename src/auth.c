@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
 #include "xalloc.h"
 
 /* base64url without padding; returns decoded length or -1. */

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
+#include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -106,7 +108,7 @@ static void put_time(json_t *o, const char *key, int64_t ms)
 {
     if (ms == CAMPAIGN_NO_TIME)
         return;
-    json_object_set_new(o, key, jsonu_time(ms));
+    json_object_set_new(o, key, jsonio_time(ms));
 }
 
 /* Copies doc[key] into o when present. */
@@ -462,7 +464,7 @@ static void imp_dnc(struct imp *m, struct campaign *c)
     }
     json_t *name = json_object_get(v, "name"), *id = json_object_get(v, "id");
     const char *problem = json_is_string(name)
-                              ? jsonu_name_problem(json_string_value(name), LIST_NAME_MAX)
+                              ? check_name_problem(json_string_value(name), LIST_NAME_MAX)
                               : "is required and must be a string";
     if (problem != NULL) {
         imp_fail(m, "dncLists.name", problem);
@@ -494,7 +496,7 @@ static void imp_contact_lists(struct imp *m, struct campaign *c)
     json_array_foreach(v, i, x) {
         char sub[64];
         snprintf(sub, sizeof sub, "contactLists[%zu]", i);
-        const char *problem = json_is_string(x) ? jsonu_name_problem(json_string_value(x),
+        const char *problem = json_is_string(x) ? check_name_problem(json_string_value(x),
                                                                      LIST_NAME_MAX)
                                                 : "must be a string";
         if (problem != NULL) {
@@ -532,7 +534,7 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
     }
 
     const char *name = imp_string(&m, "name");
-    const char *problem = name != NULL ? jsonu_name_problem(name, CAMPAIGN_NAME_MAX)
+    const char *problem = name != NULL ? check_name_problem(name, CAMPAIGN_NAME_MAX)
                                        : (m.bad && imp_get(&m, "name") ? NULL : "is required");
     if (problem != NULL)
         imp_fail(&m, "name", problem);
@@ -577,7 +579,7 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
 
     const char *desc = imp_string(&m, "description");
     if (desc != NULL) {
-        if (jsonu_utf8_len(desc) > DESCRIPTION_MAX)
+        if (text_utf8_len(desc) > DESCRIPTION_MAX)
             imp_fail(&m, "description", "must be at most 256 characters");
         else
             json_object_set_new(c->doc, "description", json_string(desc));
@@ -678,7 +680,7 @@ static void put_strategy(json_t *o, const struct campaign *c)
 
 static void put_lname(json_t *o, const struct campaign *c)
 {
-    char *l = jsonu_lower(c->name);
+    char *l = text_lower(c->name);
     json_object_set_new(o, "lname", json_string(l));
     free(l);
 }

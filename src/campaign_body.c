@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
+#include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -57,7 +59,7 @@ static const char *want_text(struct chk *k, json_t *obj, const char *key, const 
     const char *s = want_string(k, obj, key, field);
     if (s == NULL)
         return NULL;
-    size_t n = jsonu_utf8_len(s);
+    size_t n = text_utf8_len(s);
     if (n < min || n > max) {
         char msg[64];
         snprintf(msg, sizeof msg, "must be %zu to %zu characters long", min, max);
@@ -299,17 +301,17 @@ static void apply_contact_lists(struct chk *k, struct campaign *c, json_t *v)
         json_t *x = json_array_get(v, i);
         char field[48];
         snprintf(field, sizeof field, "contactLists[%zu]", i);
-        const char *problem = json_is_string(x) ? jsonu_name_problem(json_string_value(x), 48)
+        const char *problem = json_is_string(x) ? check_name_problem(json_string_value(x), 48)
                                                 : "must be a string";
         if (problem != NULL) {
             fail(k, field, problem);
             ok = 0;
             continue;
         }
-        char *li = jsonu_lower(json_string_value(x));
+        char *li = text_lower(json_string_value(x));
         for (size_t j = 0; j < i; j++) {
             json_t *y = json_array_get(v, j);
-            char *lj = json_is_string(y) ? jsonu_lower(json_string_value(y)) : NULL;
+            char *lj = json_is_string(y) ? text_lower(json_string_value(y)) : NULL;
             int same = lj != NULL && strcmp(li, lj) == 0;
             free(lj);
             if (same) {
@@ -345,7 +347,7 @@ static void apply_dnc(struct chk *k, struct campaign *c, json_t *v)
         return;
     }
     json_t *name = json_object_get(v, "name");
-    const char *problem = json_is_string(name) ? jsonu_name_problem(json_string_value(name), 48)
+    const char *problem = json_is_string(name) ? check_name_problem(json_string_value(name), 48)
                           : name == NULL       ? "is required"
                                                : "must be a string";
     if (problem != NULL) {
@@ -405,7 +407,7 @@ int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct a
         fail(&k, "campaignType", "is required: sms or voice");
 
     if ((v = json_object_get(body, "name")) != NULL) {
-        const char *problem = json_is_string(v) ? jsonu_name_problem(json_string_value(v),
+        const char *problem = json_is_string(v) ? check_name_problem(json_string_value(v),
                                                                      CAMPAIGN_NAME_MAX)
                                                 : "must be a string";
         if (problem != NULL) {

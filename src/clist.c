@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
 
 static json_t *mapping(void)
 {
@@ -51,8 +51,8 @@ json_t *clist_render(const struct clist *l, enum clist_form form)
     json_object_set_new(o, "columns", json_array());
     json_object_set_new(o, "files", json_array());
     if (form != CLIST_SUMMARY)
-        json_object_set_new(o, "createdAt", jsonu_time(l->created_at));
-    json_object_set_new(o, "updatedAt", jsonu_time(l->updated_at));
+        json_object_set_new(o, "createdAt", jsonio_time(l->created_at));
+    json_object_set_new(o, "updatedAt", jsonio_time(l->updated_at));
     if (form == CLIST_CREATED)
         json_object_set_new(o, "_id", json_string(l->id));
     if (form != CLIST_SUMMARY)

@@ -1,5 +1,5 @@
 /* lcache.h - a bounded, thread-safe cache of byte strings by byte key: the
- * listing cache (api_list.c keys it by tenant, the tenant's write version
+ * listing cache (api_listing.c keys it by tenant, the tenant's write version
  * and the normalised request, so an entry can never be stale; it is only
  * ever unreachable, and then ages out).
  *

@@ -4,15 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
 #include "timefmt.h"
 
-/* A pagination number (jsonu_count); def when absent or invalid. */
+/* A pagination number (check_count_value); def when absent or invalid. */
 static void parse_count(json_t *body, const char *key, int64_t def, int64_t min, int64_t max,
                         int64_t *out, struct apierr *e)
 {
     *out = def;
-    if (jsonu_count(json_object_get(body, key), min, max, out) < 0)
+    if (check_count_value(json_object_get(body, key), min, max, out) < 0)
         apierr_field(e, key, "must be an integer from %lld to %lld, a string of digits, or \"\"",
                      (long long)min, (long long)max);
 }

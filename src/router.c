@@ -22,13 +22,13 @@
     {"POST", P "//trigger/:id", BODY_OPT, api_campaign_trigger, NULL},                       \
     {"POST", P "/:id/status", BODY_OPT, api_campaign_status, NULL},                          \
     {"POST", P "/schedule", BODY_OPT, api_campaign_schedule, NULL},                          \
-    {"POST", P "/contactList/createContactList", BODY, api_list_create, NULL},               \
-    {"POST", P "/contactList/getAllListDetails", BODY_OPT, api_list_get_all, NULL},          \
-    {"GET", P "/contactList/:id", AUTH, api_list_get, NULL},                                 \
-    {"PUT", P "/contactList/:id", BODY, api_list_update, NULL},                              \
-    {"DELETE", P "/contactList/:id", AUTH, api_list_delete, NULL},                           \
-    {"GET", P "/contactList/:id/getAllContacts", AUTH, api_list_contacts, NULL},             \
-    {"POST", P "/contactList/addContacts", BODY, api_list_add_contacts, NULL}
+    {"POST", P "/contactList/createContactList", BODY, api_clist_create, NULL},               \
+    {"POST", P "/contactList/getAllListDetails", BODY_OPT, api_clist_get_all, NULL},          \
+    {"GET", P "/contactList/:id", AUTH, api_clist_get, NULL},                                 \
+    {"PUT", P "/contactList/:id", BODY, api_clist_update, NULL},                              \
+    {"DELETE", P "/contactList/:id", AUTH, api_clist_delete, NULL},                           \
+    {"GET", P "/contactList/:id/getAllContacts", AUTH, api_clist_contacts, NULL},             \
+    {"POST", P "/contactList/addContacts", BODY, api_clist_add_contacts, NULL}
 
 static const struct route routes[] = {
     {"GET", "/healthz", 0, api_health, NULL},
@@ -36,7 +36,7 @@ static const struct route routes[] = {
     CAMPAIGN_ROUTES(V2),
     CAMPAIGN_ROUTES(ALIAS),
     {"POST", "/api/1.1/public/:stream/campaign/contactList/addContacts", BODY,
-     api_list_add_contacts, NULL},
+     api_clist_add_contacts, NULL},
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "router.h"
@@ -75,7 +75,7 @@ static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r
                                       json_t *body, const char *allow, int retry_after)
 {
     size_t len = 0;
-    char *text = jsonu_dump(body, &len);
+    char *text = jsonio_dump(body, &len);
     return srv_queue_text(conn, r, status, text, len, allow, retry_after);
 }
 
@@ -278,7 +278,7 @@ static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
         rc = -1;
     }
     if (rc == 0 && want) {
-        call.body = jsonu_parse_object(r->body ? r->body : "", r->body_len,
+        call.body = jsonio_parse_object(r->body ? r->body : "", r->body_len,
                                        srv->cfg.limits.max_depth, &call.err);
         if (call.body == NULL)
             rc = -1;

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
+#include "text.h"
 #include "log.h"
 #include "store_int.h"
 #include "timefmt.h"
@@ -102,7 +103,7 @@ static int read_by_id(struct store *s, struct conn *c, int64_t app_pk, const cha
 static int registry_name(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
                          const char *name, int create, char id[IDS_MAX + 1], struct store_err *e)
 {
-    char *lname = jsonu_lower(name);
+    char *lname = text_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(lname)};
     int ret = -1;
     struct sqlres *r = sql_query(s, c, &Q_REG_BY_LNAME, p, 3, e);
@@ -163,7 +164,7 @@ static int resolve_template(struct store *s, struct conn *c, int64_t app_pk, str
             store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE, tid, NULL);
             bad = 1;
         } else if (tname != NULL) {
-            char *a = jsonu_lower(tname), *b = jsonu_lower(reg);
+            char *a = text_lower(tname), *b = text_lower(reg);
             if (strcmp(a, b) != 0) {
                 store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE_NAME, reg, tname);
                 bad = 1;
@@ -198,7 +199,7 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
     *dnc_pk = 0;
     for (size_t i = 0; i < n; i++) {
         const char *name = json_string_value(json_array_get(cp->contact_lists, i));
-        char *lname = jsonu_lower(name);
+        char *lname = text_lower(name);
         struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
         int rc = sql_int(s, c, &Q_LIST_PK, p, 2, &(*list_pks)[i], e);
         free(lname);
@@ -211,7 +212,7 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
     }
     if (cp->dnc != NULL) {
         const char *name = json_string_value(json_object_get(cp->dnc, "name"));
-        char *lname = jsonu_lower(name);
+        char *lname = text_lower(name);
         struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
         int rc = sql_int(s, c, &Q_LIST_PK, p, 2, dnc_pk, e);
         free(lname);
@@ -248,7 +249,7 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
 static int name_taken(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
                       struct store_err *e)
 {
-    char *lname = jsonu_lower(cp->name);
+    char *lname = text_lower(cp->name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(campaign_type_name(cp->type)), P_TEXT(lname),
                        P_INT(cp->pk)};
     int rc = sql_int(s, c, &Q_C_NAME_TAKEN, p, 4, NULL, e);
@@ -363,7 +364,7 @@ enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *n
                                   char id[IDS_MAX + 1], struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    char *lname = jsonu_lower(name);
+    char *lname = text_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname),
                        P_TEXT(type < 0 ? "" : campaign_type_name((enum ctype)type))};
     int n = 0, rc, ret = -1;
@@ -577,7 +578,7 @@ enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *
     int64_t ipk = 0, n = 0;
     int ret = -1, rc;
     char *digits = sql_digits(o->phone);
-    char *rec = jsonu_dump(o->fields, NULL);
+    char *rec = jsonio_dump(o->fields, NULL);
     campaign_init(&cp);
     if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, campaign_id, &cp, NULL, e) != 1 ||
         (rc = latest_instance(s, c, &cp, &ipk, e)) < 0)

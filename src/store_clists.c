@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
+#include "text.h"
 #include "store_int.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -110,7 +111,7 @@ static int list_by_id(struct store *s, struct conn *c, int64_t app_pk, const cha
 static int list_name_free(struct store *s, struct conn *c, int64_t app_pk, const char *name,
                           int64_t self, struct store_err *e)
 {
-    char *lname = jsonu_lower(name);
+    char *lname = text_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname), P_INT(self)};
     int rc = sql_int(s, c, &Q_L_NAME_TAKEN, p, 3, NULL, e);
     free(lname);
@@ -137,11 +138,11 @@ enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *cli
     int ret = -1;
     int64_t pk, now = timefmt_now_ms();
     char id[IDS_MAX + 1];
-    char *lname = jsonu_lower(f->name), *doc = NULL;
+    char *lname = text_lower(f->name), *doc = NULL;
     json_t *d = json_pack("{s:s, s:s, s:b, s:s, s:s}", "description", f->description, "source",
                           "passiveApi", "allowDuplicates", f->allow_duplicates > 0, "createdBy",
                           client_id, "updatedBy", client_id);
-    doc = jsonu_dump(d, NULL);
+    doc = jsonio_dump(d, NULL);
     json_decref(d);
     ids_new("cl", id);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(f->name), P_TEXT(lname), P_TEXT(doc),
@@ -242,8 +243,8 @@ enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
         json_object_set_new(out->doc, "allowDuplicates", json_boolean(f->allow_duplicates));
     json_object_set_new(out->doc, "updatedBy", json_string(client_id));
     out->updated_at = timefmt_now_ms();
-    lname = jsonu_lower(out->name);
-    doc = jsonu_dump(out->doc, NULL);
+    lname = text_lower(out->name);
+    doc = jsonio_dump(out->doc, NULL);
     struct sqlp p[] = {P_INT(app_pk), P_INT(pk), P_TEXT(out->name), P_TEXT(lname), P_TEXT(doc),
                        P_INT(out->updated_at)};
     if (sql_exec(s, c, &Q_L_UPDATE, p, 6, e) != 0) {
@@ -319,8 +320,8 @@ enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *i
         goto out;
     while ((rc = s->drv->next(r)) == 1) {
         json_t *row = json_pack("{s:s, s:o, s:o, s:s}", "_id", s->drv->col_text(r, 0, NULL),
-                                "createdAt", jsonu_time(s->drv->col_int(r, 1)), "updatedAt",
-                                jsonu_time(s->drv->col_int(r, 2)), "phoneNumber",
+                                "createdAt", jsonio_time(s->drv->col_int(r, 1)), "updatedAt",
+                                jsonio_time(s->drv->col_int(r, 2)), "phoneNumber",
                                 s->drv->col_text(r, 3, NULL));
         json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
         json_object_update(row, extra); /* the optional fields, in the order given */
@@ -349,7 +350,7 @@ enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const cha
                                       void *ctx, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    char *lname = jsonu_lower(list_name);
+    char *lname = text_lower(list_name);
     int64_t pk = 0, now = timefmt_now_ms(), added = 0;
     int allow = 0, ret = -1, rc;
     if (sql_begin(s, c, app_pk, e) != 0)
@@ -396,7 +397,7 @@ enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const cha
             json_object_foreach(it, k, v)
                 if (strcmp(k, "phoneNumber") != 0)
                     json_object_set(extra, k, v);
-            char *doc = jsonu_dump(extra, NULL);
+            char *doc = jsonio_dump(extra, NULL);
             json_decref(extra);
             struct sqlp pa[] = {P_INT(pk), P_TEXT(id), P_TEXT(phone), P_TEXT(digits),
                                 P_TEXT(json_string_value(json_object_get(it, "uniqueId"))),

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
+#include "text.h"
 #include "log.h"
 #include "store_int.h"
 #include "timefmt.h"
@@ -76,7 +77,7 @@ static void ref_grow(struct store_import *im)
 static int64_t resolve(struct store_import *im, char id[IDS_MAX + 1], const char *name, long elem,
                        long index, struct store_err *e)
 {
-    char *lname = jsonu_lower(name);
+    char *lname = text_lower(name);
     size_t klen = strlen(id) + strlen(lname) + 2;
     char *key = xmalloc(klen);
     snprintf(key, klen, "%s\n%s", id, lname);
@@ -238,8 +239,8 @@ static int insert_batch(struct store_import *im, struct campaign *items, size_t 
     for (size_t i = 0; i < n; i++) {
         struct campaign *it = &items[i];
         struct sqlp *q = &p[i * CAMPAIGN_PARAMS];
-        lname[i] = jsonu_lower(it->name);
-        doc[i] = jsonu_dump(it->doc, NULL);
+        lname[i] = text_lower(it->name);
+        doc[i] = jsonio_dump(it->doc, NULL);
         q[0] = P_INT(im->app_pk);
         q[1] = P_TEXT(it->id);
         q[2] = P_TEXT(campaign_type_name(it->type));

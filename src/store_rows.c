@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonu.h"
+#include "jsonio.h"
+#include "text.h"
 #include "log.h"
 #include "store_int.h"
 #include "xalloc.h"
@@ -119,7 +120,7 @@ int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char i
                          const char *name, long elem, long index, int64_t now, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
-    char *lname = jsonu_lower(name);
+    char *lname = text_lower(name);
     int64_t pk = -1, by_name = 0, by_id = 0;
     char name_id[IDS_MAX + 1] = "";
     int id_same_name = 0, rc;
@@ -142,7 +143,7 @@ int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char i
             goto out;
         if ((rc = d->next(r)) == 1) {
             by_id = d->col_int(r, 0);
-            char *l = jsonu_lower(d->col_text(r, 2, NULL));
+            char *l = text_lower(d->col_text(r, 2, NULL));
             id_same_name = strcmp(l, lname) == 0;
             free(l);
         }
@@ -199,8 +200,8 @@ static const struct sqlq Q_CAMPAIGN_SLOT = {
 int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
                        int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct store_err *e)
 {
-    char *lname = jsonu_lower(it->name);
-    char *doc = jsonu_dump(it->doc, NULL);
+    char *lname = text_lower(it->name);
+    char *doc = jsonio_dump(it->doc, NULL);
     int ret = -1;
     struct sqlp dnc = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
     struct sqlp iua =

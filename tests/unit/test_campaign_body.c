@@ -24,7 +24,7 @@
 #include <cmocka.h>
 
 #include "campaign.h"
-#include "jsonu.h"
+#include "jsonio.h"
 #include "timefmt.h"
 #include "xalloc.h"
 

@@ -1,5 +1,5 @@
 /* test_query.c - the Get All Campaigns request validator (query.h, contract §3)
- * and the strict JSON helpers it relies on (jsonu.h, contract §3, §5).
+ * and the strict JSON helpers it relies on (jsonio.h, check.h, contract §3, §5).
  *
  * Bodies are written with single quotes for readability; sq() turns them
  * into double quotes before parsing. */
@@ -14,7 +14,9 @@
 #include <cmocka.h>
 
 #include "campaign.h"
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
+#include "text.h"
 #include "query.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -38,12 +40,12 @@ static char *sq(const char *s)
     return sq_n(s, strlen(s));
 }
 
-/* jsonu_parse_object on an exactly sized heap copy (no NUL after it). */
+/* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
 static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
 {
     char *copy = xmalloc(len ? len : 1);
     memcpy(copy, buf, len);
-    json_t *v = jsonu_parse_object(copy, len, DEPTH, e);
+    json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
     free(copy);
     return v;
 }
@@ -669,7 +671,7 @@ static void test_all_errors_collected(void **state)
     apierr_clear(&e);
 }
 
-/* ---- jsonu --------------------------------------------------------------- */
+/* ---- jsonio -------------------------------------------------------------- */
 
 static json_t *parse_sq(const char *body_sq, struct apierr *e)
 {
@@ -680,7 +682,7 @@ static json_t *parse_sq(const char *body_sq, struct apierr *e)
     return v;
 }
 
-/* Expects jsonu_parse_object to refuse the body with a 400. */
+/* Expects jsonio_parse_object to refuse the body with a 400. */
 static void refuse(const char *body_sq, size_t len, const char *message_part)
 {
     struct apierr e;
@@ -690,7 +692,7 @@ static void refuse(const char *body_sq, size_t len, const char *message_part)
     apierr_init(&e);
     json_t *v = parse_exact(b, len, &e);
     if (v != NULL)
-        fail_msg("jsonu_parse_object accepted %s", b);
+        fail_msg("jsonio_parse_object accepted %s", b);
     assert_int_equal(e.status, 400);
     assert_true(apierr_count(&e) >= 1);
     if (message_part != NULL && strstr(e.message, message_part) == NULL)
@@ -803,16 +805,16 @@ static void test_parse_object_depth(void **state)
     json_decref(v);
     apierr_clear(&e);
 
-    assert_true(jsonu_depth_ok("", 0, 0));
-    assert_true(jsonu_depth_ok("1", 1, 0));
-    assert_false(jsonu_depth_ok("{}", 2, 0));
-    assert_true(jsonu_depth_ok("{}", 2, 1));
-    assert_true(jsonu_depth_ok("[[]]", 4, 2));
-    assert_false(jsonu_depth_ok("[[[]]]", 6, 2));
-    assert_true(jsonu_depth_ok("[][][]", 6, 1));
-    assert_true(jsonu_depth_ok("\"[[[[\"", 6, 0));
-    assert_true(jsonu_depth_ok("\"\\\"[[[[\"", 8, 0));
-    assert_false(jsonu_depth_ok("\"\\\\\"[", 5, 0));
+    assert_true(jsonio_depth_ok("", 0, 0));
+    assert_true(jsonio_depth_ok("1", 1, 0));
+    assert_false(jsonio_depth_ok("{}", 2, 0));
+    assert_true(jsonio_depth_ok("{}", 2, 1));
+    assert_true(jsonio_depth_ok("[[]]", 4, 2));
+    assert_false(jsonio_depth_ok("[[[]]]", 6, 2));
+    assert_true(jsonio_depth_ok("[][][]", 6, 1));
+    assert_true(jsonio_depth_ok("\"[[[[\"", 6, 0));
+    assert_true(jsonio_depth_ok("\"\\\"[[[[\"", 8, 0));
+    assert_false(jsonio_depth_ok("\"\\\\\"[", 5, 0));
 }
 
 static void test_parse_object_rejects(void **state)
@@ -856,40 +858,40 @@ static void test_parse_object_rejects(void **state)
 static void test_name_problem(void **state)
 {
     (void)state;
-    assert_null(jsonu_name_problem("Campaign 1", 48));
-    assert_null(jsonu_name_problem("x", 1));
-    assert_null(jsonu_name_problem(" padded ", 48));
-    assert_null(jsonu_name_problem("Événement — été", 48));
-    assert_string_equal(jsonu_name_problem("", 48), "must not be empty");
-    assert_string_equal(jsonu_name_problem(" ", 48), "must not be only whitespace");
-    assert_string_equal(jsonu_name_problem("    ", 48), "must not be only whitespace");
-    assert_string_equal(jsonu_name_problem("a\tb", 48), "must not contain control characters");
-    assert_string_equal(jsonu_name_problem("\t", 48), "must not contain control characters");
-    assert_string_equal(jsonu_name_problem("a\nb", 48), "must not contain control characters");
-    assert_string_equal(jsonu_name_problem("\x1f", 48), "must not contain control characters");
-    assert_string_equal(jsonu_name_problem("a\x7f", 48), "must not contain control characters");
+    assert_null(check_name_problem("Campaign 1", 48));
+    assert_null(check_name_problem("x", 1));
+    assert_null(check_name_problem(" padded ", 48));
+    assert_null(check_name_problem("Événement — été", 48));
+    assert_string_equal(check_name_problem("", 48), "must not be empty");
+    assert_string_equal(check_name_problem(" ", 48), "must not be only whitespace");
+    assert_string_equal(check_name_problem("    ", 48), "must not be only whitespace");
+    assert_string_equal(check_name_problem("a\tb", 48), "must not contain control characters");
+    assert_string_equal(check_name_problem("\t", 48), "must not contain control characters");
+    assert_string_equal(check_name_problem("a\nb", 48), "must not contain control characters");
+    assert_string_equal(check_name_problem("\x1f", 48), "must not contain control characters");
+    assert_string_equal(check_name_problem("a\x7f", 48), "must not contain control characters");
     /* Lengths count code points, not bytes. */
     char buf[256];
     memset(buf, 'a', 48);
     buf[48] = '\0';
-    assert_null(jsonu_name_problem(buf, 48));
+    assert_null(check_name_problem(buf, 48));
     buf[48] = 'a';
     buf[49] = '\0';
-    assert_string_equal(jsonu_name_problem(buf, 48), "is too long");
+    assert_string_equal(check_name_problem(buf, 48), "is too long");
     buf[0] = '\0';
     for (int i = 0; i < 48; i++)
         strcat(buf, "\xc3\xa9"); /* é, 2 bytes */
-    assert_null(jsonu_name_problem(buf, 48));
+    assert_null(check_name_problem(buf, 48));
     strcat(buf, "\xc3\xa9");
-    assert_string_equal(jsonu_name_problem(buf, 48), "is too long");
+    assert_string_equal(check_name_problem(buf, 48), "is too long");
     buf[0] = '\0';
     for (int i = 0; i < 48; i++)
         strcat(buf, "\xf0\x9f\x98\x80"); /* U+1F600, 4 bytes */
-    assert_null(jsonu_name_problem(buf, 48));
-    assert_int_equal(jsonu_utf8_len(buf), 48);
-    assert_int_equal(jsonu_utf8_len(""), 0);
-    assert_int_equal(jsonu_utf8_len("abc"), 3);
-    assert_int_equal(jsonu_utf8_len("a\xe2\x82\xac" "b"), 3); /* a€b */
+    assert_null(check_name_problem(buf, 48));
+    assert_int_equal(text_utf8_len(buf), 48);
+    assert_int_equal(text_utf8_len(""), 0);
+    assert_int_equal(text_utf8_len("abc"), 3);
+    assert_int_equal(text_utf8_len("a\xe2\x82\xac" "b"), 3); /* a€b */
 }
 
 static void test_lower(void **state)
@@ -906,7 +908,7 @@ static void test_lower(void **state)
         {"\xef\xbc\xa1", "\xef\xbc\xa1"}, /* FULLWIDTH A unchanged */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *l = jsonu_lower(cases[i][0]);
+        char *l = text_lower(cases[i][0]);
         assert_string_equal(l, cases[i][1]);
         assert_ptr_not_equal(l, cases[i][0]);
         free(l);
@@ -918,13 +920,13 @@ static void test_dump(void **state)
     (void)state;
     json_t *v = json_pack("{s:i, s:[s, b]}", "a", 1, "b", "x", 0);
     size_t len = 0;
-    char *s = jsonu_dump(v, &len);
+    char *s = jsonio_dump(v, &len);
     assert_string_equal(s, "{\"a\":1,\"b\":[\"x\",false]}");
     assert_int_equal(len, strlen(s));
     free(s);
     json_decref(v);
     v = json_string("only");
-    s = jsonu_dump(v, NULL);
+    s = jsonio_dump(v, NULL);
     assert_string_equal(s, "\"only\"");
     free(s);
     json_decref(v);

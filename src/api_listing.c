@@ -1,10 +1,10 @@
-/* api_list.c - Get All Campaigns (contract.md §3, §4):
+/* api_listing.c - Get All Campaigns (contract.md §3, §4):
  * body -> query_parse -> the listing cache, or store_campaign_list ->
  * campaign_write_item, then into the cache. */
 #include "api_store.h"
 #include "api.h"
 
-#include "jsonu.h"
+#include "jsonio.h"
 #include "query.h"
 
 #define LIST_MESSAGE "Campaign  retrieved successfully" /* two spaces, as documented */

@@ -1,5 +1,5 @@
-/* jsonu.c - see jsonu.h. */
-#include "jsonu.h"
+/* jsonio.c - see jsonio.h. */
+#include "jsonio.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-bool jsonu_depth_ok(const char *buf, size_t len, size_t max_depth)
+bool jsonio_depth_ok(const char *buf, size_t len, size_t max_depth)
 {
     size_t depth = 0;
     bool in_str = false;
@@ -61,13 +61,13 @@ static void nul_strings(const json_t *v, char *path, size_t len, size_t cap, str
     }
 }
 
-json_t *jsonu_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e)
+json_t *jsonio_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e)
 {
     if (len == 0) {
         apierr_one(e, 400, NULL, "Request body is required and must be a JSON object");
         return NULL;
     }
-    if (!jsonu_depth_ok(buf, len, max_depth)) {
+    if (!jsonio_depth_ok(buf, len, max_depth)) {
         apierr_set(e, 400, "Request body is nested too deeply");
         apierr_field(e, NULL, "JSON nesting deeper than %zu levels", max_depth);
         return NULL;
@@ -209,7 +209,7 @@ char *jbuf_finish(struct jbuf *b, size_t *len)
     return p;
 }
 
-char *jsonu_dump(const json_t *v, size_t *len)
+char *jsonio_dump(const json_t *v, size_t *len)
 {
     struct jbuf b = {NULL, 0, 0};
     if (v == NULL || jbuf_value(&b, v) != 0) {
@@ -219,88 +219,9 @@ char *jsonu_dump(const json_t *v, size_t *len)
     return jbuf_finish(&b, len);
 }
 
-size_t jsonu_utf8_len(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
-/* Whether code point cp is Unicode white space (White_Space=yes). */
-static bool is_space(uint32_t cp)
-{
-    return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d) || cp == 0x85 || cp == 0xa0 ||
-           cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 ||
-           cp == 0x202f || cp == 0x205f || cp == 0x3000;
-}
-
-const char *jsonu_name_problem(const char *s, size_t max_cp)
-{
-    bool blank = true;
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        if (*p < 0x20 || *p == 0x7f)
-            return "must not contain control characters";
-        /* jansson strings are valid UTF-8: decode one code point. */
-        uint32_t cp = *p;
-        int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
-        if (extra)
-            cp &= 0x3fu >> extra;
-        for (p++; extra > 0 && (*p & 0xc0) == 0x80; extra--, p++)
-            cp = (cp << 6) | (*p & 0x3fu);
-        if (!is_space(cp))
-            blank = false;
-    }
-    if (*s == '\0')
-        return "must not be empty";
-    if (blank)
-        return "must not be only whitespace";
-    if (jsonu_utf8_len(s) > max_cp)
-        return "is too long";
-    return NULL;
-}
-
-int jsonu_count(const json_t *v, int64_t min, int64_t max, int64_t *out)
-{
-    if (v == NULL || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
-        return 0;
-    int64_t n = 0;
-    if (json_is_integer(v)) {
-        n = json_integer_value(v);
-    } else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        size_t len = json_string_length(v), i = 0;
-        while (i + 1 < len && s[i] == '0') /* leading zeros do not count */
-            i++;
-        if (len - i > 12)
-            return -1;
-        for (; i < len; i++) {
-            if (s[i] < '0' || s[i] > '9')
-                return -1;
-            n = n * 10 + (s[i] - '0');
-        }
-    } else {
-        return -1;
-    }
-    if (n < min || n > max)
-        return -1;
-    *out = n;
-    return 1;
-}
-
-json_t *jsonu_time(int64_t ms)
+json_t *jsonio_time(int64_t ms)
 {
     char buf[TIMEFMT_LEN + 1];
     timefmt_format(ms, buf);
     return json_stringn(buf, TIMEFMT_LEN);
-}
-
-char *jsonu_lower(const char *s)
-{
-    char *d = xstrdup(s);
-    for (char *p = d; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    return d;
 }

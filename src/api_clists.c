@@ -1,4 +1,4 @@
-/* api_lists.c - contact lists, which are also the DNC lists, and their
+/* api_clists.c - contact lists, which are also the DNC lists, and their
  * contacts (family spec §9). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +8,9 @@
 #include "api.h"
 #include "campaign.h"
 #include "clist.h"
-#include "jsonu.h"
+#include "check.h"
+#include "jsonio.h"
+#include "text.h"
 
 #define LIST_NAME_MAX 48
 #define LIST_DESCRIPTION_MAX 256
@@ -29,7 +31,7 @@ static void list_fields(struct api_call *c, int required, struct clist_fields *f
     f->allow_duplicates = -1;
     if ((v = json_object_get(b, "name")) != NULL) {
         const char *problem = json_is_string(v)
-                                  ? jsonu_name_problem(json_string_value(v), LIST_NAME_MAX)
+                                  ? check_name_problem(json_string_value(v), LIST_NAME_MAX)
                                   : "must be a string";
         if (problem != NULL)
             apierr_field(&c->err, "name", "%s", problem);
@@ -39,7 +41,7 @@ static void list_fields(struct api_call *c, int required, struct clist_fields *f
         apierr_field(&c->err, "name", "is required");
     }
     if ((v = json_object_get(b, "description")) != NULL) {
-        if (!json_is_string(v) || jsonu_utf8_len(json_string_value(v)) > LIST_DESCRIPTION_MAX)
+        if (!json_is_string(v) || text_utf8_len(json_string_value(v)) > LIST_DESCRIPTION_MAX)
             apierr_field(&c->err, "description", "must be a string of at most 256 characters");
         else
             f->description = json_string_value(v);
@@ -54,7 +56,7 @@ static void list_fields(struct api_call *c, int required, struct clist_fields *f
     }
 }
 
-int api_list_create(struct api_call *c)
+int api_clist_create(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     struct clist_fields f;
@@ -78,7 +80,7 @@ int api_list_create(struct api_call *c)
     return 0;
 }
 
-int api_list_get_all(struct api_call *c)
+int api_clist_get_all(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     const char *type = c->query(c, "type");
@@ -101,7 +103,7 @@ int api_list_get_all(struct api_call *c)
                                     data));
 }
 
-int api_list_get(struct api_call *c)
+int api_clist_get(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     struct clist l;
@@ -115,7 +117,7 @@ int api_list_get(struct api_call *c)
     return 0;
 }
 
-int api_list_update(struct api_call *c)
+int api_clist_update(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     struct clist_fields f;
@@ -155,7 +157,7 @@ int api_list_update(struct api_call *c)
     return 0;
 }
 
-int api_list_delete(struct api_call *c)
+int api_clist_delete(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     struct clist l;
@@ -183,7 +185,7 @@ static void query_count(struct api_call *c, const char *key, int64_t def, int64_
     json_decref(wrap);
 }
 
-int api_list_contacts(struct api_call *c)
+int api_clist_contacts(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     int64_t skip, limit, page, total = 0;
@@ -243,7 +245,7 @@ static int contacts_valid(json_t *items, void *ctx)
             json_t *v = json_object_get(it, *k);
             snprintf(field, sizeof field, "data[%zu].%s", i, *k);
             if (v != NULL && (!json_is_string(v) ||
-                              jsonu_utf8_len(json_string_value(v)) > CONTACT_FIELD_MAX))
+                              text_utf8_len(json_string_value(v)) > CONTACT_FIELD_MAX))
                 apierr_field(e, field, "must be a string of at most 128 characters");
         }
         const char *k;
@@ -263,7 +265,7 @@ static int contacts_valid(json_t *items, void *ctx)
     return 0;
 }
 
-int api_list_add_contacts(struct api_call *c)
+int api_clist_add_contacts(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     json_t *name = json_object_get(c->body, "contact_list_name");
