@@ -120,7 +120,7 @@ static void check_rendered(json_t *d, const struct campaign *c)
 static void check_accepted(const struct campaign *c)
 {
     json_t *doc = c->doc, *ds = json_object_get(doc, "dialingStrategy");
-    if (c->name == NULL || check_name_problem(c->name, CAMPAIGN_NAME_MAX) != NULL)
+    if (c->name == NULL || check_name_problem(c->name, CONTRACT_NAME_MAX) != NULL)
         abort();
     if (c->priority < 1 || c->priority > 5)
         abort();

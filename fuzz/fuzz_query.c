@@ -45,13 +45,13 @@ static void check_query(const struct list_query *q)
 {
     if (q->type != CTYPE_VOICE && q->type != CTYPE_SMS)
         abort();
-    if (q->limit < 1 || q->limit > QUERY_LIMIT_MAX)
+    if (q->limit < 1 || q->limit > CONTRACT_LIMIT_MAX)
         abort();
-    if (q->offset < 0 || q->offset > QUERY_SKIP_MAX + (QUERY_PAGE_MAX - 1) * QUERY_LIMIT_MAX)
+    if (q->offset < 0 || q->offset > CONTRACT_COUNT_MAX + (CONTRACT_COUNT_MAX - 1) * CONTRACT_LIMIT_MAX)
         abort();
     if (q->start_ms != INT64_MIN && q->end_ms != INT64_MAX && q->start_ms > q->end_ms)
         abort();
-    if (q->nsort < 0 || q->nsort > QUERY_SORT_KEYS_MAX)
+    if (q->nsort < 0 || q->nsort > CONTRACT_SORT_KEYS_MAX)
         abort();
     for (int i = 0; i < q->nsort; i++) {
         if ((unsigned)q->sort[i].field > SORT_UPDATED_AT || (q->sort[i].desc & ~1) != 0)

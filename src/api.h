@@ -13,6 +13,7 @@
 #include "apierr.h"
 #include "lcache.h"
 #include "auth.h"
+#include "check.h"
 #include "store.h"
 
 struct api_limits {
@@ -68,12 +69,10 @@ int api_clist_add_contacts(struct api_call *c);
  * otherwise "sms" or "voice", else a 400 on query.campaignType.  Returns 0
  * and sets *type (-1 when absent), or -1. */
 int api_query_type(struct api_call *c, int required, int *type);
-/* A pagination number of contract §3 read from obj[key] (integer, digit
- * string, "" or absent; null is a type error, family spec §12), in
- * [min, max]; def when absent.  Problems
- * are added to c->err at `field`. */
-void api_count(struct api_call *c, json_t *obj, const char *key, const char *field, int64_t def,
-               int64_t min, int64_t max, int64_t *out);
+/* skip, limit and page of the query string under contract §3's rules
+ * (check_paging; fields "query.skip", ...).  Returns 0, or -1 with the
+ * problems added to c->err. */
+int api_query_paging(struct api_call *c, int64_t limit_default, struct paging *pg);
 /* Sets a success response. */
 int api_ok(struct api_call *c, int status, json_t *response);
 

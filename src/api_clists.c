@@ -7,14 +7,11 @@
 #include "api_store.h"
 #include "api.h"
 #include "campaign.h"
-#include "clist.h"
 #include "check.h"
+#include "clist.h"
 #include "jsonio.h"
 #include "text.h"
 
-#define LIST_NAME_MAX 48
-#define LIST_DESCRIPTION_MAX 256
-#define CONTACT_FIELD_MAX 128
 
 static int invalid(struct api_call *c)
 {
@@ -26,34 +23,22 @@ static int invalid(struct api_call *c)
  * update body.  Problems go to c->err. */
 static void list_fields(struct api_call *c, int required, struct clist_fields *f)
 {
-    json_t *b = c->body, *v;
+    struct check k = CHECK_BODY(&c->err);
     memset(f, 0, sizeof *f);
     f->allow_duplicates = -1;
-    if ((v = json_object_get(b, "name")) != NULL) {
-        const char *problem = json_is_string(v)
-                                  ? check_name_problem(json_string_value(v), LIST_NAME_MAX)
-                                  : "must be a string";
-        if (problem != NULL)
-            apierr_field(&c->err, "name", "%s", problem);
-        else
-            f->name = json_string_value(v);
-    } else if (required) {
-        apierr_field(&c->err, "name", "is required");
-    }
-    if ((v = json_object_get(b, "description")) != NULL) {
-        if (!json_is_string(v) || text_utf8_len(json_string_value(v)) > LIST_DESCRIPTION_MAX)
-            apierr_field(&c->err, "description", "must be a string of at most 256 characters");
-        else
-            f->description = json_string_value(v);
-    } else if (required) {
-        apierr_field(&c->err, "description", "is required");
-    }
-    if ((v = json_object_get(b, "allowDuplicates")) != NULL) {
-        if (!json_is_boolean(v))
-            apierr_field(&c->err, "allowDuplicates", "must be a boolean");
-        else
-            f->allow_duplicates = json_is_true(v);
-    }
+    f->name = check_name(&k, c->body, "name", NULL, CONTRACT_NAME_MAX, required);
+    json_t *v = json_object_get(c->body, "description");
+    if (v != NULL && (!json_is_string(v) ||
+                      text_utf8_len(json_string_value(v)) > CONTRACT_DESCRIPTION_MAX))
+        check_fail(&k, "description", "must be a string of at most %d characters",
+                   CONTRACT_DESCRIPTION_MAX);
+    else if (v != NULL)
+        f->description = json_string_value(v);
+    else if (required)
+        check_fail(&k, "description", "is required");
+    bool dup;
+    if (check_bool(&k, c->body, "allowDuplicates", NULL, &dup) == 1)
+        f->allow_duplicates = dup;
 }
 
 int api_clist_create(struct api_call *c)
@@ -173,40 +158,25 @@ int api_clist_delete(struct api_call *c)
     return rc;
 }
 
-/* A query count parameter (skip, limit, page) under contract §3's rules. */
-static void query_count(struct api_call *c, const char *key, int64_t def, int64_t min,
-                        int64_t max, int64_t *out)
-{
-    const char *v = c->query(c, key);
-    json_t *wrap = v ? json_pack("{s:s}", "v", v) : json_object(); /* absent: the default */
-    char field[32];
-    snprintf(field, sizeof field, "query.%s", key);
-    api_count(c, wrap, "v", field, def, min, max, out);
-    json_decref(wrap);
-}
-
 int api_clist_contacts(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
-    int64_t skip, limit, page, total = 0;
-    query_count(c, "skip", 0, 0, 1000000000, &skip);
-    query_count(c, "limit", 50, 1, 100, &limit);
-    query_count(c, "page", 1, 1, 1000000000, &page);
-    if (apierr_count(&c->err) > 0)
+    int64_t total = 0;
+    struct paging pg;
+    if (api_query_paging(c, CONTRACT_CONTACTS_LIMIT_DEFAULT, &pg) != 0)
         return invalid(c);
-    int64_t offset = skip + (page - 1) * limit;
     json_t *results = NULL;
-    if (api_store(store_list_contacts(c->store, c->tenant.app_pk, c->object_id, offset, limit,
-                                      &results, &total, &se),
+    if (api_store(store_list_contacts(c->store, c->tenant.app_pk, c->object_id, pg.offset,
+                                      pg.limit, &results, &total, &se),
                   &se, &c->err) != 0)
         return -1;
-    int more = offset + (int64_t)json_array_size(results) < total;
+    int more = pg.offset + (int64_t)json_array_size(results) < total;
     return api_ok(c, 200,
                   json_pack("{s:s, s:s, s:{s:o, s:I, s:I, s:b, s:I, s:I}}", "status", "success",
                             "message", "Contacts retrieved successfully", "data", "results",
-                            results, "skip", (json_int_t)offset, "limit", (json_int_t)limit,
-                            "hasMore", more, "totalPages",
-                            (json_int_t)((total + limit - 1) / limit), "totalResults",
+                            results, "skip", (json_int_t)pg.offset, "limit",
+                            (json_int_t)pg.limit, "hasMore", more, "totalPages",
+                            (json_int_t)check_total_pages(total, pg.limit), "totalResults",
                             (json_int_t)total));
 }
 
@@ -245,8 +215,9 @@ static int contacts_valid(json_t *items, void *ctx)
             json_t *v = json_object_get(it, *k);
             snprintf(field, sizeof field, "data[%zu].%s", i, *k);
             if (v != NULL && (!json_is_string(v) ||
-                              text_utf8_len(json_string_value(v)) > CONTACT_FIELD_MAX))
-                apierr_field(e, field, "must be a string of at most 128 characters");
+                              text_utf8_len(json_string_value(v)) > CONTRACT_CONTACT_FIELD_MAX))
+                apierr_field(e, field, "must be a string of at most %d characters",
+                             CONTRACT_CONTACT_FIELD_MAX);
         }
         const char *k;
         json_t *v, *tmp;

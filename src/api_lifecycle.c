@@ -82,23 +82,23 @@ int api_campaign_trigger(struct api_call *c)
 static int contacts_view(struct api_call *c, struct campaign *cp)
 {
     struct store_err se = STORE_ERR_INIT;
-    int64_t page, limit;
-    api_count(c, c->body, "page", "page", 1, 1, 1000000000, &page);
-    api_count(c, c->body, "limit", "limit", 10, 1, 100, &limit);
-    if (apierr_count(&c->err) > 0) {
+    struct check k = CHECK_BODY(&c->err);
+    struct paging pgn;
+    check_paging(&k, c->body, false, CONTRACT_LIMIT_DEFAULT, &pgn);
+    if (k.bad) {
         apierr_set(&c->err, 400, "Request validation failed");
         return -1;
     }
     struct store_contacts_page pg;
-    if (api_store(store_campaign_contacts(c->store, c->tenant.app_pk, cp, (page - 1) * limit, limit,
+    if (api_store(store_campaign_contacts(c->store, c->tenant.app_pk, cp, pgn.offset, pgn.limit,
                                           &pg, &se),
                   &se, &c->err) != 0)
         return -1;
     return api_ok(c, 200,
                   json_pack("{s:s, s:{s:o, s:I, s:I, s:I, s:I}}", "status", "success", "data",
-                            "results", pg.results, "page", (json_int_t)page, "limit",
-                            (json_int_t)limit, "totalPages",
-                            (json_int_t)((pg.total + limit - 1) / limit), "totalResults",
+                            "results", pg.results, "page", (json_int_t)pgn.page, "limit",
+                            (json_int_t)pgn.limit, "totalPages",
+                            (json_int_t)check_total_pages(pg.total, pgn.limit), "totalResults",
                             (json_int_t)pg.total));
 }
 
@@ -141,8 +141,9 @@ int api_campaign_schedule(struct api_call *c)
         apierr_field(&c->err, "query.enableSchedule", "must be true or false");
         bad = 1;
     }
-    if (name == NULL || name[0] == '\0' || text_utf8_len(name) > CAMPAIGN_NAME_MAX) {
-        apierr_field(&c->err, "query.campaignName", "is required: 1 to 48 characters");
+    if (name == NULL || name[0] == '\0' || text_utf8_len(name) > CONTRACT_NAME_MAX) {
+        apierr_field(&c->err, "query.campaignName", "is required: 1 to %d characters",
+                     CONTRACT_NAME_MAX);
         bad = 1;
     }
     if (bad) {

@@ -3,6 +3,7 @@
  * campaign_write_item, then into the cache. */
 #include "api_store.h"
 #include "api.h"
+#include "check.h"
 
 #include "jsonio.h"
 #include "query.h"
@@ -12,7 +13,7 @@
 /* The cache key: the tenant, the version of its data, and the request as
  * query_parse resolved it (requests that differ only in how they say the
  * same thing share an entry). */
-#define KEY_WORDS (10 + 2 * QUERY_SORT_KEYS_MAX)
+#define KEY_WORDS (10 + 2 * CONTRACT_SORT_KEYS_MAX)
 static size_t cache_key(int64_t app_pk, int64_t version, const struct list_query *q,
                         int64_t key[KEY_WORDS])
 {
@@ -68,7 +69,7 @@ int api_list_campaigns(struct api_call *c)
             jbuf_put(&b, ",", 1);
         campaign_write_item(&b, &page.items[i]);
     }
-    int64_t pages = (page.total + q.limit - 1) / q.limit;
+    int64_t pages = check_total_pages(page.total, q.limit);
     int more = q.offset + (int64_t)page.count < page.total;
     char tail[192];
     int n = snprintf(tail, sizeof tail,

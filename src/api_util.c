@@ -3,7 +3,7 @@
 
 #include "api.h"
 #include "check.h"
-#include "jsonio.h"
+#include "check.h"
 
 int api_query_type(struct api_call *c, int required, int *type)
 {
@@ -24,16 +24,19 @@ int api_query_type(struct api_call *c, int required, int *type)
     return 0;
 }
 
-void api_count(struct api_call *c, json_t *obj, const char *key, const char *field, int64_t def,
-               int64_t min, int64_t max, int64_t *out)
+int api_query_paging(struct api_call *c, int64_t limit_default, struct paging *pg)
 {
-    json_t *v = json_object_get(obj, key);
-    *out = def;
-    /* Family spec §12: null in a request body is a type error. */
-    if (json_is_null(v) || check_count_value(v, min, max, out) < 0)
-        apierr_field(&c->err, field,
-                     "must be an integer from %lld to %lld, a string of digits, or \"\"",
-                     (long long)min, (long long)max);
+    static const char *const keys[] = {"skip", "limit", "page"};
+    json_t *given = json_object();
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = c->query(c, keys[i]);
+        if (v != NULL) /* any bytes: check_paging reports what is not digits */
+            json_object_set_new(given, keys[i], json_string_nocheck(v));
+    }
+    struct check k = {&c->err, "query", false, 0};
+    check_paging(&k, given, true, limit_default, pg);
+    json_decref(given);
+    return k.bad ? -1 : 0;
 }
 
 int api_ok(struct api_call *c, int status, json_t *response)

@@ -11,9 +11,6 @@
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define LIST_NAME_MAX 48
-#define DESCRIPTION_MAX 256
-#define CONTACT_LISTS_MAX 64
 
 static const char *const status_names[CSTATUS_COUNT] = {
     "Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled", "Rescheduled",
@@ -84,7 +81,7 @@ int campaign_priority_parse(const json_t *v)
 {
     if (json_is_integer(v)) {
         json_int_t p = json_integer_value(v);
-        return p >= 1 && p <= 5 ? (int)p : -1;
+        return p >= CONTRACT_PRIORITY_MIN && p <= CONTRACT_PRIORITY_MAX ? (int)p : -1;
     }
     if (json_is_string(v)) {
         const char *s = json_string_value(v);
@@ -97,9 +94,14 @@ int campaign_priority_parse(const json_t *v)
                 return -1;
             p = p * 10 + (s[i] - '0');
         }
-        return p >= 1 && p <= 5 ? p : -1;
+        return p >= CONTRACT_PRIORITY_MIN && p <= CONTRACT_PRIORITY_MAX ? p : -1;
     }
     return -1;
+}
+
+int campaign_priority_exact(const json_t *v)
+{
+    return json_is_string(v) && json_string_length(v) != 1 ? -1 : campaign_priority_parse(v);
 }
 
 /* ---- rendering ---------------------------------------------------------- */
@@ -344,86 +346,39 @@ static bool key_in(const char *k, const char *const *keys)
     return false;
 }
 
-/* A small context so each check is one line. */
-struct imp {
-    json_t *item;
-    const char *where;
-    struct apierr *e;
-    int bad;
-};
+/* Import elements are checked with check.h in its lenient mode: null is
+ * absent, and every field is reported under the element's path ("[3].name"). */
 
-static void imp_fail(struct imp *m, const char *key, const char *msg)
+/* Copies a string value into doc; with id_prefix it must be such an id. */
+static void imp_doc_string(struct check *m, json_t *item, json_t *doc, const char *key,
+                           const char *id_prefix)
 {
-    char field[128];
-    snprintf(field, sizeof field, "%s.%s", m->where, key);
-    apierr_field(m->e, field, "%s", msg);
-    m->bad = 1;
-}
-
-/* The value of key when present and not null; NULL otherwise. */
-static json_t *imp_get(struct imp *m, const char *key)
-{
-    json_t *v = json_object_get(m->item, key);
-    return json_is_null(v) ? NULL : v;
-}
-
-static const char *imp_string(struct imp *m, const char *key)
-{
-    json_t *v = imp_get(m, key);
-    if (v == NULL)
-        return NULL;
-    if (!json_is_string(v)) {
-        imp_fail(m, key, "must be a string");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-static void imp_time(struct imp *m, const char *key, int64_t *out)
-{
-    json_t *v = imp_get(m, key);
-    if (v == NULL)
-        return;
-    if (!json_is_string(v) ||
-        timefmt_parse(json_string_value(v), json_string_length(v), out) != 0)
-        imp_fail(m, key, "must be an ISO 8601 timestamp");
-}
-
-/* Copies a string value into doc; check(s) may reject it. */
-static void imp_doc_string(struct imp *m, json_t *doc, const char *key, const char *id_prefix)
-{
-    const char *s = imp_string(m, key);
+    const char *s = check_string(m, item, key, NULL);
     if (s == NULL)
         return;
     if (id_prefix != NULL && !ids_valid(id_prefix, s, strlen(s))) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "must be an id of the form %s-<uuid>", id_prefix);
-        imp_fail(m, key, msg);
+        check_fail(m, key, "must be an id of the form %s-<uuid>", id_prefix);
         return;
     }
     json_object_set_new(doc, key, json_string(s));
 }
 
-static void imp_doc_bool(struct imp *m, json_t *doc, const char *key)
+static void imp_doc_bool(struct check *m, json_t *item, json_t *doc, const char *key)
 {
-    json_t *v = imp_get(m, key);
-    if (v == NULL)
-        return;
-    if (!json_is_boolean(v))
-        imp_fail(m, key, "must be a boolean");
-    else
-        json_object_set(doc, key, v);
+    bool b;
+    if (check_bool(m, item, key, NULL, &b) == 1)
+        json_object_set_new(doc, key, json_boolean(b));
 }
 
 /* An object whose listed keys must have the given JSON type; others rejected. */
-static void imp_doc_object(struct imp *m, json_t *doc, const char *key, const char *const *keys,
-                           json_type type)
+static void imp_doc_object(struct check *m, json_t *item, json_t *doc, const char *key,
+                           const char *const *keys, json_type type)
 {
-    json_t *v = imp_get(m, key);
+    json_t *v = check_get(m, item, key);
     if (v == NULL)
         return;
     if (!json_is_object(v)) {
-        imp_fail(m, key, "must be an object");
+        check_fail(m, key, "must be an object");
         return;
     }
     const char *k;
@@ -433,10 +388,10 @@ static void imp_doc_object(struct imp *m, json_t *doc, const char *key, const ch
         char sub[96];
         snprintf(sub, sizeof sub, "%s.%s", key, k);
         if (!key_in(k, keys)) {
-            imp_fail(m, sub, "is not a documented key");
+            check_fail(m, sub, "is not a documented key");
             ok = 0;
         } else if (json_typeof(x) != type && !(type == JSON_TRUE && json_is_boolean(x))) {
-            imp_fail(m, sub, type == JSON_STRING ? "must be a string" : "must be a boolean");
+            check_fail(m, sub, "%s", type == JSON_STRING ? "must be a string" : "must be a boolean");
             ok = 0;
         }
     }
@@ -444,13 +399,13 @@ static void imp_doc_object(struct imp *m, json_t *doc, const char *key, const ch
         json_object_set(doc, key, v);
 }
 
-static void imp_dnc(struct imp *m, struct campaign *c)
+static void imp_dnc(struct check *m, json_t *item, struct campaign *c)
 {
-    json_t *v = imp_get(m, "dncLists");
+    json_t *v = check_get(m, item, "dncLists");
     if (v == NULL)
         return;
     if (!json_is_object(v)) {
-        imp_fail(m, "dncLists", "must be an object");
+        check_fail(m, "dncLists", "must be an object");
         return;
     }
     const char *k;
@@ -460,19 +415,19 @@ static void imp_dnc(struct imp *m, struct campaign *c)
             continue;
         char sub[96];
         snprintf(sub, sizeof sub, "dncLists.%s", k);
-        imp_fail(m, sub, "is not a documented key");
+        check_fail(m, sub, "is not a documented key");
     }
     json_t *name = json_object_get(v, "name"), *id = json_object_get(v, "id");
     const char *problem = json_is_string(name)
-                              ? check_name_problem(json_string_value(name), LIST_NAME_MAX)
+                              ? check_name_problem(json_string_value(name), CONTRACT_NAME_MAX)
                               : "is required and must be a string";
     if (problem != NULL) {
-        imp_fail(m, "dncLists.name", problem);
+        check_fail(m, "dncLists.name", "%s", problem);
         return;
     }
     if (id != NULL && !(json_is_string(id) && ids_valid("cl", json_string_value(id),
                                                         json_string_length(id)))) {
-        imp_fail(m, "dncLists.id", "must be an id of the form cl-<uuid>");
+        check_fail(m, "dncLists.id", "must be an id of the form cl-<uuid>");
         return;
     }
     c->dnc = json_object();
@@ -481,13 +436,14 @@ static void imp_dnc(struct imp *m, struct campaign *c)
     json_object_set(c->dnc, "name", name);
 }
 
-static void imp_contact_lists(struct imp *m, struct campaign *c)
+static void imp_contact_lists(struct check *m, json_t *item, struct campaign *c)
 {
-    json_t *v = imp_get(m, "contactLists");
+    json_t *v = check_get(m, item, "contactLists");
     if (v == NULL)
         return;
-    if (!json_is_array(v) || json_array_size(v) > CONTACT_LISTS_MAX) {
-        imp_fail(m, "contactLists", "must be an array of at most 64 list names");
+    if (!json_is_array(v) || json_array_size(v) > CONTRACT_CAMPAIGN_LISTS_MAX) {
+        check_fail(m, "contactLists", "must be an array of at most %d list names",
+                   CONTRACT_CAMPAIGN_LISTS_MAX);
         return;
     }
     size_t i;
@@ -496,31 +452,21 @@ static void imp_contact_lists(struct imp *m, struct campaign *c)
     json_array_foreach(v, i, x) {
         char sub[64];
         snprintf(sub, sizeof sub, "contactLists[%zu]", i);
-        const char *problem = json_is_string(x) ? check_name_problem(json_string_value(x),
-                                                                     LIST_NAME_MAX)
-                                                : "must be a string";
-        if (problem != NULL) {
-            imp_fail(m, sub, problem);
+        if (check_name_value(m, x, sub, CONTRACT_NAME_MAX) == NULL)
             ok = 0;
-        }
     }
     if (ok)
         c->contact_lists = json_copy(v);
 }
 
-int campaign_from_item(json_t *item, const char *where, struct campaign *c,
-                       struct apierr *e)
+/* The element's type and its key set; -1 when the type is unusable. */
+static int imp_type(struct check *m, json_t *item, struct campaign *c)
 {
-    struct imp m = {item, where, e, 0};
-    if (!json_is_object(item)) {
-        apierr_field(e, where, "must be an object");
-        return -1;
-    }
-    const char *type = imp_string(&m, "type");
+    const char *type = check_string(m, item, "type", NULL);
     int t = type != NULL ? campaign_type_parse(type) : -1;
     if (t < 0) {
-        if (!m.bad)
-            imp_fail(&m, "type", "is required and must be \"voice\" or \"sms\"");
+        if (!m->bad)
+            check_fail(m, "type", "is required and must be \"voice\" or \"sms\"");
         return -1;
     }
     c->type = (enum ctype)t;
@@ -529,103 +475,119 @@ int campaign_from_item(json_t *item, const char *where, struct campaign *c,
     json_t *x;
     json_object_foreach(item, k, x) {
         if (!key_in(k, allowed))
-            imp_fail(&m, k, t == CTYPE_VOICE ? "is not a key of a voice result item"
-                                             : "is not a key of an sms result item");
+            check_fail(m, k, "%s", t == CTYPE_VOICE ? "is not a key of a voice result item"
+                                                    : "is not a key of an sms result item");
     }
+    return 0;
+}
 
-    const char *name = imp_string(&m, "name");
-    const char *problem = name != NULL ? check_name_problem(name, CAMPAIGN_NAME_MAX)
-                                       : (m.bad && imp_get(&m, "name") ? NULL : "is required");
-    if (problem != NULL)
-        imp_fail(&m, "name", problem);
-    else if (name != NULL)
+/* The keys both types share. */
+static void imp_common(struct check *m, json_t *item, struct campaign *c)
+{
+    const char *name = check_name(m, item, "name", NULL, CONTRACT_NAME_MAX, true);
+    if (name != NULL)
         c->name = xstrdup(name);
-
-    const char *idkey = t == CTYPE_VOICE ? "_id" : "id";
-    const char *id = imp_string(&m, idkey);
+    const char *idkey = c->type == CTYPE_VOICE ? "_id" : "id";
+    const char *id = check_string(m, item, idkey, NULL);
     if (id != NULL) {
         if (ids_valid("cd", id, strlen(id)))
             memcpy(c->id, id, strlen(id) + 1);
         else
-            imp_fail(&m, idkey, "must be an id of the form cd-<uuid>");
+            check_fail(m, idkey, "must be an id of the form cd-<uuid>");
     }
-
-    const char *status = imp_string(&m, "status");
+    const char *status = check_string(m, item, "status", NULL);
     if (status != NULL) {
         int s = campaign_status_parse(status);
         if (s < 0)
-            imp_fail(&m, "status", "must be one of Active, Completed, Ready, Paused, Preparing, "
-                                   "Stopped, Scheduled, Rescheduled");
+            check_fail(m, "status", "must be one of Active, Completed, Ready, Paused, Preparing, "
+                                    "Stopped, Scheduled, Rescheduled");
         else
             c->status = (enum cstatus)s;
     }
-    json_t *prio = imp_get(&m, "priority");
+    json_t *prio = check_get(m, item, "priority");
     if (prio != NULL) {
         /* Exactly "1".."5" or 1..5: a padded "05" would not export back as
          * it was imported. */
-        int p = json_is_string(prio) && json_string_length(prio) != 1
-                    ? -1
-                    : campaign_priority_parse(prio);
+        int p = campaign_priority_exact(prio);
         if (p < 0)
-            imp_fail(&m, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
+            check_fail(m, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
         else
             c->priority = p;
     }
-    imp_time(&m, "createdAt", &c->created_at);
-    imp_time(&m, "updatedAt", &c->updated_at);
-    imp_time(&m, "campaignInstanceUpdatedAt", &c->instance_updated_at);
-    imp_dnc(&m, c);
-    imp_contact_lists(&m, c);
-
-    const char *desc = imp_string(&m, "description");
+    check_time(m, item, "createdAt", NULL, &c->created_at);
+    check_time(m, item, "updatedAt", NULL, &c->updated_at);
+    check_time(m, item, "campaignInstanceUpdatedAt", NULL, &c->instance_updated_at);
+    imp_dnc(m, item, c);
+    imp_contact_lists(m, item, c);
+    const char *desc = check_string(m, item, "description", NULL);
     if (desc != NULL) {
-        if (text_utf8_len(desc) > DESCRIPTION_MAX)
-            imp_fail(&m, "description", "must be at most 256 characters");
+        if (text_utf8_len(desc) > CONTRACT_DESCRIPTION_MAX)
+            check_fail(m, "description", "must be at most %d characters",
+                       CONTRACT_DESCRIPTION_MAX);
         else
             json_object_set_new(c->doc, "description", json_string(desc));
     }
-    imp_doc_object(&m, c->doc, "schedule", schedule_keys, JSON_TRUE);
+    imp_doc_object(m, item, c->doc, "schedule", schedule_keys, JSON_TRUE);
+}
 
-    if (t == CTYPE_VOICE) {
-        const char *mode = imp_string(&m, "dialingMode");
-        if (mode != NULL) {
-            int md = campaign_mode_parse(mode);
-            if (md < 0)
-                imp_fail(&m, "dialingMode", "must be one of Progressive, Preview, Agentless");
-            else
-                c->mode = (enum cmode)md;
-        }
-        imp_doc_bool(&m, c->doc, "isFiltersEnabled");
-        imp_doc_string(&m, c->doc, "connection", NULL);
-    } else {
-        imp_doc_object(&m, c->doc, "message", message_keys, JSON_STRING);
-        json_t *given = imp_get(&m, "message");
-        if (json_is_object(given) && json_object_get(given, "message") == NULL)
-            imp_fail(&m, "message.message", "is required: the text of the message");
-        imp_doc_string(&m, c->doc, "experienceFlow", "cf");
-        imp_doc_string(&m, c->doc, "campaignInstanceId", "cid");
-        imp_doc_string(&m, c->doc, "campaignExecutionType", NULL);
-        const char *fmt = imp_string(&m, "format");
-        if (fmt != NULL) {
-            if (strcmp(fmt, "simple") != 0 && strcmp(fmt, "advanced") != 0)
-                imp_fail(&m, "format", "must be \"simple\" or \"advanced\"");
-            else
-                json_object_set_new(c->doc, "format", json_string(fmt));
-        }
-        json_t *sent = imp_get(&m, "totalMessagesSent");
-        if (sent != NULL) {
-            if (!json_is_integer(sent) || json_integer_value(sent) < 0)
-                imp_fail(&m, "totalMessagesSent", "must be a non-negative integer");
-            else
-                json_object_set(c->doc, "totalMessagesSent", sent);
-        }
-        json_t *msg = json_object_get(c->doc, "message");
-        if (msg != NULL && json_object_get(msg, "templateId") != NULL) {
-            json_t *tid = json_object_get(msg, "templateId");
-            if (!ids_valid("cmt", json_string_value(tid), json_string_length(tid)))
-                imp_fail(&m, "message.templateId", "must be an id of the form cmt-<uuid>");
-        }
+static void imp_voice(struct check *m, json_t *item, struct campaign *c)
+{
+    const char *mode = check_string(m, item, "dialingMode", NULL);
+    if (mode != NULL) {
+        int md = campaign_mode_parse(mode);
+        if (md < 0)
+            check_fail(m, "dialingMode", "must be one of Progressive, Preview, Agentless");
+        else
+            c->mode = (enum cmode)md;
     }
+    imp_doc_bool(m, item, c->doc, "isFiltersEnabled");
+    imp_doc_string(m, item, c->doc, "connection", NULL);
+}
+
+static void imp_sms(struct check *m, json_t *item, struct campaign *c)
+{
+    imp_doc_object(m, item, c->doc, "message", message_keys, JSON_STRING);
+    json_t *given = check_get(m, item, "message");
+    if (json_is_object(given) && json_object_get(given, "message") == NULL)
+        check_fail(m, "message.message", "is required: the text of the message");
+    imp_doc_string(m, item, c->doc, "experienceFlow", "cf");
+    imp_doc_string(m, item, c->doc, "campaignInstanceId", "cid");
+    imp_doc_string(m, item, c->doc, "campaignExecutionType", NULL);
+    const char *fmt = check_string(m, item, "format", NULL);
+    if (fmt != NULL) {
+        if (strcmp(fmt, "simple") != 0 && strcmp(fmt, "advanced") != 0)
+            check_fail(m, "format", "must be \"simple\" or \"advanced\"");
+        else
+            json_object_set_new(c->doc, "format", json_string(fmt));
+    }
+    json_t *sent = check_get(m, item, "totalMessagesSent");
+    if (sent != NULL && (!json_is_integer(sent) || json_integer_value(sent) < 0))
+        check_fail(m, "totalMessagesSent", "must be a non-negative integer");
+    else if (sent != NULL)
+        json_object_set(c->doc, "totalMessagesSent", sent);
+    json_t *msg = json_object_get(c->doc, "message");
+    if (msg != NULL && json_object_get(msg, "templateId") != NULL) {
+        json_t *tid = json_object_get(msg, "templateId");
+        if (!ids_valid("cmt", json_string_value(tid), json_string_length(tid)))
+            check_fail(m, "message.templateId", "must be an id of the form cmt-<uuid>");
+    }
+}
+
+int campaign_from_item(json_t *item, const char *where, struct campaign *c,
+                       struct apierr *e)
+{
+    struct check m = CHECK_LENIENT(e, where);
+    if (!json_is_object(item)) {
+        apierr_field(e, where, "must be an object");
+        return -1;
+    }
+    if (imp_type(&m, item, c) != 0)
+        return -1;
+    imp_common(&m, item, c);
+    if (c->type == CTYPE_VOICE)
+        imp_voice(&m, item, c);
+    else
+        imp_sms(&m, item, c);
     json_object_set_new(c->doc, "isImported", json_true());
     return m.bad ? -1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "apierr.h"
+#include "contract.h"
 #include "ids.h"
 
 enum ctype { CTYPE_VOICE = 0, CTYPE_SMS = 1 };
@@ -29,7 +30,6 @@ enum cstatus {
 /* Dialing modes; 0 means none (every SMS campaign, and voice without one). */
 enum cmode { CMODE_NONE = 0, CMODE_PROGRESSIVE, CMODE_PREVIEW, CMODE_AGENTLESS, CMODE_COUNT };
 
-#define CAMPAIGN_NAME_MAX 48     /* code points, family spec §3.1 */
 #define CAMPAIGN_NO_TIME INT64_MIN
 
 struct campaign {
@@ -69,6 +69,10 @@ int campaign_type_parse(const char *s);
 /* A priority given as an integer 1..5 or a string of digits of value 1..5;
  * -1 otherwise. */
 int campaign_priority_parse(const json_t *v);
+/* The same, but a string must be exactly one digit ("05" is refused), as
+ * bodies and import elements require; the listing's filter takes any
+ * digits. */
+int campaign_priority_exact(const json_t *v);
 
 /* The result item of contract.md §4 for c, keys in documented order, absent
  * values omitted, appended to b as JSON text (the listing's hot path). */

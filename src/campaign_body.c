@@ -15,91 +15,13 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "check.h"
+#include "contract.h"
 #include "jsonio.h"
 #include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
-#define DESCRIPTION_MAX 256
-#define REF_NAME_MAX 128
-#define MESSAGE_MAX 4096
-#define CONTACT_LISTS_MAX 64
-#define DAYS_MAX 28
-
-/* A small context so each check is one line; fields are paths from the
- * body's root ("dialingStrategy.callerId.phoneNumber"). */
-struct chk {
-    struct apierr *e;
-    int bad;
-};
-
-static void fail(struct chk *k, const char *field, const char *msg)
-{
-    apierr_field(k->e, field, "%s", msg);
-    k->bad = 1;
-}
-
-/* A string field: NULL when absent; reports a non-string (null included). */
-static const char *want_string(struct chk *k, json_t *obj, const char *key, const char *field)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL)
-        return NULL;
-    if (!json_is_string(v)) {
-        fail(k, field, "must be a string");
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
-/* A string of min..max code points; returns it or NULL (absent or bad). */
-static const char *want_text(struct chk *k, json_t *obj, const char *key, const char *field,
-                             size_t min, size_t max)
-{
-    const char *s = want_string(k, obj, key, field);
-    if (s == NULL)
-        return NULL;
-    size_t n = text_utf8_len(s);
-    if (n < min || n > max) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "must be %zu to %zu characters long", min, max);
-        fail(k, field, msg);
-        return NULL;
-    }
-    return s;
-}
-
-/* An integer in [min, max]; 1 when given and valid, 0 absent, -1 bad. */
-static int want_int(struct chk *k, json_t *obj, const char *key, const char *field, int64_t min,
-                    int64_t max, int64_t *out)
-{
-    json_t *v = json_object_get(obj, key);
-    if (v == NULL)
-        return 0;
-    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
-        char msg[64];
-        snprintf(msg, sizeof msg, "must be an integer from %lld to %lld", (long long)min,
-                 (long long)max);
-        fail(k, field, msg);
-        return -1;
-    }
-    *out = json_integer_value(v);
-    return 1;
-}
-
-/* One of a fixed set of strings; returns its index, -1 absent, -2 bad. */
-static int want_enum(struct chk *k, json_t *obj, const char *key, const char *field,
-                     const char *const *values, const char *msg)
-{
-    const char *s = want_string(k, obj, key, field);
-    if (s == NULL)
-        return json_object_get(obj, key) == NULL ? -1 : -2;
-    for (int i = 0; values[i]; i++)
-        if (strcmp(s, values[i]) == 0)
-            return i;
-    fail(k, field, msg);
-    return -2;
-}
 
 int campaign_phone_valid(const char *s)
 {
@@ -118,7 +40,7 @@ int campaign_phone_valid(const char *s)
 static int tz_known(const char *tz)
 {
     size_t n = strlen(tz);
-    if (n == 0 || n > 64 || tz[0] == '/' || strstr(tz, "..") != NULL)
+    if (n == 0 || n > CONTRACT_TZ_MAX || tz[0] == '/' || strstr(tz, "..") != NULL)
         return 0;
     for (const char *p = tz; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
@@ -157,80 +79,104 @@ static int clock_minutes(const char *s)
 
 static const char *const day_names[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU", NULL};
 
+/* One calling window {day, start, end} at field: 0 with w set (start and
+ * end in minutes since midnight), -1 when reported. */
+struct window {
+    int day, start, end;
+};
+static int calling_window(struct check *k, json_t *d, const char *field, struct window *w)
+{
+    if (!json_is_object(d)) {
+        check_fail(k, field, "must be an object {day, start, end}");
+        return -1;
+    }
+    char fd[112], fs[112], fe[112];
+    snprintf(fd, sizeof fd, "%s.day", field);
+    snprintf(fs, sizeof fs, "%s.start", field);
+    snprintf(fe, sizeof fe, "%s.end", field);
+    int dn = check_enum(k, d, "day", fd, day_names, "must be one of MO TU WE TH FR SA SU");
+    if (dn == -1)
+        check_fail(k, fd, "is required");
+    const char *s = check_string(k, d, "start", fs), *e = check_string(k, d, "end", fe);
+    int sm = s ? clock_minutes(s) : -1, em = e ? clock_minutes(e) : -1;
+    if (s == NULL && json_object_get(d, "start") == NULL)
+        check_fail(k, fs, "is required");
+    else if (s != NULL && sm < 0)
+        check_fail(k, fs, "must look like 9:00 AM");
+    if (e == NULL && json_object_get(d, "end") == NULL)
+        check_fail(k, fe, "is required");
+    else if (e != NULL && em < 0)
+        check_fail(k, fe, "must look like 6:00 PM");
+    if (sm >= 0 && em >= 0 && sm >= em) {
+        check_fail(k, fe, "must be after start");
+        return -1;
+    }
+    if (dn < 0 || sm < 0 || em < 0)
+        return -1;
+    *w = (struct window){dn, sm, em};
+    return 0;
+}
+
+/* callingHours.days: the stored windows, or NULL when reported.  Windows
+ * are half-open: one may start when another of its day ends. */
+static json_t *calling_days(struct check *k, json_t *days)
+{
+    enum { N = CONTRACT_CALLING_DAYS_MAX };
+    struct window w[N];
+    if (days == NULL) {
+        check_fail(k, "dialingStrategy.callingHours.days", "is required");
+        return NULL;
+    }
+    if (!json_is_array(days) || json_array_size(days) < 1 || json_array_size(days) > N) {
+        check_fail(k, "dialingStrategy.callingHours.days",
+                   "must be an array of 1 to %d calling windows", N);
+        return NULL;
+    }
+    json_t *out = json_array();
+    for (size_t i = 0; i < json_array_size(days); i++) {
+        json_t *d = json_array_get(days, i);
+        char field[96];
+        snprintf(field, sizeof field, "dialingStrategy.callingHours.days[%zu]", i);
+        w[i].day = -1;
+        if (calling_window(k, d, field, &w[i]) != 0) {
+            w[i].day = -1;
+            continue;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (w[j].day == w[i].day && w[j].start < w[i].end && w[i].start < w[j].end) {
+                check_fail(k, field, "overlaps another calling window of the same day");
+                break;
+            }
+        }
+        json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "day", day_names[w[i].day],
+                                             "start", json_object_get(d, "start"), "end",
+                                             json_object_get(d, "end")));
+    }
+    return out;
+}
+
 /* callingHours, which replaces the stored value whole: returns the stored
  * form {frequency, timezone, days: [{day, start, end}]} or NULL. */
-static json_t *check_calling_hours(struct chk *k, json_t *v)
+static json_t *check_calling_hours(struct check *k, json_t *v)
 {
     static const char *const freqs[] = {"WEEKLY", "DAILY", "CUSTOM", NULL};
-    const char *base = "dialingStrategy.callingHours";
     if (!json_is_object(v)) {
-        fail(k, base, "must be an object");
+        check_fail(k, "dialingStrategy.callingHours", "must be an object");
         return NULL;
     }
     int before = k->bad;
     k->bad = 0;
-    int f = want_enum(k, v, "frequency", "dialingStrategy.callingHours.frequency", freqs,
-                      "must be WEEKLY, DAILY or CUSTOM");
+    int f = check_enum(k, v, "frequency", "dialingStrategy.callingHours.frequency", freqs,
+                       "must be WEEKLY, DAILY or CUSTOM");
     if (f == -1)
-        fail(k, "dialingStrategy.callingHours.frequency", "is required");
-    const char *tz = want_string(k, v, "timezone", "dialingStrategy.callingHours.timezone");
+        check_fail(k, "dialingStrategy.callingHours.frequency", "is required");
+    const char *tz = check_string(k, v, "timezone", "dialingStrategy.callingHours.timezone");
     if (tz == NULL && json_object_get(v, "timezone") == NULL)
-        fail(k, "dialingStrategy.callingHours.timezone", "is required");
+        check_fail(k, "dialingStrategy.callingHours.timezone", "is required");
     else if (tz != NULL && !tz_known(tz))
-        fail(k, "dialingStrategy.callingHours.timezone", "must be an IANA time zone such as Asia/Kolkata");
-    json_t *days = json_object_get(v, "days");
-    json_t *out_days = json_array();
-    int start[DAYS_MAX], end[DAYS_MAX], day[DAYS_MAX];
-    if (!json_is_array(days) || json_array_size(days) < 1 || json_array_size(days) > DAYS_MAX) {
-        fail(k, "dialingStrategy.callingHours.days",
-             days == NULL ? "is required" : "must be an array of 1 to 28 calling windows");
-        days = NULL;
-    }
-    for (size_t i = 0; days != NULL && i < json_array_size(days); i++) {
-        json_t *d = json_array_get(days, i);
-        char field[96];
-        snprintf(field, sizeof field, "dialingStrategy.callingHours.days[%zu]", i);
-        day[i] = -1;
-        if (!json_is_object(d)) {
-            fail(k, field, "must be an object {day, start, end}");
-            continue;
-        }
-        char fd[112], fs[112], fe[112];
-        snprintf(fd, sizeof fd, "%s.day", field);
-        snprintf(fs, sizeof fs, "%s.start", field);
-        snprintf(fe, sizeof fe, "%s.end", field);
-        int dn = want_enum(k, d, "day", fd, day_names, "must be one of MO TU WE TH FR SA SU");
-        if (dn == -1)
-            fail(k, fd, "is required");
-        const char *s = want_string(k, d, "start", fs), *e = want_string(k, d, "end", fe);
-        int sm = s ? clock_minutes(s) : -1, em = e ? clock_minutes(e) : -1;
-        if (s == NULL && json_object_get(d, "start") == NULL)
-            fail(k, fs, "is required");
-        else if (s != NULL && sm < 0)
-            fail(k, fs, "must look like 9:00 AM");
-        if (e == NULL && json_object_get(d, "end") == NULL)
-            fail(k, fe, "is required");
-        else if (e != NULL && em < 0)
-            fail(k, fe, "must look like 6:00 PM");
-        if (sm >= 0 && em >= 0 && sm >= em) {
-            fail(k, fe, "must be after start");
-            continue;
-        }
-        if (dn < 0 || sm < 0 || em < 0)
-            continue;
-        day[i] = dn;
-        start[i] = sm;
-        end[i] = em;
-        /* Windows are half-open: one may start when another ends. */
-        for (size_t j = 0; j < i; j++) {
-            if (day[j] == dn && start[j] < em && sm < end[j]) {
-                fail(k, field, "overlaps another calling window of the same day");
-                break;
-            }
-        }
-        json_array_append_new(out_days, json_pack("{s:s, s:s, s:s}", "day", day_names[dn],
-                                                  "start", s, "end", e));
-    }
+        check_fail(k, "dialingStrategy.callingHours.timezone",
+                   "must be an IANA time zone such as Asia/Kolkata");
+    json_t *out_days = calling_days(k, json_object_get(v, "days"));
     int ok = !k->bad;
     k->bad |= before;
     if (!ok) {
@@ -241,11 +187,11 @@ static json_t *check_calling_hours(struct chk *k, json_t *v)
 }
 
 /* dialingStrategy is merged by its direct keys into the stored one. */
-static void apply_strategy(struct chk *k, struct campaign *c, json_t *v)
+static void apply_strategy(struct check *k, struct campaign *c, json_t *v)
 {
     static const char *const orders[] = {"FIFO", "LIFO", NULL};
     if (!json_is_object(v)) {
-        fail(k, "dialingStrategy", "must be an object");
+        check_fail(k, "dialingStrategy", "must be an object");
         return;
     }
     json_t *ds = json_object_get(c->doc, "dialingStrategy");
@@ -253,14 +199,14 @@ static void apply_strategy(struct chk *k, struct campaign *c, json_t *v)
     json_t *x = json_object_get(v, "callerId");
     if (x != NULL) {
         const char *phone = json_is_object(x)
-                                ? want_string(k, x, "phoneNumber", "dialingStrategy.callerId.phoneNumber")
+                                ? check_string(k, x, "phoneNumber", "dialingStrategy.callerId.phoneNumber")
                                 : NULL;
         if (!json_is_object(x))
-            fail(k, "dialingStrategy.callerId", "must be an object {phoneNumber}");
+            check_fail(k, "dialingStrategy.callerId", "must be an object {phoneNumber}");
         else if (phone == NULL && json_object_get(x, "phoneNumber") == NULL)
-            fail(k, "dialingStrategy.callerId.phoneNumber", "is required");
+            check_fail(k, "dialingStrategy.callerId.phoneNumber", "is required");
         else if (phone != NULL && !campaign_phone_valid(phone))
-            fail(k, "dialingStrategy.callerId.phoneNumber", "must be an E.164 phone number");
+            check_fail(k, "dialingStrategy.callerId.phoneNumber", "must be an E.164 phone number");
         else if (phone != NULL)
             json_object_set_new(ds, "callerId", json_pack("{s:s}", "phoneNumber", phone));
     }
@@ -270,30 +216,33 @@ static void apply_strategy(struct chk *k, struct campaign *c, json_t *v)
             json_object_set_new(ds, "callingHours", ch);
     }
     if (c->type == CTYPE_VOICE) { /* the four voice keys are ignored for SMS */
-        int o = want_enum(k, v, "dialingOrder", "dialingStrategy.dialingOrder", orders,
+        int o = check_enum(k, v, "dialingOrder", "dialingStrategy.dialingOrder", orders,
                           "must be FIFO or LIFO");
         if (o >= 0)
             json_object_set_new(ds, "dialingOrder", json_string(orders[o]));
         static const struct {
             const char *key;
             int64_t min, max;
-        } ints[] = {{"maxAttemptsPerRecord", 1, 100}, {"defaultRetryPeriod", 1, 1440},
-                    {"maxRingTime", 5, 120}};
+        } ints[] = {{"maxAttemptsPerRecord", 1, CONTRACT_ATTEMPTS_MAX},
+                    {"defaultRetryPeriod", 1, CONTRACT_RETRY_MINUTES_MAX},
+                    {"maxRingTime", CONTRACT_RING_SECONDS_MIN, CONTRACT_RING_SECONDS_MAX}};
         for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
             char field[64];
             int64_t n;
             snprintf(field, sizeof field, "dialingStrategy.%s", ints[i].key);
-            if (want_int(k, v, ints[i].key, field, ints[i].min, ints[i].max, &n) == 1)
+            if (check_int(k, v, ints[i].key, field, ints[i].min, ints[i].max, &n) == 1)
                 json_object_set_new(ds, ints[i].key, json_integer(n));
         }
     }
     json_object_set_new(c->doc, "dialingStrategy", ds);
 }
 
-static void apply_contact_lists(struct chk *k, struct campaign *c, json_t *v)
+static void apply_contact_lists(struct check *k, struct campaign *c, json_t *v)
 {
-    if (!json_is_array(v) || json_array_size(v) < 1 || json_array_size(v) > CONTACT_LISTS_MAX) {
-        fail(k, "contactLists", "must be an array of 1 to 64 contact list names");
+    if (!json_is_array(v) || json_array_size(v) < 1 ||
+        json_array_size(v) > CONTRACT_CAMPAIGN_LISTS_MAX) {
+        check_fail(k, "contactLists", "must be an array of 1 to %d contact list names",
+                   CONTRACT_CAMPAIGN_LISTS_MAX);
         return;
     }
     int ok = 1;
@@ -301,10 +250,7 @@ static void apply_contact_lists(struct chk *k, struct campaign *c, json_t *v)
         json_t *x = json_array_get(v, i);
         char field[48];
         snprintf(field, sizeof field, "contactLists[%zu]", i);
-        const char *problem = json_is_string(x) ? check_name_problem(json_string_value(x), 48)
-                                                : "must be a string";
-        if (problem != NULL) {
-            fail(k, field, problem);
+        if (check_name_value(k, x, field, CONTRACT_NAME_MAX) == NULL) {
             ok = 0;
             continue;
         }
@@ -315,9 +261,7 @@ static void apply_contact_lists(struct chk *k, struct campaign *c, json_t *v)
             int same = lj != NULL && strcmp(li, lj) == 0;
             free(lj);
             if (same) {
-                char msg[64];
-                snprintf(msg, sizeof msg, "repeats contactLists[%zu]", j);
-                fail(k, field, msg);
+                check_fail(k, field, "repeats contactLists[%zu]", j);
                 ok = 0;
                 break;
             }
@@ -331,11 +275,11 @@ static void apply_contact_lists(struct chk *k, struct campaign *c, json_t *v)
     }
 }
 
-static void apply_dnc(struct chk *k, struct campaign *c, json_t *v)
+static void apply_dnc(struct check *k, struct campaign *c, json_t *v)
 {
     if (json_is_null(v)) {
         if (c->type == CTYPE_VOICE) {
-            fail(k, "dncLists", "is required for voice campaigns");
+            check_fail(k, "dncLists", "is required for voice campaigns");
         } else {
             json_decref(c->dnc);
             c->dnc = NULL;
@@ -343,34 +287,29 @@ static void apply_dnc(struct chk *k, struct campaign *c, json_t *v)
         return;
     }
     if (!json_is_object(v)) {
-        fail(k, "dncLists", "must be an object {name}");
+        check_fail(k, "dncLists", "must be an object {name}");
         return;
     }
-    json_t *name = json_object_get(v, "name");
-    const char *problem = json_is_string(name) ? check_name_problem(json_string_value(name), 48)
-                          : name == NULL       ? "is required"
-                                               : "must be a string";
-    if (problem != NULL) {
-        fail(k, "dncLists.name", problem);
+    const char *name = check_name(k, v, "name", "dncLists.name", CONTRACT_NAME_MAX, true);
+    if (name == NULL)
         return;
-    }
     json_decref(c->dnc);
-    c->dnc = json_pack("{s:O}", "name", name);
+    c->dnc = json_pack("{s:s}", "name", name);
 }
 
-static void apply_message(struct chk *k, struct campaign *c, json_t *v)
+static void apply_message(struct check *k, struct campaign *c, json_t *v)
 {
     if (!json_is_object(v)) {
-        fail(k, "message", "must be an object {message, template_name?, templateId?}");
+        check_fail(k, "message", "must be an object {message, template_name?, templateId?}");
         return;
     }
     int before = k->bad;
     k->bad = 0;
-    const char *text = want_text(k, v, "message", "message.message", 1, MESSAGE_MAX);
+    const char *text = check_text(k, v, "message", "message.message", 1, CONTRACT_MESSAGE_MAX);
     if (json_object_get(v, "message") == NULL)
-        fail(k, "message.message", "is required");
-    const char *tname = want_text(k, v, "template_name", "message.template_name", 1, REF_NAME_MAX);
-    const char *tid = want_string(k, v, "templateId", "message.templateId");
+        check_fail(k, "message.message", "is required");
+    const char *tname = check_text(k, v, "template_name", "message.template_name", 1, CONTRACT_REF_NAME_MAX);
+    const char *tid = check_string(k, v, "templateId", "message.templateId");
     if (!k->bad) {
         json_t *m = json_object();
         if (tname != NULL)
@@ -384,103 +323,108 @@ static void apply_message(struct chk *k, struct campaign *c, json_t *v)
     k->bad |= before;
 }
 
-static int priority_strict(json_t *v)
-{
-    if (json_is_string(v) && json_string_length(v) != 1)
-        return -1;
-    return campaign_priority_parse(v);
-}
-
-int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct apierr *e)
+/* The SMS-only fields: format, then message or experienceFlowName for the
+ * format that results.  Returns the experience flow named, or NULL. */
+static const char *apply_sms(struct check *k, struct campaign *c, json_t *body)
 {
     static const char *const formats[] = {"simple", "advanced", NULL};
+    const char *flow = NULL;
+    json_t *v;
+    int f = check_enum(k, body, "format", NULL, formats, "must be simple or advanced");
+    if (f >= 0)
+        json_object_set_new(c->doc, "format", json_string(formats[f]));
+    const char *fmt = json_string_value(json_object_get(c->doc, "format"));
+    int simple = fmt == NULL || strcmp(fmt, "simple") == 0;
+    int advanced = fmt == NULL || strcmp(fmt, "advanced") == 0;
+    if (simple && (v = json_object_get(body, "message")) != NULL)
+        apply_message(k, c, v);
+    if (advanced)
+        flow = check_text(k, body, "experienceFlowName", NULL, 1, CONTRACT_REF_NAME_MAX);
+    return flow;
+}
+
+/* The voice-only fields: dialingMode, then what the resulting mode uses.
+ * Returns the experience flow named, or NULL. */
+static const char *apply_voice(struct check *k, struct campaign *c, json_t *body)
+{
     static const char *const modes[] = {"Progressive", "Preview", "Agentless", NULL};
     static const char *const machine[] = {"no", "detect", "disconnect", NULL};
-    struct chk k = {e, 0};
-    json_t *v;
-
-    const char *type = want_string(&k, body, "campaignType", "campaignType");
-    if (type != NULL && strcmp(type, campaign_type_name(c->type)) != 0)
-        fail(&k, "campaignType", creating ? "must equal the campaignType of the query"
-                                          : "must equal the campaign's type, which never changes");
-    else if (creating && json_object_get(body, "campaignType") == NULL)
-        fail(&k, "campaignType", "is required: sms or voice");
-
-    if ((v = json_object_get(body, "name")) != NULL) {
-        const char *problem = json_is_string(v) ? check_name_problem(json_string_value(v),
-                                                                     CAMPAIGN_NAME_MAX)
-                                                : "must be a string";
-        if (problem != NULL) {
-            fail(&k, "name", problem);
-        } else {
-            free(c->name);
-            c->name = xstrdup(json_string_value(v));
-        }
+    const char *flow = NULL;
+    int m = check_enum(k, body, "dialingMode", NULL, modes,
+                       "must be Agentless, Progressive or Preview");
+    if (m >= 0)
+        c->mode = (enum cmode)campaign_mode_parse(modes[m]);
+    int any = c->mode == CMODE_NONE;
+    if (any || c->mode == CMODE_AGENTLESS) {
+        flow = check_text(k, body, "experienceFlowName", NULL, 1, CONTRACT_REF_NAME_MAX);
+        int md = check_enum(k, body, "enableMachineDetect", NULL, machine,
+                            "must be no, detect or disconnect");
+        if (md >= 0)
+            json_object_set_new(c->doc, "enableMachineDetect", json_string(machine[md]));
     }
-    const char *desc = want_text(&k, body, "description", "description", 0, DESCRIPTION_MAX);
+    if (any || c->mode == CMODE_PROGRESSIVE || c->mode == CMODE_PREVIEW) {
+        const char *queue = check_text(k, body, "queue_name", NULL, 1, CONTRACT_REF_NAME_MAX);
+        if (queue != NULL)
+            json_object_set_new(c->doc, "connection", json_string(queue));
+    }
+    int64_t skips;
+    if ((any || c->mode == CMODE_PREVIEW) &&
+        check_int(k, body, "maxSkips", NULL, 0, CONTRACT_SKIPS_MAX, &skips) == 1)
+        json_object_set_new(c->doc, "maxSkips", json_integer(skips));
+    return flow;
+}
+
+/* The fields both types share, in the order they are reported. */
+static void apply_common(struct check *k, struct campaign *c, json_t *body, int creating)
+{
+    json_t *v;
+    const char *type = check_string(k, body, "campaignType", NULL);
+    if (type != NULL && strcmp(type, campaign_type_name(c->type)) != 0)
+        check_fail(k, "campaignType", "%s",
+                   creating ? "must equal the campaignType of the query"
+                            : "must equal the campaign's type, which never changes");
+    else if (creating && json_object_get(body, "campaignType") == NULL)
+        check_fail(k, "campaignType", "is required: sms or voice");
+
+    const char *name = check_name(k, body, "name", NULL, CONTRACT_NAME_MAX, false);
+    if (name != NULL) {
+        free(c->name);
+        c->name = xstrdup(name);
+    }
+    const char *desc = check_text(k, body, "description", NULL, 0, CONTRACT_DESCRIPTION_MAX);
     if (desc != NULL)
         json_object_set_new(c->doc, "description", json_string(desc));
     if ((v = json_object_get(body, "contactLists")) != NULL)
-        apply_contact_lists(&k, c, v);
+        apply_contact_lists(k, c, v);
     if ((v = json_object_get(body, "dncLists")) != NULL)
-        apply_dnc(&k, c, v);
+        apply_dnc(k, c, v);
     if ((v = json_object_get(body, "priority")) != NULL) {
-        int p = priority_strict(v);
+        int p = campaign_priority_exact(v);
         if (p < 0)
-            fail(&k, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
+            check_fail(k, "priority", "must be one of \"1\", \"2\", \"3\", \"4\", \"5\"");
         else
             c->priority = p;
     }
     /* schedule is accepted and ignored: it changes only through §8. */
     if ((v = json_object_get(body, "schedule")) != NULL) {
+        bool on;
         if (!json_is_object(v))
-            fail(&k, "schedule", "must be an object");
-        else if (json_object_get(v, "isSchedulingEnabled") != NULL &&
-                 !json_is_boolean(json_object_get(v, "isSchedulingEnabled")))
-            fail(&k, "schedule.isSchedulingEnabled", "must be a boolean");
+            check_fail(k, "schedule", "must be an object");
+        else
+            check_bool(k, v, "isSchedulingEnabled", "schedule.isSchedulingEnabled", &on);
     }
     if ((v = json_object_get(body, "dialingStrategy")) != NULL)
-        apply_strategy(&k, c, v);
+        apply_strategy(k, c, v);
+}
+
+int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct apierr *e)
+{
+    struct check k = CHECK_BODY(e);
+    apply_common(&k, c, body, creating);
     /* Fields of another SMS format or voice mode are ignored, not checked
      * (§4.1, §5.1): the format or mode that results from this body decides,
      * and while it is unknown every field is checked. */
-    const char *flow = NULL;
-    if (c->type == CTYPE_SMS) {
-        int f = want_enum(&k, body, "format", "format", formats, "must be simple or advanced");
-        if (f >= 0)
-            json_object_set_new(c->doc, "format", json_string(formats[f]));
-        const char *fmt = json_string_value(json_object_get(c->doc, "format"));
-        int simple = fmt == NULL || strcmp(fmt, "simple") == 0;
-        int advanced = fmt == NULL || strcmp(fmt, "advanced") == 0;
-        if (simple && (v = json_object_get(body, "message")) != NULL)
-            apply_message(&k, c, v);
-        if (advanced)
-            flow = want_text(&k, body, "experienceFlowName", "experienceFlowName", 1,
-                             REF_NAME_MAX);
-    } else {
-        int m = want_enum(&k, body, "dialingMode", "dialingMode", modes,
-                          "must be Agentless, Progressive or Preview");
-        if (m >= 0)
-            c->mode = (enum cmode)campaign_mode_parse(modes[m]);
-        int any = c->mode == CMODE_NONE;
-        if (any || c->mode == CMODE_AGENTLESS) {
-            flow = want_text(&k, body, "experienceFlowName", "experienceFlowName", 1,
-                             REF_NAME_MAX);
-            int md = want_enum(&k, body, "enableMachineDetect", "enableMachineDetect", machine,
-                               "must be no, detect or disconnect");
-            if (md >= 0)
-                json_object_set_new(c->doc, "enableMachineDetect", json_string(machine[md]));
-        }
-        if (any || c->mode == CMODE_PROGRESSIVE || c->mode == CMODE_PREVIEW) {
-            const char *queue = want_text(&k, body, "queue_name", "queue_name", 1, REF_NAME_MAX);
-            if (queue != NULL)
-                json_object_set_new(c->doc, "connection", json_string(queue));
-        }
-        int64_t skips;
-        if ((any || c->mode == CMODE_PREVIEW) &&
-            want_int(&k, body, "maxSkips", "maxSkips", 0, 100, &skips) == 1)
-            json_object_set_new(c->doc, "maxSkips", json_integer(skips));
-    }
+    const char *flow = c->type == CTYPE_SMS ? apply_sms(&k, c, body) : apply_voice(&k, c, body);
     if (flow != NULL) {
         free(c->flow_name);
         c->flow_name = xstrdup(flow);
@@ -488,7 +432,7 @@ int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct a
     if (creating) {
         /* name and contactLists are checked by campaign_complete. */
         if (json_object_get(body, "priority") == NULL)
-            fail(&k, "priority", "is required");
+            check_fail(&k, "priority", "is required");
         if (json_object_get(c->doc, "description") == NULL)
             json_object_set_new(c->doc, "description", json_string(""));
     }
@@ -497,17 +441,17 @@ int campaign_apply_body(struct campaign *c, json_t *body, int creating, struct a
 
 /* Reports a required key the merged campaign lacks, unless the field was
  * already reported (given, but invalid). */
-static void need(struct chk *k, int present, const char *field)
+static void need(struct check *k, int present, const char *field)
 {
     if (!present && !apierr_has_field(k->e, field))
-        fail(k, field, "is required");
+        check_fail(k, field, "is required");
     else if (!present)
         k->bad = 1;
 }
 
 int campaign_complete(struct campaign *c, struct apierr *e)
 {
-    struct chk k = {e, 0};
+    struct check k = CHECK_BODY(e);
     json_t *doc = c->doc;
     json_t *ds = json_object_get(doc, "dialingStrategy");
     need(&k, c->name != NULL, "name");
@@ -608,92 +552,121 @@ static int schedule_time(const char *s, int64_t *ms)
     return timefmt_parse(iso, strlen(iso), ms);
 }
 
-int campaign_schedule_parse(json_t *body, int64_t now, json_t **out, struct apierr *e)
+/* startDateTime and endDateTime of a schedule body into *start and *end. */
+static void schedule_window(struct check *k, json_t *body, int64_t now, int64_t *start,
+                            int64_t *end)
+{
+    const char *sv = check_string(k, body, "startDateTime", NULL);
+    const char *ev = check_string(k, body, "endDateTime", NULL);
+    int have_start = sv != NULL && schedule_time(sv, start) == 0;
+    int have_end = ev != NULL && schedule_time(ev, end) == 0;
+    if (sv == NULL && json_object_get(body, "startDateTime") == NULL)
+        check_fail(k, "startDateTime", "is required");
+    else if (sv != NULL && !have_start)
+        check_fail(k, "startDateTime", "must look like 2026-01-27 18:29:00 or be an ISO 8601 timestamp");
+    if (ev == NULL && json_object_get(body, "endDateTime") == NULL)
+        check_fail(k, "endDateTime", "is required");
+    else if (ev != NULL && !have_end)
+        check_fail(k, "endDateTime", "must look like 2026-02-27 18:29:00 or be an ISO 8601 timestamp");
+    else if (have_end && have_start && *end <= *start)
+        check_fail(k, "endDateTime", "must be after startDateTime");
+    else if (have_end && *end <= now)
+        check_fail(k, "endDateTime", "must be in the future");
+}
+
+/* recurrenceObject.dailyDetails: the stored recurrence, or NULL. */
+static json_t *schedule_daily(struct check *k, json_t *ro)
+{
+    json_t *dd = json_object_get(ro, "dailyDetails");
+    int64_t n = 0;
+    if (!json_is_object(dd))
+        check_fail(k, "recurrenceObject.dailyDetails", "%s",
+                   dd ? "must be an object" : "is required for Daily");
+    else if (check_int(k, dd, "onceEveryNdays", "recurrenceObject.dailyDetails.onceEveryNdays", 1,
+                       CONTRACT_EVERY_DAYS_MAX, &n) == 0)
+        check_fail(k, "recurrenceObject.dailyDetails.onceEveryNdays", "is required");
+    else if (!k->bad)
+        return json_pack("{s:s, s:{s:I}}", "recurType", "Daily", "dailyDetails", "onceEveryNdays",
+                         (json_int_t)n);
+    return NULL;
+}
+
+/* Whether whichDays holds 1 to 7 distinct day names. */
+static int which_days_valid(const json_t *which)
+{
+    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL};
+    if (!json_is_array(which) || json_array_size(which) < 1 || json_array_size(which) > 7)
+        return 0;
+    unsigned seen = 0;
+    for (size_t i = 0; i < json_array_size(which); i++) {
+        const char *dname = json_string_value(json_array_get(which, i));
+        int di = -1;
+        for (int j = 0; dname && days[j]; j++)
+            if (strcmp(dname, days[j]) == 0)
+                di = j;
+        if (di < 0 || (seen & (1u << di)))
+            return 0;
+        seen |= 1u << di;
+    }
+    return 1;
+}
+
+/* recurrenceObject.weeklyDetails: the stored recurrence, or NULL. */
+static json_t *schedule_weekly(struct check *k, json_t *ro)
+{
+    json_t *wd = json_object_get(ro, "weeklyDetails");
+    json_t *which = json_object_get(wd, "whichDays");
+    int64_t n = 0;
+    if (!json_is_object(wd)) {
+        check_fail(k, "recurrenceObject.weeklyDetails", "%s",
+                   wd ? "must be an object" : "is required for Weekly");
+        return NULL;
+    }
+    if (check_int(k, wd, "onceEveryNweeks", "recurrenceObject.weeklyDetails.onceEveryNweeks", 1,
+                  CONTRACT_EVERY_WEEKS_MAX, &n) == 0)
+        check_fail(k, "recurrenceObject.weeklyDetails.onceEveryNweeks", "is required");
+    if (!which_days_valid(which))
+        check_fail(k, "recurrenceObject.weeklyDetails.whichDays",
+                   "must hold 1 to 7 distinct days of Mon Tue Wed Thu Fri Sat Sun");
+    if (k->bad)
+        return NULL;
+    return json_pack("{s:s, s:{s:I, s:O}}", "recurType", "Weekly", "weeklyDetails",
+                     "onceEveryNweeks", (json_int_t)n, "whichDays", which);
+}
+
+/* recurrenceObject: the stored recurrence, or NULL. */
+static json_t *schedule_recurrence(struct check *k, json_t *body)
 {
     static const char *const types[] = {"Daily", "Weekly", NULL};
-    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL};
-    struct chk k = {e, 0};
+    json_t *ro = json_object_get(body, "recurrenceObject");
+    if (ro == NULL) {
+        check_fail(k, "recurrenceObject", "is required");
+        return NULL;
+    }
+    if (!json_is_object(ro)) {
+        check_fail(k, "recurrenceObject", "must be an object");
+        return NULL;
+    }
+    int t = check_enum(k, ro, "recurType", "recurrenceObject.recurType", types,
+                       "must be Daily or Weekly");
+    if (t == -1)
+        check_fail(k, "recurrenceObject.recurType", "is required");
+    return t == 0 ? schedule_daily(k, ro) : t == 1 ? schedule_weekly(k, ro) : NULL;
+}
+
+int campaign_schedule_parse(json_t *body, int64_t now, json_t **out, struct apierr *e)
+{
+    struct check k = CHECK_BODY(e);
     int64_t start = 0, end = 0;
     *out = NULL;
     if (body == NULL) {
-        fail(&k, "startDateTime", "is required");
-        fail(&k, "endDateTime", "is required");
-        fail(&k, "recurrenceObject", "is required");
+        check_fail(&k, "startDateTime", "is required");
+        check_fail(&k, "endDateTime", "is required");
+        check_fail(&k, "recurrenceObject", "is required");
         return -1;
     }
-    const char *sv = want_string(&k, body, "startDateTime", "startDateTime");
-    const char *ev = want_string(&k, body, "endDateTime", "endDateTime");
-    int have_start = sv != NULL && schedule_time(sv, &start) == 0;
-    int have_end = ev != NULL && schedule_time(ev, &end) == 0;
-    if (sv == NULL && json_object_get(body, "startDateTime") == NULL)
-        fail(&k, "startDateTime", "is required");
-    else if (sv != NULL && !have_start)
-        fail(&k, "startDateTime", "must look like 2026-01-27 18:29:00 or be an ISO 8601 timestamp");
-    if (ev == NULL && json_object_get(body, "endDateTime") == NULL)
-        fail(&k, "endDateTime", "is required");
-    else if (ev != NULL && !have_end)
-        fail(&k, "endDateTime", "must look like 2026-02-27 18:29:00 or be an ISO 8601 timestamp");
-    else if (have_end && have_start && end <= start)
-        fail(&k, "endDateTime", "must be after startDateTime");
-    else if (have_end && end <= now)
-        fail(&k, "endDateTime", "must be in the future");
-
-    json_t *ro = json_object_get(body, "recurrenceObject");
-    json_t *rec = NULL;
-    if (ro == NULL) {
-        fail(&k, "recurrenceObject", "is required");
-    } else if (!json_is_object(ro)) {
-        fail(&k, "recurrenceObject", "must be an object");
-    } else {
-        int t = want_enum(&k, ro, "recurType", "recurrenceObject.recurType", types,
-                          "must be Daily or Weekly");
-        if (t == -1)
-            fail(&k, "recurrenceObject.recurType", "is required");
-        int64_t n = 0;
-        if (t == 0) {
-            json_t *dd = json_object_get(ro, "dailyDetails");
-            if (!json_is_object(dd))
-                fail(&k, "recurrenceObject.dailyDetails",
-                     dd ? "must be an object" : "is required for Daily");
-            else if (want_int(&k, dd, "onceEveryNdays", "recurrenceObject.dailyDetails.onceEveryNdays",
-                              1, 365, &n) == 0)
-                fail(&k, "recurrenceObject.dailyDetails.onceEveryNdays", "is required");
-            else if (!k.bad)
-                rec = json_pack("{s:s, s:{s:I}}", "recurType", "Daily", "dailyDetails",
-                                "onceEveryNdays", (json_int_t)n);
-        } else if (t == 1) {
-            json_t *wd = json_object_get(ro, "weeklyDetails");
-            json_t *which = json_object_get(wd, "whichDays");
-            if (!json_is_object(wd)) {
-                fail(&k, "recurrenceObject.weeklyDetails",
-                     wd ? "must be an object" : "is required for Weekly");
-            } else {
-                if (want_int(&k, wd, "onceEveryNweeks",
-                             "recurrenceObject.weeklyDetails.onceEveryNweeks", 1, 52, &n) == 0)
-                    fail(&k, "recurrenceObject.weeklyDetails.onceEveryNweeks", "is required");
-                unsigned seen = 0;
-                int ok = json_is_array(which) && json_array_size(which) >= 1 &&
-                         json_array_size(which) <= 7;
-                for (size_t i = 0; ok && i < json_array_size(which); i++) {
-                    const char *dname = json_string_value(json_array_get(which, i));
-                    int di = -1;
-                    for (int j = 0; dname && days[j]; j++)
-                        if (strcmp(dname, days[j]) == 0)
-                            di = j;
-                    if (di < 0 || (seen & (1u << di)))
-                        ok = 0;
-                    else
-                        seen |= 1u << di;
-                }
-                if (!ok)
-                    fail(&k, "recurrenceObject.weeklyDetails.whichDays",
-                         "must hold 1 to 7 distinct days of Mon Tue Wed Thu Fri Sat Sun");
-                if (!k.bad)
-                    rec = json_pack("{s:s, s:{s:I, s:O}}", "recurType", "Weekly", "weeklyDetails",
-                                    "onceEveryNweeks", (json_int_t)n, "whichDays", which);
-            }
-        }
-    }
+    schedule_window(&k, body, now, &start, &end);
+    json_t *rec = schedule_recurrence(&k, body);
     if (k.bad) {
         json_decref(rec);
         return -1;

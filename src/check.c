@@ -60,14 +60,21 @@ const char *check_name(struct check *k, const json_t *obj, const char *key, cons
                        size_t max, bool required)
 {
     json_t *v = check_get(k, obj, key);
-    const char *problem = v == NULL           ? (required ? "is required" : NULL)
+    if (v == NULL && !required)
+        return NULL;
+    return check_name_value(k, v, field ? field : key, max);
+}
+
+const char *check_name_value(struct check *k, const json_t *v, const char *field, size_t max)
+{
+    const char *problem = v == NULL           ? "is required"
                           : json_is_string(v) ? check_name_problem(json_string_value(v), max)
                                               : "must be a string";
     if (problem != NULL) {
-        check_fail(k, field ? field : key, "%s", problem);
+        check_fail(k, field, "%s", problem);
         return NULL;
     }
-    return v != NULL ? json_string_value(v) : NULL;
+    return json_string_value(v);
 }
 
 int check_int(struct check *k, const json_t *obj, const char *key, const char *field,

@@ -50,6 +50,10 @@ const char *check_text(struct check *k, const json_t *obj, const char *key, cons
 const char *check_name(struct check *k, const json_t *obj, const char *key, const char *field,
                        size_t max, bool required);
 
+/* The same for a value already at hand (an array's element): v NULL is
+ * reported as "is required". */
+const char *check_name_value(struct check *k, const json_t *v, const char *field, size_t max);
+
 /* An integer in [min, max]: 1 and *out when given, 0 absent, -1 reported. */
 int check_int(struct check *k, const json_t *obj, const char *key, const char *field,
               int64_t min, int64_t max, int64_t *out);

@@ -16,6 +16,13 @@
 /* A campaign's references and calling hours (family spec §3). */
 #define CONTRACT_CAMPAIGN_LISTS_MAX 64 /* contactLists of one campaign */
 #define CONTRACT_CALLING_DAYS_MAX 28   /* callingHours.days windows */
+#define CONTRACT_ATTEMPTS_MAX 100       /* dialingStrategy.maxAttemptsPerRecord */
+#define CONTRACT_RETRY_MINUTES_MAX 1440 /* dialingStrategy.defaultRetryPeriod */
+#define CONTRACT_RING_SECONDS_MIN 5     /* dialingStrategy.maxRingTime */
+#define CONTRACT_RING_SECONDS_MAX 120
+#define CONTRACT_SKIPS_MAX 100         /* maxSkips of a Preview campaign */
+#define CONTRACT_EVERY_DAYS_MAX 365     /* a schedule's onceEveryNdays */
+#define CONTRACT_EVERY_WEEKS_MAX 52     /* a schedule's onceEveryNweeks */
 #define CONTRACT_PRIORITY_MIN 1
 #define CONTRACT_PRIORITY_MAX 5
 

@@ -8,16 +8,6 @@
 #include "jsonio.h"
 #include "timefmt.h"
 
-/* A pagination number (check_count_value); def when absent or invalid. */
-static void parse_count(json_t *body, const char *key, int64_t def, int64_t min, int64_t max,
-                        int64_t *out, struct apierr *e)
-{
-    *out = def;
-    if (check_count_value(json_object_get(body, key), min, max, out) < 0)
-        apierr_field(e, key, "must be an integer from %lld to %lld, a string of digits, or \"\"",
-                     (long long)min, (long long)max);
-}
-
 static void parse_date(json_t *body, const char *key, int64_t absent, int64_t *out,
                        struct apierr *e)
 {
@@ -86,8 +76,8 @@ static void parse_filter(json_t *filters, const char *key, int (*value)(const js
         apierr_field(e, field, "must be an array");
         return;
     }
-    if (json_array_size(v) > QUERY_FILTER_VALUES_MAX) {
-        apierr_field(e, field, "must hold at most %d values", QUERY_FILTER_VALUES_MAX);
+    if (json_array_size(v) > CONTRACT_FILTER_VALUES_MAX) {
+        apierr_field(e, field, "must hold at most %d values", CONTRACT_FILTER_VALUES_MAX);
         return;
     }
     if (json_array_size(v) == 0)
@@ -159,12 +149,11 @@ int query_parse(json_t *body, struct list_query *q, struct apierr *e)
                                     : "must be \"voice\" or \"sms\"");
     q->type = type == CTYPE_SMS ? CTYPE_SMS : CTYPE_VOICE;
 
-    int64_t limit, skip, page;
-    parse_count(body, "limit", QUERY_LIMIT_DEFAULT, 1, QUERY_LIMIT_MAX, &limit, e);
-    parse_count(body, "skip", 0, 0, QUERY_SKIP_MAX, &skip, e);
-    parse_count(body, "page", 1, 1, QUERY_PAGE_MAX, &page, e);
-    q->limit = (int)limit;
-    q->offset = skip + (page - 1) * limit;
+    struct check k = CHECK_LENIENT(e, NULL);
+    struct paging pg;
+    check_paging(&k, body, true, CONTRACT_LIMIT_DEFAULT, &pg);
+    q->limit = (int)pg.limit;
+    q->offset = pg.offset;
 
     parse_date(body, "startDate", INT64_MIN, &q->start_ms, e);
     parse_date(body, "endDate", INT64_MAX, &q->end_ms, e);

@@ -12,13 +12,8 @@
 
 #include "apierr.h"
 #include "campaign.h"
+#include "contract.h"
 
-#define QUERY_LIMIT_DEFAULT 10
-#define QUERY_LIMIT_MAX 100
-#define QUERY_SKIP_MAX 1000000000LL
-#define QUERY_PAGE_MAX 1000000000LL
-#define QUERY_FILTER_VALUES_MAX 64
-#define QUERY_SORT_KEYS_MAX 3
 
 enum sort_field { SORT_NAME, SORT_CREATED_AT, SORT_UPDATED_AT };
 
@@ -34,7 +29,7 @@ struct list_query {
     int64_t start_ms;       /* INT64_MIN when absent */
     int64_t end_ms;         /* INT64_MAX when absent */
     int nsort;              /* 0: the default order (createdAt desc) */
-    struct sort_key sort[QUERY_SORT_KEYS_MAX];
+    struct sort_key sort[CONTRACT_SORT_KEYS_MAX];
     /* Bit i set: value i passes.  All bits set means "no filter". */
     uint32_t status_mask;   /* bits are enum cstatus */
     uint32_t priority_mask; /* bits 1..5 */

@@ -170,7 +170,7 @@ static void page_lists_sql(size_t n, char *sql, size_t cap)
 static int page_lists(struct store *s, struct conn *c, struct store_page *out, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
-    struct sqlp keys[QUERY_LIMIT_MAX];
+    struct sqlp keys[CONTRACT_LIMIT_MAX];
     char text[1024];
     for (size_t k = 0; k < out->count; k++)
         keys[k] = P_INT(out->items[k].pk);
