@@ -4,7 +4,7 @@ import pytest
 
 from conftest import (ADD_CONTACTS_MESSAGE, CC_RE, CL_RE, LIST_CREATE_KEYS, LIST_FULL_KEYS,
                       LIST_MAPPING, LIST_SUMMARY_KEYS, TS_RE, UNKNOWN_CL, app_create,
-                      assert_conflict, assert_error, error_fields, tick)
+                      assert_conflict, assert_error, tick)
 
 CONTACT_KEYS = ["_id", "createdAt", "updatedAt", "phoneNumber", "firstName", "lastName",
                 "timeZone", "uniqueId", "contactPriority"]
@@ -471,7 +471,6 @@ def test_add_contacts_lists_every_bad_item(fam):
     r = add(fam, {"contact_list_name": "Strict", "data": [
         {"phoneNumber": "1"}, {"phoneNumber": "+14155550100"}, {"phoneNumber": "x"}]})
     assert_error(r, 400, ["data[0].phoneNumber", "data[2].phoneNumber"])
-    assert "data[1].phoneNumber" not in error_fields(r)
 
 
 @pytest.mark.parametrize("body,field", [

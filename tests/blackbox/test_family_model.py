@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from conftest import (CID_RE, DAILY, HTTP_TIMEOUT, SCHEDULE_OFF, SMS_KEYS, VOICE_KEYS, WEEKLY,
-                      assert_conflict, assert_error, is_subsequence, sms_body, voice_body)
+                      assert_conflict, assert_error, fields_of, is_subsequence, sms_body,
+                      voice_body)
 
 SMS_SHARED = ["name", "description", "status", "dncLists", "priority", "message", "experienceFlow",
               "createdAt", "updatedAt", "contactLists", "format"]
@@ -160,7 +161,7 @@ def test_parallel_creates_with_colliding_names(f):
         assert sorted(created) == sorted(names), "exactly one 201 per distinct name"
         for k, n, st, text in results:
             if k == kind and st == 409:
-                assert "name" in [e.get("field") for e in json.loads(text)["errors"]]
+                assert fields_of(json.loads(text)) == ["name"], text
         listed = [i["name"].lower() for i in f.listing(kind)]
         assert sorted(listed) == sorted(names), "one campaign per name in the listing"
     cl = [x for x in f.lists() if x["name"] == "CL"][0]
@@ -244,12 +245,16 @@ def test_failed_requests_change_nothing(f):
 def test_failed_update_leaves_the_document_byte_identical(f):
     cid = f.create_voice("Bytes", mode="Preview")
     raw = f.get_raw(cid)
-    for body in ({"maxSkips": 101}, {"dialingStrategy": {"callerId": {"phoneNumber": "0"}}},
-                 {"name": "Fine", "priority": 9}, {"contactLists": []},
-                 {"dialingStrategy": {"callingHours": {"frequency": "DAILY", "timezone": "UTC",
-                                                       "days": [{"day": "MO", "start": "2:00 PM",
-                                                                 "end": "1:00 PM"}]}}}):
-        assert_error(f.update(cid, body), 400)
+    for body, field in (
+            ({"maxSkips": 101}, "maxSkips"),
+            ({"dialingStrategy": {"callerId": {"phoneNumber": "0"}}},
+             "dialingStrategy.callerId.phoneNumber"),
+            ({"name": "Fine", "priority": 9}, "priority"), ({"contactLists": []}, "contactLists"),
+            ({"dialingStrategy": {"callingHours": {"frequency": "DAILY", "timezone": "UTC",
+                                                   "days": [{"day": "MO", "start": "2:00 PM",
+                                                             "end": "1:00 PM"}]}}},
+             "dialingStrategy.callingHours.days[0].end")):
+        assert_error(f.update(cid, body), 400, [field])
         assert f.get_raw(cid) == raw, body
 
 
