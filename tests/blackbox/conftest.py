@@ -487,6 +487,49 @@ def raw_exchange(port, data, timeout=5.0):
         return read_response(s, timeout)
 
 
+# ---- documented curl commands ------------------------------------------------
+
+
+def parse_curl(text):
+    """(method, url, [(name, value)], body bytes or None) of a documented
+    `curl --location [--request METHOD] 'URL' --header 'N: V' ... --data '...'`.
+    Headers may be in single or double quotes (the demo prints
+    --header "auth: $TOKEN"). The body runs to the last single quote of the
+    text, or to its end when the quote is never closed (the weekly schedule
+    sample). Without --request the method is POST with a body, else GET."""
+    m = re.search(r"curl --location (?:--request (\w+) )?'([^']*)'", text)
+    method, url = m.group(1), m.group(2)
+    headers = [(name, value) for _, name, value in
+               re.findall(r"--header (['\"])([^:'\"]+): ([^'\"]*)\1", text)]
+    body = None
+    d = re.search(r"--data '", text)
+    if d:
+        rest = text[d.end():]
+        end = rest.rfind("'")
+        body = (rest[:end] if end >= 0 else rest.rstrip("\n")).encode("utf-8")
+    if method is None:
+        method = "POST" if body is not None else "GET"
+    return method, url, headers, body
+
+
+def send_as_curl(port, method, path, headers, body):
+    """Sends, on a connection of its own, the bytes curl sends for a command
+    with these method, path (no host), [(name, value)] headers and body (bytes
+    or None): its Host, User-Agent and Accept, the headers as given, and with
+    a body its Content-Length and, when the headers name none, the Content-Type
+    curl --data adds. Returns read_response's (status, headers, body)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}",
+             "User-Agent: curl/7.88.1", "Accept: */*"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+        if "content-type" not in [name.lower() for name, _ in headers]:
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+    with connect(port) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
+        return read_response(s)
+
+
 # ---- fixtures ----------------------------------------------------------------
 
 
