@@ -10,8 +10,12 @@ Fixtures and helpers:
                    started through it is stopped at teardown
   tenant_factory   new tenant (`app create`) in the demo server's db
   http             a requests.Session for the test
+  fam, f           a Family (below) on a new tenant; f with its lists CL and DNC
+Helpers shared by the test files live here too (assert_error, fields_of,
+parse_curl, send_as_curl, fold, ts, ...): one copy each.
 Every wait is bounded.
 """
+import datetime
 import hashlib
 import itertools
 import json
@@ -54,6 +58,11 @@ SMS_KEYS = ["name", "description", "status", "dncLists", "priority", "message",
             "experienceFlow", "createdAt", "updatedAt", "schedule", "campaignInstanceId", "id",
             "totalMessagesSent", "campaignInstanceUpdatedAt", "campaignExecutionType",
             "contactLists", "format"]
+# Contract §3: the values of filters.status and filters.dialingMode.
+FILTER_STATUSES = ["Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled",
+                   "Rescheduled"]
+DIALING_MODES = ["Progressive", "Preview", "Agentless"]
+LONGEST_NAME = "\U0001F600" * 48  # 48 code points (the name limit), 192 bytes of UTF-8
 
 SANITIZER_RE = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
                           r"SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer")
@@ -142,6 +151,21 @@ def contains_null(value):
 def is_subsequence(keys, order):
     it = iter(order)
     return all(k in it for k in keys)
+
+
+def fold(name):
+    """Contract §3's name order key: ASCII A-Z lowered, the rest as UTF-8 bytes."""
+    return bytes(b + 32 if 0x41 <= b <= 0x5a else b for b in name.encode("utf-8"))
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def ts(ms):
+    """An instant in milliseconds since the epoch, in contract §4 form
+    (2025-12-08T09:17:21.090Z)."""
+    d = _EPOCH + datetime.timedelta(milliseconds=ms)
+    return d.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 # ---- servers ---------------------------------------------------------------
@@ -345,10 +369,6 @@ def list_ok(session, server, tenant, body, **kw):
 def fields_of(body):
     """The errors[].field of an error body, in order; None for a field-less error."""
     return [e.get("field") for e in body.get("errors", [])]
-
-
-def error_fields(resp):
-    return fields_of(resp.json())
 
 
 def assert_error(resp, status, fields=None, subset=False):
@@ -912,3 +932,10 @@ def family_factory(demo_server, http):
 @pytest.fixture
 def fam(family_factory):
     return family_factory()
+
+
+@pytest.fixture
+def f(fam):
+    """fam with its lists CL (two contacts) and DNC (one number)."""
+    fam.setup_lists()
+    return fam

@@ -9,7 +9,7 @@ import requests
 
 from conftest import (CD_RE, CF_RE, CL_RE, CMT_RE, SCHEDULE_OFF, SMS_CREATE_KEYS, SMS_DOC_KEYS,
                       TS_RE, VOICE_CREATE_KEYS, VOICE_DOC_KEYS, Family, app_create,
-                      assert_conflict, assert_error, dialing_strategy, error_fields, fields_of,
+                      LONGEST_NAME, assert_conflict, assert_error, dialing_strategy, fields_of,
                       sms_body, tick, voice_body)
 
 SMS_VARIANTS = ["simple", "template", "advanced"]
@@ -17,10 +17,10 @@ VOICE_MODES = ["Agentless", "Progressive", "Preview"]
 
 
 @pytest.fixture
-def f(fam):
-    fam.setup_lists()
-    fam.create_list("CL2")
-    return fam
+def f(f):
+    """conftest's f, with one more list: CL2."""
+    f.create_list("CL2")
+    return f
 
 
 @pytest.fixture(scope="module")
@@ -279,33 +279,31 @@ def test_names_with_unicode_up_to_48_code_points(f):
     assert d["lname"] == "Ünïcode Àbc"  # ASCII folding only
 
 
-LONGEST = "\U0001F600" * 48  # 48 code points, 192 bytes of UTF-8
-
-
 @pytest.mark.parametrize("kind", ["sms", "voice"])
 def test_create_with_the_longest_multibyte_name(f, kind):
-    body = sms_body(LONGEST, ["CL"]) if kind == "sms" else voice_body(LONGEST, ["CL"], "DNC")
+    body = sms_body(LONGEST_NAME, ["CL"]) if kind == "sms" else \
+        voice_body(LONGEST_NAME, ["CL"], "DNC")
     r = f.create(body, expect=None)
     assert r.status_code == 201, r.text
-    assert r.json()["message"] == f"Campaign {LONGEST} creation in progress"
-    assert [c["name"] for c in f.listing(kind)] == [LONGEST]
+    assert r.json()["message"] == f"Campaign {LONGEST_NAME} creation in progress"
+    assert [c["name"] for c in f.listing(kind)] == [LONGEST_NAME]
 
 
 def test_failed_create_leaves_nothing_behind(f):
     # whatever the outcome, a non-2xx create must not store the campaign
-    r = f.create(sms_body(LONGEST, ["CL"]), expect=None)
+    r = f.create(sms_body(LONGEST_NAME, ["CL"]), expect=None)
     stored = [c["name"] for c in f.listing("sms")]
     if r.status_code == 201:
-        assert stored == [LONGEST]
+        assert stored == [LONGEST_NAME]
     else:
         assert stored == [], f"{r.status_code} {r.text} but the campaign was stored"
 
 
 def test_update_message_with_the_longest_multibyte_name(f):
     cid = f.create_sms("Short")
-    r = f.update(cid, {"name": LONGEST})
+    r = f.update(cid, {"name": LONGEST_NAME})
     assert r.status_code == 200, r.text
-    assert r.json()["message"] == f"Campaign {LONGEST} details updated successfully"
+    assert r.json()["message"] == f"Campaign {LONGEST_NAME} details updated successfully"
 
 
 @pytest.mark.parametrize("kind", ["sms", "voice"])
@@ -621,12 +619,11 @@ def test_overlap_is_reported_on_the_later_window(f):
 def test_errors_name_exactly_the_offending_fields(f):
     # a given-but-invalid field is reported once, at its own path
     r = f.create(sms_case(contactLists=["CL", "cl"]), expect=None)
-    assert_error(r, 400)
-    assert error_fields(r) == ["contactLists[1]"]
+    assert fields_of(assert_error(r, 400)) == ["contactLists[1]"]
     days = [{"day": "MO", "start": "9:00 AM", "end": "12:00 PM"},
             {"day": "MO", "start": "11:00 AM", "end": "1:00 PM"}]
     r = f.create(sms_case(**{DAYS: days}), expect=None)
-    assert error_fields(r) == ["dialingStrategy.callingHours.days[1]"]
+    assert fields_of(assert_error(r, 400)) == ["dialingStrategy.callingHours.days[1]"]
 
 
 def test_every_error_is_listed_at_once(f):

@@ -3,7 +3,7 @@ update, delete, the contacts of a list, and adding contacts."""
 import pytest
 
 from conftest import (ADD_CONTACTS_MESSAGE, CC_RE, CL_RE, LIST_CREATE_KEYS, LIST_FULL_KEYS,
-                      LIST_MAPPING, LIST_SUMMARY_KEYS, TS_RE, UNKNOWN_CL, app_create,
+                      LIST_MAPPING, LIST_SUMMARY_KEYS, LONGEST_NAME, TS_RE, UNKNOWN_CL, app_create,
                       assert_conflict, assert_error, tick)
 
 CONTACT_KEYS = ["_id", "createdAt", "updatedAt", "phoneNumber", "firstName", "lastName",
@@ -347,23 +347,20 @@ def test_in_use_sentence_names_every_campaign(fam):
                     "Contact list CL is used by campaigns: " + ", ".join(names))
 
 
-LONGEST = "\U0001F600" * 48  # 48 code points, 192 bytes of UTF-8
-
-
 def test_list_sentences_with_the_longest_multibyte_name(fam):
-    r = create_list(fam, {"name": LONGEST, "description": "", "source": "passiveApi"})
+    r = create_list(fam, {"name": LONGEST_NAME, "description": "", "source": "passiveApi"})
     assert r.status_code == 201, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} created successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} created successfully"
 
 
 def test_list_update_and_delete_sentences_with_the_longest_multibyte_name(fam):
     lid = fam.create_list("Short")["_id"]
-    r = fam.req("PUT", f"/contactList/{lid}", {"name": LONGEST})
+    r = fam.req("PUT", f"/contactList/{lid}", {"name": LONGEST_NAME})
     assert r.status_code == 200, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} updated successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} updated successfully"
     r = fam.req("DELETE", f"/contactList/{lid}")
     assert r.status_code == 200, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} deleted successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} deleted successfully"
 
 
 # ---- contacts of a list ------------------------------------------------------------

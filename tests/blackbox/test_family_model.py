@@ -19,12 +19,6 @@ VOICE_SHARED = ["name", "description", "dncLists", "priority", "dialingMode", "s
                 "isFiltersEnabled", "createdAt", "updatedAt", "contactLists", "connection"]
 
 
-@pytest.fixture
-def f(fam):
-    fam.setup_lists()
-    return fam
-
-
 @pytest.mark.parametrize("variant", ["simple", "template", "advanced"])
 def test_api_sms_campaign_in_the_listing(f, variant):
     cid = f.create_sms("Listed", variant=variant, dnc="DNC")

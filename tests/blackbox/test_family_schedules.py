@@ -13,12 +13,6 @@ SCHEDULE_KEYS = ["isSchedulingEnabled", "isRecurrenceEnabled", "startDateTime", 
                  "recurrenceObject"]
 
 
-@pytest.fixture
-def f(fam):
-    fam.setup_lists()
-    return fam
-
-
 def body_with(**changes):
     b = copy.deepcopy(DAILY)
     for k, v in changes.items():
