@@ -12,7 +12,7 @@ Fixtures and helpers:
   http             a requests.Session for the test
   fam, f           a Family (below) on a new tenant; f with its lists CL and DNC
 Helpers shared by the test files live here too (assert_error, fields_of,
-parse_curl, send_as_curl, fold, ts, ...): one copy each.
+parse_curl, send_as_curl, list_request_bytes, fold, ts, ...): one copy each.
 Every wait is bounded.
 """
 import datetime
@@ -344,16 +344,22 @@ def app_create(db, account=None, stream=None, scopes=None, name=None):
     return Tenant(db, o["accountId"], o["streamId"], o["clientId"], o["clientSecret"])
 
 
+def merge_headers(h, overrides):
+    """h with each header of overrides set, replacing any of the same name in
+    any case; an override of None removes the header."""
+    h = dict(h)
+    for k, v in (overrides or {}).items():
+        for old in [x for x in h if x.lower() == k.lower()]:
+            del h[old]
+        if v is not None:
+            h[k] = v
+    return h
+
+
 def post_list(session, server, tenant, body, headers=None, url=None, token=None, raw=None):
     """POSTs a Get All Campaigns request; body is JSON-encoded unless raw
     (bytes/str) is given."""
-    h = tenant.headers(token=token) if tenant is not None else {}
-    if headers:
-        for k, v in headers.items():
-            for old in [x for x in h if x.lower() == k.lower()]:
-                del h[old]
-            if v is not None:
-                h[k] = v
+    h = merge_headers(tenant.headers(token=token) if tenant is not None else {}, headers)
     data = raw if raw is not None else json.dumps(body).encode()
     if url is None:
         url = server.list_url(tenant.stream, tenant.account)
@@ -507,6 +513,16 @@ def raw_exchange(port, data, timeout=5.0):
         return read_response(s, timeout)
 
 
+def list_request_bytes(tenant, body=b'{"type":"sms"}', extra="", length=None):
+    """The bytes of a Get All Campaigns request of tenant; extra is more header
+    lines (each ending in CRLF); length, when given, is the Content-Length sent
+    instead of the body's."""
+    return (f"POST {tenant.path()}?accountId={tenant.account} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nauth: {tenant.token()}\r\niid: {tenant.stream}\r\n"
+            f"accountId: {tenant.account}\r\nContent-Type: application/json\r\n{extra}"
+            f"Content-Length: {len(body) if length is None else length}\r\n\r\n").encode() + body
+
+
 # ---- documented curl commands ------------------------------------------------
 
 
@@ -559,14 +575,27 @@ def binary():
     return BIN
 
 
+def stop_cleanly(srv):
+    """Stops srv: it must exit with status 0 and no sanitizer report."""
+    rc = srv.stop()
+    assert rc == 0, f"server exit status {rc}\n{srv.stderr()[-4000:]}"
+    assert not srv.sanitizer_report(), srv.stderr()[-8000:]
+
+
 @pytest.fixture(scope="session")
 def demo_server(binary, tmp_path_factory):
     work = tmp_path_factory.mktemp("demo")
     srv = Server(work, work / "demo.db", demo=True)
     yield srv
-    rc = srv.stop()
-    assert rc == 0, f"demo server exit status {rc}\n{srv.stderr()[-4000:]}"
-    assert not srv.sanitizer_report(), srv.stderr()[-8000:]
+    stop_cleanly(srv)
+
+
+def server_on_demo_db(demo_server, *args):
+    """For a module fixture (`yield from`): a server of its own, started with
+    args, on the demo server's db (the same tenants), stopped cleanly after."""
+    srv = Server(demo_server.db.parent, demo_server.db, args=args)
+    yield srv
+    stop_cleanly(srv)
 
 
 @pytest.fixture(scope="session")
@@ -765,12 +794,7 @@ class Family:
             base=None, url=None):
         """path is relative to B (or the alias prefix); body is JSON-encoded
         unless raw is given; no body at all when both are None."""
-        h = self.tenant.headers()
-        for k, v in (headers or {}).items():
-            for old in [x for x in h if x.lower() == k.lower()]:
-                del h[old]
-            if v is not None:
-                h[k] = v
+        h = merge_headers(self.tenant.headers(), headers)
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         if data is None:
             h.pop("Content-Type", None)

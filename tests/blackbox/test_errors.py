@@ -3,8 +3,9 @@ import json
 
 import pytest
 
-from conftest import (DEMO_STREAM, LIST_PATH, assert_error, connect, list_ok, post_list,
-                      raw_exchange, read_response)
+from conftest import (DEMO_STREAM, LIST_PATH, HttpReader, assert_error, connect, list_ok,
+                      list_request_bytes, post_list, raw_exchange, read_response,
+                      server_on_demo_db)
 
 BODY = {"type": "sms"}
 
@@ -20,11 +21,7 @@ def padded_body(size):
 @pytest.fixture(scope="module")
 def small_body_server(demo_server):
     """A server with --max-body 1024 on the demo db (reads the same tenants)."""
-    from conftest import Server
-    srv = Server(demo_server.db.parent, demo_server.db, args=["--max-body", "1024"])
-    yield srv
-    rc = srv.stop()
-    assert rc == 0
+    yield from server_on_demo_db(demo_server, "--max-body", "1024")
 
 
 # ---- 404 / 405 ---------------------------------------------------------------
@@ -286,11 +283,7 @@ def test_max_url_and_max_headers_flags(http, server_factory, demo_server, demo_t
 @pytest.mark.parametrize("length,expected", [(1048576, 200), (1048577, 413)])
 def test_expect_100_continue(demo_server, demo_tenant, length, expected):
     # what curl sends for a large --data @file
-    from conftest import HttpReader
-    head = (f"POST {demo_tenant.path()}?accountId={demo_tenant.account} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1\r\nauth: {demo_tenant.token()}\r\niid: {demo_tenant.stream}\r\n"
-            f"accountid: {demo_tenant.account}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n").encode()
+    head = list_request_bytes(demo_tenant, b"", extra="Expect: 100-continue\r\n", length=length)
     with connect(demo_server.port, timeout=10) as s:
         s.sendall(head)
         reader = HttpReader(s, timeout=10)

@@ -10,20 +10,14 @@ import time
 import pytest
 import requests
 
-from conftest import (LIST_PATH, HttpReader, Tenant, app_create, connect, list_ok, read_response,
-                      recv_until_close, run_cli)
+from conftest import (LIST_PATH, HttpReader, Tenant, app_create, connect, list_ok,
+                      list_request_bytes, read_response, recv_until_close, run_cli,
+                      server_on_demo_db)
 
 
 def healthy(http, server):
     r = http.get(server.url("/healthz"), timeout=10)
     return r.status_code == 200 and r.json() == {"status": "ok"}
-
-
-def list_request_bytes(tenant, body=b'{"type":"sms"}', extra=""):
-    return (f"POST {tenant.path()}?accountId={tenant.account} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1\r\nauth: {tenant.token()}\r\niid: {tenant.stream}\r\n"
-            f"accountId: {tenant.account}\r\nContent-Type: application/json\r\n{extra}"
-            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
 
 # ---- health --------------------------------------------------------------------
@@ -51,12 +45,7 @@ def victim(demo_server):
     """A server of its own on the demo db for hostile input, so that what a
     hostile connection leaves behind (at most --request-timeout) does not
     slow the other servers' shutdown."""
-    from conftest import Server
-    srv = Server(demo_server.db.parent, demo_server.db, args=["--request-timeout", "2"])
-    yield srv
-    rc = srv.stop()
-    assert rc == 0, srv.stderr()[-3000:]
-    assert not srv.sanitizer_report(), srv.stderr()[-8000:]
+    yield from server_on_demo_db(demo_server, "--request-timeout", "2")
 
 
 HOSTILE = {
