@@ -24,6 +24,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -146,6 +147,18 @@ def contains_null(value):
     if isinstance(value, list):
         return any(contains_null(v) for v in value)
     return False
+
+
+def run_threads(target, count, timeout=60.0):
+    """Runs target(k) for k in 0..count-1, each in a thread of its own, all at
+    once; waits for them (timeout seconds in all) and asserts that all ended."""
+    threads = [threading.Thread(target=target, args=(k,)) for k in range(count)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    assert not any(t.is_alive() for t in threads), f"threads still running after {timeout} s"
 
 
 def is_subsequence(keys, order):

@@ -10,8 +10,8 @@ import pytest
 import requests
 
 from conftest import (CID_RE, DAILY, HTTP_TIMEOUT, SCHEDULE_OFF, SMS_KEYS, VOICE_KEYS, WEEKLY,
-                      assert_conflict, assert_error, fields_of, is_subsequence, sms_body,
-                      voice_body)
+                      assert_conflict, assert_error, fields_of, is_subsequence, run_threads,
+                      sms_body, voice_body)
 
 SMS_SHARED = ["name", "description", "status", "dncLists", "priority", "message", "experienceFlow",
               "createdAt", "updatedAt", "contactLists", "format"]
@@ -140,12 +140,7 @@ def test_parallel_creates_with_colliding_names(f):
                 with lock:
                     results.append((kind, name.lower(), r.status_code, r.text))
 
-    ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in ts)
+    run_threads(worker, threads, timeout=60)
     assert len(results) == threads * per_thread
     bad = [r for r in results if r[2] not in (201, 409)]
     assert not bad, bad[:3]
@@ -167,18 +162,14 @@ def test_parallel_starts_open_one_instance(f):
     codes = []
     lock = threading.Lock()
 
-    def worker():
+    def worker(_):
         with requests.Session() as s:
             r = s.post(f.url(f"/trigger/{cid}?trigger=play"), data=b"{}",
                        headers=f.tenant.headers(), timeout=HTTP_TIMEOUT)
             with lock:
                 codes.append((r.status_code, r.json()))
 
-    ts = [threading.Thread(target=worker) for _ in range(6)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join(timeout=30)
+    run_threads(worker, 6, timeout=30)
     ok = [b for c, b in codes if c == 200]
     assert len(ok) == 1 and len(codes) == 6, codes
     assert sorted(c for c, _ in codes) == [200] + [409] * 5

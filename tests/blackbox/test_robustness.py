@@ -4,14 +4,13 @@ import json
 import re
 import select
 import signal
-import threading
 import time
 
 import pytest
 import requests
 
 from conftest import (LIST_PATH, HttpReader, Tenant, app_create, connect, list_ok,
-                      list_request_bytes, read_response, recv_until_close, run_cli,
+                      list_request_bytes, read_response, recv_until_close, run_cli, run_threads,
                       server_on_demo_db)
 
 
@@ -135,18 +134,14 @@ def test_concurrent_requests(demo_server, demo_tenant):
     import requests
     results = []
 
-    def worker():
+    def worker(_):
         with requests.Session() as s:
             for _ in range(5):
                 r = s.post(demo_server.list_url(demo_tenant.stream, demo_tenant.account),
                            data='{"type":"voice"}', headers=demo_tenant.headers(), timeout=15)
                 results.append((r.status_code, r.content))
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    run_threads(worker, 8, timeout=30)
     assert len(results) == 40
     assert {s for s, _ in results} == {200}
     assert len({c for _, c in results}) == 1
@@ -157,18 +152,14 @@ def test_concurrent_requests_with_one_thread(server_factory, demo_server, demo_t
     srv = server_factory("--threads", "1", db=demo_server.db)
     results = []
 
-    def worker():
+    def worker(_):
         with requests.Session() as s:
             for _ in range(4):
                 r = s.post(srv.list_url(demo_tenant.stream, demo_tenant.account),
                            data='{"type":"sms"}', headers=demo_tenant.headers(), timeout=15)
                 results.append(r.status_code)
 
-    threads = [threading.Thread(target=worker) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    run_threads(worker, 6, timeout=30)
     assert results == [200] * 24
 
 
