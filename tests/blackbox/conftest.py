@@ -10,8 +10,12 @@ Fixtures and helpers:
                    started through it is stopped at teardown
   tenant_factory   new tenant (`app create`) in the demo server's db
   http             a requests.Session for the test
+  fam, f           a Family (below) on a new tenant; f with its lists CL and DNC
+Helpers shared by the test files live here too (assert_error, fields_of,
+parse_curl, send_as_curl, list_request_bytes, fold, ts, ...): one copy each.
 Every wait is bounded.
 """
+import datetime
 import hashlib
 import itertools
 import json
@@ -20,6 +24,7 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -54,6 +59,11 @@ SMS_KEYS = ["name", "description", "status", "dncLists", "priority", "message",
             "experienceFlow", "createdAt", "updatedAt", "schedule", "campaignInstanceId", "id",
             "totalMessagesSent", "campaignInstanceUpdatedAt", "campaignExecutionType",
             "contactLists", "format"]
+# Contract §3: the values of filters.status and filters.dialingMode.
+FILTER_STATUSES = ["Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled",
+                   "Rescheduled"]
+DIALING_MODES = ["Progressive", "Preview", "Agentless"]
+LONGEST_NAME = "\U0001F600" * 48  # 48 code points (the name limit), 192 bytes of UTF-8
 
 SANITIZER_RE = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:|"
                           r"SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer")
@@ -139,9 +149,36 @@ def contains_null(value):
     return False
 
 
+def run_threads(target, count, timeout=60.0):
+    """Runs target(k) for k in 0..count-1, each in a thread of its own, all at
+    once; waits for them (timeout seconds in all) and asserts that all ended."""
+    threads = [threading.Thread(target=target, args=(k,)) for k in range(count)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + timeout
+    for t in threads:
+        t.join(max(0.0, deadline - time.monotonic()))
+    assert not any(t.is_alive() for t in threads), f"threads still running after {timeout} s"
+
+
 def is_subsequence(keys, order):
     it = iter(order)
     return all(k in it for k in keys)
+
+
+def fold(name):
+    """Contract §3's name order key: ASCII A-Z lowered, the rest as UTF-8 bytes."""
+    return bytes(b + 32 if 0x41 <= b <= 0x5a else b for b in name.encode("utf-8"))
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def ts(ms):
+    """An instant in milliseconds since the epoch, in contract §4 form
+    (2025-12-08T09:17:21.090Z)."""
+    d = _EPOCH + datetime.timedelta(milliseconds=ms)
+    return d.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 # ---- servers ---------------------------------------------------------------
@@ -320,16 +357,22 @@ def app_create(db, account=None, stream=None, scopes=None, name=None):
     return Tenant(db, o["accountId"], o["streamId"], o["clientId"], o["clientSecret"])
 
 
+def merge_headers(h, overrides):
+    """h with each header of overrides set, replacing any of the same name in
+    any case; an override of None removes the header."""
+    h = dict(h)
+    for k, v in (overrides or {}).items():
+        for old in [x for x in h if x.lower() == k.lower()]:
+            del h[old]
+        if v is not None:
+            h[k] = v
+    return h
+
+
 def post_list(session, server, tenant, body, headers=None, url=None, token=None, raw=None):
     """POSTs a Get All Campaigns request; body is JSON-encoded unless raw
     (bytes/str) is given."""
-    h = tenant.headers(token=token) if tenant is not None else {}
-    if headers:
-        for k, v in headers.items():
-            for old in [x for x in h if x.lower() == k.lower()]:
-                del h[old]
-            if v is not None:
-                h[k] = v
+    h = merge_headers(tenant.headers(token=token) if tenant is not None else {}, headers)
     data = raw if raw is not None else json.dumps(body).encode()
     if url is None:
         url = server.list_url(tenant.stream, tenant.account)
@@ -342,20 +385,35 @@ def list_ok(session, server, tenant, body, **kw):
     return r.json()
 
 
-def assert_error(resp, status, fields=None):
-    """The §2 error shape; fields (when given) must be among errors[].field."""
+def fields_of(body):
+    """The errors[].field of an error body, in order; None for a field-less error."""
+    return [e.get("field") for e in body.get("errors", [])]
+
+
+def assert_error(resp, status, fields=None, subset=False):
+    """The §2 error shape.  When fields is given, the set of errors[].field must
+    equal it (order free; None stands for an error without a field): contract §2
+    has `errors` list every problem, so an extra one is as wrong as a missing one.
+    subset=True only asks that each of fields be among them, for the few tests
+    that cannot know every problem the server may also find (say why there)."""
     assert resp.status_code == status, f"expected {status}, got {resp.status_code}: {resp.text}"
     assert resp.headers.get("Content-Type", "").split(";")[0].strip() == "application/json"
     body = resp.json()
     assert body.get("status") == "error", body
     assert isinstance(body.get("message"), str) and body["message"], body
     assert isinstance(body.get("errors"), list), body
-    got = [e.get("field") for e in body["errors"]]
     for e in body["errors"]:
         assert isinstance(e.get("msg"), str) and e["msg"], body
+        # §2: `field` is omitted for a problem of no field, never null or empty.
+        assert "field" not in e or (isinstance(e["field"], str) and e["field"]), body
+    got = fields_of(body)
     if fields is not None:
-        for f in fields:
-            assert f in got, f"field {f!r} not in {got}: {body}"
+        if subset:
+            missing = [f for f in fields if f not in got]
+            assert not missing, f"fields {missing} not in {got}: {body}"
+        else:
+            assert set(got) == set(fields), \
+                f"fields {sorted(got, key=str)} != expected {sorted(fields, key=str)}: {body}"
     return body
 
 
@@ -468,6 +526,59 @@ def raw_exchange(port, data, timeout=5.0):
         return read_response(s, timeout)
 
 
+def list_request_bytes(tenant, body=b'{"type":"sms"}', extra="", length=None):
+    """The bytes of a Get All Campaigns request of tenant; extra is more header
+    lines (each ending in CRLF); length, when given, is the Content-Length sent
+    instead of the body's."""
+    return (f"POST {tenant.path()}?accountId={tenant.account} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1\r\nauth: {tenant.token()}\r\niid: {tenant.stream}\r\n"
+            f"accountId: {tenant.account}\r\nContent-Type: application/json\r\n{extra}"
+            f"Content-Length: {len(body) if length is None else length}\r\n\r\n").encode() + body
+
+
+# ---- documented curl commands ------------------------------------------------
+
+
+def parse_curl(text):
+    """(method, url, [(name, value)], body bytes or None) of a documented
+    `curl --location [--request METHOD] 'URL' --header 'N: V' ... --data '...'`.
+    Headers may be in single or double quotes (the demo prints
+    --header "auth: $TOKEN"). The body runs to the last single quote of the
+    text, or to its end when the quote is never closed (the weekly schedule
+    sample). Without --request the method is POST with a body, else GET."""
+    m = re.search(r"curl --location (?:--request (\w+) )?'([^']*)'", text)
+    method, url = m.group(1), m.group(2)
+    headers = [(name, value) for _, name, value in
+               re.findall(r"--header (['\"])([^:'\"]+): ([^'\"]*)\1", text)]
+    body = None
+    d = re.search(r"--data '", text)
+    if d:
+        rest = text[d.end():]
+        end = rest.rfind("'")
+        body = (rest[:end] if end >= 0 else rest.rstrip("\n")).encode("utf-8")
+    if method is None:
+        method = "POST" if body is not None else "GET"
+    return method, url, headers, body
+
+
+def send_as_curl(port, method, path, headers, body):
+    """Sends, on a connection of its own, the bytes curl sends for a command
+    with these method, path (no host), [(name, value)] headers and body (bytes
+    or None): its Host, User-Agent and Accept, the headers as given, and with
+    a body its Content-Length and, when the headers name none, the Content-Type
+    curl --data adds. Returns read_response's (status, headers, body)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}",
+             "User-Agent: curl/7.88.1", "Accept: */*"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+        if "content-type" not in [name.lower() for name, _ in headers]:
+            lines.append("Content-Type: application/x-www-form-urlencoded")
+    with connect(port) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
+        return read_response(s)
+
+
 # ---- fixtures ----------------------------------------------------------------
 
 
@@ -477,14 +588,27 @@ def binary():
     return BIN
 
 
+def stop_cleanly(srv):
+    """Stops srv: it must exit with status 0 and no sanitizer report."""
+    rc = srv.stop()
+    assert rc == 0, f"server exit status {rc}\n{srv.stderr()[-4000:]}"
+    assert not srv.sanitizer_report(), srv.stderr()[-8000:]
+
+
 @pytest.fixture(scope="session")
 def demo_server(binary, tmp_path_factory):
     work = tmp_path_factory.mktemp("demo")
     srv = Server(work, work / "demo.db", demo=True)
     yield srv
-    rc = srv.stop()
-    assert rc == 0, f"demo server exit status {rc}\n{srv.stderr()[-4000:]}"
-    assert not srv.sanitizer_report(), srv.stderr()[-8000:]
+    stop_cleanly(srv)
+
+
+def server_on_demo_db(demo_server, *args):
+    """For a module fixture (`yield from`): a server of its own, started with
+    args, on the demo server's db (the same tenants), stopped cleanly after."""
+    srv = Server(demo_server.db.parent, demo_server.db, args=args)
+    yield srv
+    stop_cleanly(srv)
 
 
 @pytest.fixture(scope="session")
@@ -643,10 +767,6 @@ def tick():
     time.sleep(0.002)
 
 
-def error_fields(resp):
-    return [e.get("field") for e in resp.json().get("errors", [])]
-
-
 def assert_conflict(resp, sentence):
     """A 409 whose message is the given sentence, with one field-less error."""
     body = assert_error(resp, 409)
@@ -687,12 +807,7 @@ class Family:
             base=None, url=None):
         """path is relative to B (or the alias prefix); body is JSON-encoded
         unless raw is given; no body at all when both are None."""
-        h = self.tenant.headers()
-        for k, v in (headers or {}).items():
-            for old in [x for x in h if x.lower() == k.lower()]:
-                del h[old]
-            if v is not None:
-                h[k] = v
+        h = merge_headers(self.tenant.headers(), headers)
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
         if data is None:
             h.pop("Content-Type", None)
@@ -854,3 +969,10 @@ def family_factory(demo_server, http):
 @pytest.fixture
 def fam(family_factory):
     return family_factory()
+
+
+@pytest.fixture
+def f(fam):
+    """fam with its lists CL (two contacts) and DNC (one number)."""
+    fam.setup_lists()
+    return fam

@@ -7,7 +7,7 @@ import json
 import re
 
 from conftest import (DATA, DEMO_ACCOUNT, DEMO_STREAM, LIST_MESSAGE, SMS_KEYS, VOICE_KEYS,
-                      connect, is_subsequence, ordered, read_response)
+                      is_subsequence, ordered, parse_curl, send_as_curl)
 
 ID_KEYS = {"id", "_id", "experienceFlow", "campaignInstanceId", "templateId"}
 
@@ -40,34 +40,22 @@ def fix_dnc_ids(doc):
     return doc
 
 
-def parse_curl(text):
-    url = re.search(r"curl --location '([^']*)'", text).group(1)
-    headers = re.findall(r"--header [\"']([^:]+): ([^\"']*)[\"']", text)
-    body = re.search(r"--data '(.*)'\s*$", text, re.S).group(1)
-    return url, headers, body
-
-
 def send_curl(server, text, token):
-    """Sends what `curl --location URL --header ... --data BODY` sends."""
-    url, headers, body = parse_curl(text)
+    """Sends what the documented `curl` command text sends, against the demo
+    tenant: its redacted ids (x digits) as zeros, the token for its auth."""
+    method, url, headers, body = parse_curl(text)
     url = url.replace("https://{{host}}", "").replace("{{streamId}}", DEMO_STREAM)
     url = url.replace("{{accountId}}", DEMO_ACCOUNT)
     url = re.sub(r"^https?://127\.0\.0\.1:\d+", "", url)
-    assert url.startswith("/campaign/api/v2/public/")
-    lines = [f"POST {url} HTTP/1.1", f"Host: 127.0.0.1:{server.port}",
-             "User-Agent: curl/7.88.1", "Accept: */*"]
-    for name, value in headers:
-        if value in ("<token>", "$TOKEN"):
-            value = token
-        elif name.lower() in ("accountid", "iid"):
-            value = re.sub(r"x{5,}", lambda m: "0" * len(m.group()), value)
-        lines.append(f"{name}: {value}")
-    raw = body.encode("utf-8")
-    lines.append(f"Content-Length: {len(raw)}")
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + raw
-    with connect(server.port) as s:
-        s.sendall(request)
-        return read_response(s)
+    assert method == "POST" and url.startswith("/campaign/api/v2/public/")
+
+    def value(name, v):
+        if v in ("<token>", "$TOKEN"):
+            return token
+        if name.lower() in ("accountid", "iid"):
+            return re.sub(r"x{5,}", lambda m: "0" * len(m.group()), v)
+        return v
+    return send_as_curl(server.port, method, url, [(n, value(n, v)) for n, v in headers], body)
 
 
 def load_data(name):
@@ -76,10 +64,10 @@ def load_data(name):
 
 def test_sample_request_headers_are_the_documented_ones():
     # Guards the data files: the headers sent below are the documented ones.
-    _, headers, body = parse_curl(load_data("sms_request.curl"))
+    _, _, headers, body = parse_curl(load_data("sms_request.curl"))
     assert [h[0] for h in headers] == ["auth", "accountid", "iid", "Content-Type"]
-    assert '"endDate" : "2025-12-08T00:00:00.000Z"' in body
-    assert '"priority": [5] \n' in body
+    assert b'"endDate" : "2025-12-08T00:00:00.000Z"' in body
+    assert b'"priority": [5] \n' in body
 
 
 def test_sms_sample_request_gives_the_documented_response(demo_server, demo_tenant):

@@ -3,8 +3,9 @@ import json
 
 import pytest
 
-from conftest import (DEMO_STREAM, LIST_PATH, assert_error, connect, list_ok, post_list,
-                      raw_exchange, read_response)
+from conftest import (DEMO_STREAM, LIST_PATH, HttpReader, assert_error, connect, list_ok,
+                      list_request_bytes, post_list, raw_exchange, read_response,
+                      server_on_demo_db)
 
 BODY = {"type": "sms"}
 
@@ -20,11 +21,7 @@ def padded_body(size):
 @pytest.fixture(scope="module")
 def small_body_server(demo_server):
     """A server with --max-body 1024 on the demo db (reads the same tenants)."""
-    from conftest import Server
-    srv = Server(demo_server.db.parent, demo_server.db, args=["--max-body", "1024"])
-    yield srv
-    rc = srv.stop()
-    assert rc == 0
+    yield from server_on_demo_db(demo_server, "--max-body", "1024")
 
 
 # ---- 404 / 405 ---------------------------------------------------------------
@@ -107,28 +104,20 @@ def test_body_over_the_limit_is_413(http, small_body_server, demo_tenant):
     assert_error(r, 413)
 
 
-def test_chunked_body_over_the_limit_is_413(http, small_body_server, demo_tenant):
-    data = padded_body(3000)
+def chunked(data, size=100):
+    """data in pieces of size: requests sends a generator with chunked encoding."""
+    for i in range(0, len(data), size):
+        yield data[i:i + size]
 
-    def chunks():
-        for i in range(0, len(data), 100):
-            yield data[i:i + 100]
 
-    r = post_list(http, small_body_server, demo_tenant, None, raw=chunks())
+@pytest.mark.parametrize("size,status", [(3000, 413), (900, 200)])
+def test_chunked_body_is_held_to_the_limit(http, small_body_server, demo_tenant, size, status):
+    r = post_list(http, small_body_server, demo_tenant, None, raw=chunked(padded_body(size)))
     assert r.request.headers.get("Transfer-Encoding") == "chunked"
-    assert_error(r, 413)
-
-
-def test_chunked_body_under_the_limit_is_accepted(http, small_body_server, demo_tenant):
-    data = padded_body(900)
-
-    def chunks():
-        for i in range(0, len(data), 100):
-            yield data[i:i + 100]
-
-    r = post_list(http, small_body_server, demo_tenant, None, raw=chunks())
-    assert r.request.headers.get("Transfer-Encoding") == "chunked"
-    assert r.status_code == 200, r.text
+    if status == 200:
+        assert r.status_code == 200, r.text
+    else:
+        assert_error(r, status)
 
 
 def test_413_beats_401_and_415(http, small_body_server, demo_tenant):
@@ -263,12 +252,8 @@ def test_a_failed_request_does_not_break_the_connection_reuse(http, demo_server,
 
 
 def test_chunked_413_beats_401(http, small_body_server, demo_tenant):
-    def chunks():
-        for _ in range(30):
-            yield b"{" * 100
-
     r = http.post(small_body_server.list_url(demo_tenant.stream, demo_tenant.account),
-                  data=chunks(), headers={"Content-Type": "text/plain"}, timeout=10)
+                  data=chunked(b"{" * 3000), headers={"Content-Type": "text/plain"}, timeout=10)
     assert_error(r, 413)
 
 
@@ -286,11 +271,7 @@ def test_max_url_and_max_headers_flags(http, server_factory, demo_server, demo_t
 @pytest.mark.parametrize("length,expected", [(1048576, 200), (1048577, 413)])
 def test_expect_100_continue(demo_server, demo_tenant, length, expected):
     # what curl sends for a large --data @file
-    from conftest import HttpReader
-    head = (f"POST {demo_tenant.path()}?accountId={demo_tenant.account} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1\r\nauth: {demo_tenant.token()}\r\niid: {demo_tenant.stream}\r\n"
-            f"accountid: {demo_tenant.account}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {length}\r\nExpect: 100-continue\r\n\r\n").encode()
+    head = list_request_bytes(demo_tenant, b"", extra="Expect: 100-continue\r\n", length=length)
     with connect(demo_server.port, timeout=10) as s:
         s.sendall(head)
         reader = HttpReader(s, timeout=10)

@@ -3,8 +3,8 @@ update, delete, the contacts of a list, and adding contacts."""
 import pytest
 
 from conftest import (ADD_CONTACTS_MESSAGE, CC_RE, CL_RE, LIST_CREATE_KEYS, LIST_FULL_KEYS,
-                      LIST_MAPPING, LIST_SUMMARY_KEYS, TS_RE, UNKNOWN_CL, app_create,
-                      assert_conflict, assert_error, error_fields, tick)
+                      LIST_MAPPING, LIST_SUMMARY_KEYS, LONGEST_NAME, TS_RE, UNKNOWN_CL, app_create,
+                      assert_conflict, assert_error, tick)
 
 CONTACT_KEYS = ["_id", "createdAt", "updatedAt", "phoneNumber", "firstName", "lastName",
                 "timeZone", "uniqueId", "contactPriority"]
@@ -347,23 +347,20 @@ def test_in_use_sentence_names_every_campaign(fam):
                     "Contact list CL is used by campaigns: " + ", ".join(names))
 
 
-LONGEST = "\U0001F600" * 48  # 48 code points, 192 bytes of UTF-8
-
-
 def test_list_sentences_with_the_longest_multibyte_name(fam):
-    r = create_list(fam, {"name": LONGEST, "description": "", "source": "passiveApi"})
+    r = create_list(fam, {"name": LONGEST_NAME, "description": "", "source": "passiveApi"})
     assert r.status_code == 201, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} created successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} created successfully"
 
 
 def test_list_update_and_delete_sentences_with_the_longest_multibyte_name(fam):
     lid = fam.create_list("Short")["_id"]
-    r = fam.req("PUT", f"/contactList/{lid}", {"name": LONGEST})
+    r = fam.req("PUT", f"/contactList/{lid}", {"name": LONGEST_NAME})
     assert r.status_code == 200, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} updated successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} updated successfully"
     r = fam.req("DELETE", f"/contactList/{lid}")
     assert r.status_code == 200, r.text
-    assert r.json()["message"] == f"Contact list {LONGEST} deleted successfully"
+    assert r.json()["message"] == f"Contact list {LONGEST_NAME} deleted successfully"
 
 
 # ---- contacts of a list ------------------------------------------------------------
@@ -471,7 +468,6 @@ def test_add_contacts_lists_every_bad_item(fam):
     r = add(fam, {"contact_list_name": "Strict", "data": [
         {"phoneNumber": "1"}, {"phoneNumber": "+14155550100"}, {"phoneNumber": "x"}]})
     assert_error(r, 400, ["data[0].phoneNumber", "data[2].phoneNumber"])
-    assert "data[1].phoneNumber" not in error_fields(r)
 
 
 @pytest.mark.parametrize("body,field", [

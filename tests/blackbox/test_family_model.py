@@ -10,18 +10,13 @@ import pytest
 import requests
 
 from conftest import (CID_RE, DAILY, HTTP_TIMEOUT, SCHEDULE_OFF, SMS_KEYS, VOICE_KEYS, WEEKLY,
-                      assert_conflict, assert_error, is_subsequence, sms_body, voice_body)
+                      assert_conflict, assert_error, fields_of, is_subsequence, run_threads,
+                      sms_body, voice_body)
 
 SMS_SHARED = ["name", "description", "status", "dncLists", "priority", "message", "experienceFlow",
               "createdAt", "updatedAt", "contactLists", "format"]
 VOICE_SHARED = ["name", "description", "dncLists", "priority", "dialingMode", "status",
                 "isFiltersEnabled", "createdAt", "updatedAt", "contactLists", "connection"]
-
-
-@pytest.fixture
-def f(fam):
-    fam.setup_lists()
-    return fam
 
 
 @pytest.mark.parametrize("variant", ["simple", "template", "advanced"])
@@ -145,12 +140,7 @@ def test_parallel_creates_with_colliding_names(f):
                 with lock:
                     results.append((kind, name.lower(), r.status_code, r.text))
 
-    ts = [threading.Thread(target=worker, args=(t,)) for t in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in ts)
+    run_threads(worker, threads, timeout=60)
     assert len(results) == threads * per_thread
     bad = [r for r in results if r[2] not in (201, 409)]
     assert not bad, bad[:3]
@@ -160,7 +150,7 @@ def test_parallel_creates_with_colliding_names(f):
         assert sorted(created) == sorted(names), "exactly one 201 per distinct name"
         for k, n, st, text in results:
             if k == kind and st == 409:
-                assert "name" in [e.get("field") for e in json.loads(text)["errors"]]
+                assert fields_of(json.loads(text)) == ["name"], text
         listed = [i["name"].lower() for i in f.listing(kind)]
         assert sorted(listed) == sorted(names), "one campaign per name in the listing"
     cl = [x for x in f.lists() if x["name"] == "CL"][0]
@@ -172,18 +162,14 @@ def test_parallel_starts_open_one_instance(f):
     codes = []
     lock = threading.Lock()
 
-    def worker():
+    def worker(_):
         with requests.Session() as s:
             r = s.post(f.url(f"/trigger/{cid}?trigger=play"), data=b"{}",
                        headers=f.tenant.headers(), timeout=HTTP_TIMEOUT)
             with lock:
                 codes.append((r.status_code, r.json()))
 
-    ts = [threading.Thread(target=worker) for _ in range(6)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join(timeout=30)
+    run_threads(worker, 6, timeout=30)
     ok = [b for c, b in codes if c == 200]
     assert len(ok) == 1 and len(codes) == 6, codes
     assert sorted(c for c, _ in codes) == [200] + [409] * 5
@@ -244,12 +230,16 @@ def test_failed_requests_change_nothing(f):
 def test_failed_update_leaves_the_document_byte_identical(f):
     cid = f.create_voice("Bytes", mode="Preview")
     raw = f.get_raw(cid)
-    for body in ({"maxSkips": 101}, {"dialingStrategy": {"callerId": {"phoneNumber": "0"}}},
-                 {"name": "Fine", "priority": 9}, {"contactLists": []},
-                 {"dialingStrategy": {"callingHours": {"frequency": "DAILY", "timezone": "UTC",
-                                                       "days": [{"day": "MO", "start": "2:00 PM",
-                                                                 "end": "1:00 PM"}]}}}):
-        assert_error(f.update(cid, body), 400)
+    for body, field in (
+            ({"maxSkips": 101}, "maxSkips"),
+            ({"dialingStrategy": {"callerId": {"phoneNumber": "0"}}},
+             "dialingStrategy.callerId.phoneNumber"),
+            ({"name": "Fine", "priority": 9}, "priority"), ({"contactLists": []}, "contactLists"),
+            ({"dialingStrategy": {"callingHours": {"frequency": "DAILY", "timezone": "UTC",
+                                                   "days": [{"day": "MO", "start": "2:00 PM",
+                                                             "end": "1:00 PM"}]}}},
+             "dialingStrategy.callingHours.days[0].end")):
+        assert_error(f.update(cid, body), 400, [field])
         assert f.get_raw(cid) == raw, body
 
 

@@ -7,17 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import (DAILY, SCHEDULE_OFF, WEEKLY, assert_conflict, assert_error, error_fields,
-                      tick)
+from conftest import DAILY, SCHEDULE_OFF, WEEKLY, assert_conflict, assert_error, tick
 
 SCHEDULE_KEYS = ["isSchedulingEnabled", "isRecurrenceEnabled", "startDateTime", "endDateTime",
                  "recurrenceObject"]
-
-
-@pytest.fixture
-def f(fam):
-    fam.setup_lists()
-    return fam
 
 
 def body_with(**changes):
@@ -252,7 +245,6 @@ def test_end_must_follow_start_and_now(f, case):
     before = f.get_raw(cid)
     r = f.schedule("Ends", body=body_with(startDateTime=start, endDateTime=end))
     assert_error(r, 400, ["endDateTime"])
-    assert "startDateTime" not in error_fields(r)
     assert f.get_raw(cid) == before
 
 
@@ -314,10 +306,7 @@ def test_weekly_body_rules(f, details, field):
     b = copy.deepcopy(WEEKLY)
     b["recurrenceObject"]["weeklyDetails"] = details
     before = f.get_raw(cid)
-    r = f.schedule("Rules", body=b)
-    assert_error(r, 400)
-    fields = error_fields(r)
-    assert any(x == field or (x or "").startswith(field + "[") for x in fields), fields
+    assert_error(f.schedule("Rules", body=b), 400, [field])
     assert f.get_raw(cid) == before
 
 

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from conftest import app_create, list_ok
+from conftest import app_create, fold, list_ok
 
 
 def cid(n):
@@ -64,10 +64,6 @@ class Row:
 
 
 ROWS = {"voice": [Row(t) for t in VOICE], "sms": [Row(t) for t in SMS]}
-
-
-def fold(name):
-    return bytes(b + 32 if 0x41 <= b <= 0x5a else b for b in name.encode("utf-8"))
 
 
 def sort_key_value(row, field):

@@ -30,16 +30,13 @@ import uuid
 
 import requests
 
-from conftest import (LIST_MESSAGE, PG_BASE, SMS_KEYS, TS_RE, VOICE_KEYS, Family, app_create,
-                      dialing_strategy, is_subsequence, post_list, sms_body,
-                      voice_body)
+from conftest import (DIALING_MODES, FILTER_STATUSES, LIST_MESSAGE, PG_BASE, SMS_KEYS, TS_RE,
+                      VOICE_KEYS, Family, app_create, dialing_strategy, fold, is_subsequence,
+                      post_list, sms_body, ts, voice_body)
 
 DEFAULT_SEED = 20251208
 SEED = int(os.environ.get("CAMPAIGND_DIFF_SEED") or DEFAULT_SEED)
 
-STATUSES = ["Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled",
-            "Rescheduled"]
-MODES = ["Progressive", "Preview", "Agentless"]
 SORT_KEYS = ["name", "createdAt", "updatedAt"]
 RUNNING = ("Active", "Paused")
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -65,11 +62,6 @@ def ms_of(dt):
 
 def dt_of(ms):
     return EPOCH + datetime.timedelta(milliseconds=ms)
-
-
-def ts(ms):
-    """Contract §4 form."""
-    return dt_of(ms).strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
 
 
 def parse_instant(s):
@@ -127,11 +119,6 @@ def fmt_instant(rng, ms, allow_date=True):
 
 
 # ---- names --------------------------------------------------------------------------
-
-
-def fold(name):
-    """Contract §3: ASCII A-Z lowered, the rest as UTF-8 bytes."""
-    return bytes(b + 32 if 0x41 <= b <= 0x5a else b for b in name.encode("utf-8"))
 
 
 STEMS = ["alpha", "Alpha Beta", "_under", "[bracket", "zeta", "Zulu", "123 numbers", "~tilde",
@@ -254,7 +241,7 @@ def make_item(rng, type_, name, pools, lists, dncs, expect):
         e["updatedAt"] = e["createdAt"]
         expect["updatedAt"] = expect["createdAt"]
     if rng.random() < 0.9:
-        e["status"] = rng.choice(STATUSES)
+        e["status"] = rng.choice(FILTER_STATUSES)
     if rng.random() < 0.85:
         p = rng.randint(1, 5)
         e["priority"] = p if rng.random() < 0.4 else str(p)
@@ -271,7 +258,7 @@ def make_item(rng, type_, name, pools, lists, dncs, expect):
             e["schedule"]["isRecurrenceEnabled"] = rng.random() < 0.3
     if type_ == "voice":
         if rng.random() < 0.9:
-            e["dialingMode"] = rng.choice(MODES)
+            e["dialingMode"] = rng.choice(DIALING_MODES)
         if rng.random() < 0.8:
             e["dncLists"] = {"name": ascii_variant(rng, rng.choice(dncs))}
         if rng.random() < 0.6:
@@ -510,12 +497,12 @@ def random_query(rng, truth, type_=None):
         for key in rng.sample(["status", "priority", "dialingMode"], rng.randint(0, 3)):
             k = rng.choice([0, 1, 1, 2, 2, 3])
             if key == "status":
-                vals = [rng.choice(STATUSES) for _ in range(k)]
+                vals = [rng.choice(FILTER_STATUSES) for _ in range(k)]
             elif key == "priority":
                 vals = [rng.randint(1, 5) for _ in range(k)]
                 vals = [str(v) if rng.random() < 0.4 else v for v in vals]
             else:
-                vals = [rng.choice(MODES) for _ in range(k)]
+                vals = [rng.choice(DIALING_MODES) for _ in range(k)]
             f[key] = vals if rng.random() < 0.95 else None
         body["filters"] = f
     elif r < 0.8:
@@ -630,7 +617,7 @@ def full_update_body(rng, fam_lists, rec, mode=None):
             body["message"] = rec.item.get("message", {"message": "SGVsbG8="})
             body["message"] = {k: v for k, v in body["message"].items() if k != "templateId"}
     else:
-        mode = mode or rec.mode or rng.choice(MODES)
+        mode = mode or rec.mode or rng.choice(DIALING_MODES)
         body["dialingMode"] = mode
         body["dialingStrategy"] = dialing_strategy(voice=True)
         body["dncLists"] = {"name": ascii_variant(rng, rng.choice(dnc))}
@@ -672,7 +659,7 @@ class Writer:
         for t in ("voice", "sms"):
             out.append({"type": t, "limit": 100, "sortBy": {"updatedAt": "desc"}})
             out.append({"type": t, "limit": 1,
-                        "filters": {"status": rng.sample(STATUSES, rng.randint(1, 3))}})
+                        "filters": {"status": rng.sample(FILTER_STATUSES, rng.randint(1, 3))}})
         return out
 
     def run(self, kind):
@@ -727,7 +714,7 @@ class Writer:
                             else None, priority=prio if rng.random() < 0.5 else str(prio))
             mode = None
         else:
-            mode = rng.choice(MODES)
+            mode = rng.choice(DIALING_MODES)
             body = voice_body(name, lists, ascii_variant(rng, rng.choice(dnc)), mode,
                               priority=prio if rng.random() < 0.5 else str(prio))
         r = fam.create(body, expect=None)
@@ -783,7 +770,7 @@ class Writer:
             want["description"] = d
         mode = None
         if rec.type == "voice" and rng.random() < 0.3:
-            mode = rng.choice(MODES)
+            mode = rng.choice(DIALING_MODES)
         r = self.fam.update(rec.id, body, rec.type if rng.random() < 0.5 else None)
         if r.status_code == 400 or mode:
             # imported campaigns may lack settings: send what the rules need

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import PG_BASE, app_create
+from conftest import PG_BASE, app_create, run_threads
 
 PG_DIR = os.environ.get("CAMPAIGND_TEST_PG_DIR")
 CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh"
@@ -120,12 +120,7 @@ def test_two_nodes_share_one_database(server_factory, tmp_path, http):
                 with lock:
                     results[n].append(code)
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
-    assert not any(th.is_alive() for th in threads)
+    run_threads(worker, 6, timeout=60)
     for n, codes in results.items():
         assert sorted(codes) == [201] + [409] * 5, (n, codes)
     stored = {x.lower() for x in list_names(http, a, t)}
@@ -196,12 +191,7 @@ def test_campaign_name_race_across_two_nodes(server_factory, tmp_path, http):
                 with lock:
                     results[n].append(r.status_code)
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(6)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(60)
-    assert not any(th.is_alive() for th in threads)
+    run_threads(worker, 6, timeout=60)
     for n, codes in results.items():
         assert sorted(codes) == [201] + [409] * 5, (n, codes)
     r = http.post(b.list_url(t.stream, t.account), headers=t.headers(),

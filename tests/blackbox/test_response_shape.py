@@ -5,7 +5,7 @@ import re
 import pytest
 
 from conftest import (LIST_MESSAGE, SMS_KEYS, TS_RE, UUID4, VOICE_KEYS, contains_null,
-                      list_ok, ordered)
+                      is_subsequence, list_ok, ordered)
 
 
 def test_envelope_and_message(http, demo_server, demo_tenant):
@@ -33,16 +33,12 @@ def test_demo_voice_items_have_every_key_in_contract_order(http, demo_server, de
         assert list(item) == VOICE_KEYS
         assert list(item["dncLists"]) == ["id", "name"]
         assert re.fullmatch(r"cl-[0-9a-f-]{36}", item["dncLists"]["id"])
-        assert is_sub(list(item["schedule"]), ["isSchedulingEnabled", "isRecurrenceEnabled"])
+        assert is_subsequence(list(item["schedule"]),
+                              ["isSchedulingEnabled", "isRecurrenceEnabled"])
         assert item["_id"].startswith("cd-")
         assert "id" not in item and "type" not in item and "isImported" not in item
         assert isinstance(item["contactLists"], list)
         assert all(isinstance(x, str) for x in item["contactLists"])
-
-
-def is_sub(keys, order):
-    it = iter(order)
-    return all(k in it for k in keys)
 
 
 def test_demo_sms_items_keys_in_contract_order(http, demo_server, demo_tenant):
@@ -50,7 +46,7 @@ def test_demo_sms_items_keys_in_contract_order(http, demo_server, demo_tenant):
     results = doc["data"]["results"]
     assert len(results) == 7
     for item in results:
-        assert is_sub(list(item), SMS_KEYS), list(item)
+        assert is_subsequence(list(item), SMS_KEYS), list(item)
         assert "_id" not in item and "type" not in item and "isImported" not in item
         assert item["format"] in ("simple", "advanced")
         # message only for simple, experienceFlow only for advanced

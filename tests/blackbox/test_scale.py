@@ -18,19 +18,11 @@ import sqlite3
 
 import pytest
 
-from conftest import PG_BASE, app_create, list_ok, run_cli, sms_body
+from conftest import (DIALING_MODES, FILTER_STATUSES, PG_BASE, app_create, list_ok, run_cli,
+                      sms_body, ts)
 
-ST = ["Active", "Completed", "Ready", "Paused", "Preparing", "Stopped", "Scheduled",
-      "Rescheduled"]
-MODES = ["Progressive", "Preview", "Agentless"]
 DAY = 86400000
 BASE = 1735689600000  # 2025-01-01
-
-
-def ts(ms):
-    import datetime
-    d = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.timezone.utc)
-    return d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def make_items(rnd, n, prefix):
@@ -38,12 +30,12 @@ def make_items(rnd, n, prefix):
     for i in range(n):
         t = "voice" if i % 2 else "sms"
         created = BASE + rnd.randrange(400 * DAY)
-        it = {"type": t, "name": f"{prefix} {i}", "status": rnd.choice(ST),
+        it = {"type": t, "name": f"{prefix} {i}", "status": rnd.choice(FILTER_STATUSES),
               "priority": str(rnd.randint(1, 5)), "createdAt": ts(created),
               "updatedAt": ts(created + rnd.randrange(DAY)),
               "contactLists": [f"{prefix} list {rnd.randrange(5)}"]}
         if t == "voice":
-            it["dialingMode"] = rnd.choice(MODES)
+            it["dialingMode"] = rnd.choice(DIALING_MODES)
         items.append(it)
     return items
 
@@ -81,11 +73,11 @@ def random_body(rnd):
             body["endDate"] = ts(a + rnd.randrange(1, 120 * DAY))
     f = {}
     if rnd.random() < 0.5:
-        f["status"] = rnd.sample(ST, rnd.randint(1, 3))
+        f["status"] = rnd.sample(FILTER_STATUSES, rnd.randint(1, 3))
     if rnd.random() < 0.5:
         f["priority"] = rnd.sample([1, 2, 3, 4, 5], rnd.randint(1, 3))
     if rnd.random() < 0.5:
-        f["dialingMode"] = rnd.sample(MODES, rnd.randint(1, 2))
+        f["dialingMode"] = rnd.sample(DIALING_MODES, rnd.randint(1, 2))
     if f:
         body["filters"] = f
     return body
@@ -114,20 +106,20 @@ def test_counts_after_import_of_any_size(http, demo_server, tenant_factory, size
 def test_counts_follow_api_writes_lifecycle_and_deletes(http, family_factory):
     fam = family_factory()
     fam.setup_lists()
-    ids = [fam.create_voice(name=f"V{i}", mode=MODES[i % 3]) for i in range(12)]
+    ids = [fam.create_voice(name=f"V{i}", mode=DIALING_MODES[i % 3]) for i in range(12)]
     sms = [fam.create_sms(name=f"S{i}") for i in range(6)]
 
     def totals():
         out = {}
         for type_ in ("voice", "sms"):
-            for st in ST:
+            for st in FILTER_STATUSES:
                 body = {"type": type_, "limit": 1, "filters": {"status": [st]}}
                 out[(type_, st)] = list_ok(fam.http, fam.server, fam.tenant,
                                            body)["data"]["totalResults"]
         return out
 
     def truth():
-        out = {(t, s): 0 for t in ("voice", "sms") for s in ST}
+        out = {(t, s): 0 for t in ("voice", "sms") for s in FILTER_STATUSES}
         for type_ in ("voice", "sms"):
             for item in fam.listing(type_):
                 out[(type_, item["status"])] += 1

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import assert_error, list_ok, post_list
+from conftest import assert_error, fields_of, list_ok, post_list
 
 SMS_TOTAL = 7       # documented SMS sample campaigns in the demo tenant
 VOICE_TOTAL = 5
@@ -11,10 +11,6 @@ VOICE_TOTAL = 5
 
 def _case_id(v):
     return json.dumps(v) if isinstance(v, dict) else str(v)
-
-
-def fields_of(body):
-    return [e.get("field") for e in body["errors"]]
 
 
 def bad(http, server, tenant, body, fields, raw=None):
