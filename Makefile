@@ -63,7 +63,7 @@ build/san/%.o: src/%.c $(HDRS) | build/san
 build/san/campaignd: build/san/main.o $(SAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-build/san/test_%: tests/unit/test_%.c $(SAN_OBJ) | build/san
+build/san/test_%: tests/unit/test_%.c tests/unit/testutil.h $(SAN_OBJ) | build/san
 	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka \
 	    $(shell pkg-config --libs libcrypto)
 

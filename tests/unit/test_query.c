@@ -3,68 +3,25 @@
  *
  * Bodies are written with single quotes for readability; sq() turns them
  * into double quotes before parsing. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "campaign.h"
 #include "check.h"
 #include "jsonio.h"
 #include "text.h"
 #include "query.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 #define DEPTH 32
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* A copy of s[0..n) with ' turned into ", NUL-terminated. */
-static char *sq_n(const char *s, size_t n)
-{
-    char *d = xstrndup(s, n);
-    for (size_t i = 0; i < n; i++)
-        if (d[i] == '\'')
-            d[i] = '"';
-    return d;
-}
-
-static char *sq(const char *s)
-{
-    return sq_n(s, strlen(s));
-}
-
 /* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
 static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
 {
-    char *copy = xmalloc(len ? len : 1);
-    memcpy(copy, buf, len);
+    char *copy = exact_copy(buf, len);
     json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
     free(copy);
     return v;
-}
-
-/* The `field` values of e.errors joined by ",", "-" for an entry without one. */
-static void fields_of(const struct apierr *e, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    size_t i;
-    json_t *x;
-    json_array_foreach(e->errors, i, x) {
-        const char *f = json_string_value(json_object_get(x, "field"));
-        assert_true(json_is_string(json_object_get(x, "msg")));
-        assert_true(strlen(json_string_value(json_object_get(x, "msg"))) > 0);
-        int w = snprintf(out + n, cap - n, "%s%s", i ? "," : "", f ? f : "-");
-        assert_true(w > 0 && (size_t)w < cap - n);
-        n += (size_t)w;
-    }
 }
 
 /* Parses the body (single-quoted) and runs query_parse; returns its result. */
@@ -116,13 +73,6 @@ static void errs(const char *body_sq, const char *want)
     apierr_clear(&e);
 }
 
-static int64_t ts(const char *s)
-{
-    int64_t ms = 0;
-    assert_int_equal(timefmt_parse(s, strlen(s), &ms), 0);
-    return ms;
-}
-
 /* ---- defaults and pagination --------------------------------------------- */
 
 static void test_defaults(void **state)
@@ -171,8 +121,8 @@ static void test_documented_samples(void **state)
     assert_int_equal(q.type, CTYPE_VOICE);
     assert_int_equal(q.limit, 50);
     assert_int_equal(q.offset, 0);
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00.000Z"));
-    assert_int_equal(q.end_ms, ts("2025-12-04T00:00:00.000Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00.000Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-04T00:00:00.000Z"));
     assert_int_equal(q.nsort, 1);
     assert_int_equal(q.sort[0].field, SORT_CREATED_AT);
     assert_int_equal(q.sort[0].desc, 1);
@@ -186,7 +136,7 @@ static void test_documented_samples(void **state)
            "  'filters': { 'status': ['Ready', 'Stopped'], 'priority': [5] } }");
     assert_int_equal(q.type, CTYPE_SMS);
     assert_int_equal(q.limit, 50);
-    assert_int_equal(q.end_ms, ts("2025-12-08T00:00:00.000Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-08T00:00:00.000Z"));
     assert_int_equal(q.status_mask, (1u << CSTATUS_READY) | (1u << CSTATUS_STOPPED));
     assert_int_equal(q.priority_mask, 1u << 5);
     assert_int_equal(q.mode_mask, QUERY_MASK_ALL);
@@ -324,16 +274,16 @@ static void test_dates(void **state)
 {
     (void)state;
     struct list_query q = ok("{'type':'voice','startDate':'2025-12-01','endDate':'2025-12-04'}");
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00Z"));
-    assert_int_equal(q.end_ms, ts("2025-12-04T00:00:00Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-04T00:00:00Z"));
 
     q = ok("{'type':'voice','startDate':'2025-12-01T05:30:00+05:30'}");
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00Z"));
     assert_true(q.end_ms == INT64_MAX);
 
     q = ok("{'type':'voice','endDate':'2025-12-01T00:00:00.123456789z'}");
     assert_true(q.start_ms == INT64_MIN);
-    assert_int_equal(q.end_ms, ts("2025-12-01T00:00:00.123Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-01T00:00:00.123Z"));
 
     /* Equal bounds are fine (both inclusive). */
     q = ok("{'type':'voice','startDate':'2025-12-01T00:00:00Z','endDate':'2025-12-01'}");
@@ -934,7 +884,6 @@ static void test_dump(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_documented_samples),
@@ -964,5 +913,5 @@ int main(void)
         cmocka_unit_test(test_lower),
         cmocka_unit_test(test_dump),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }
