@@ -6,9 +6,7 @@
  * into double quotes before parsing. */
 #include "testutil.h"
 #include "campaign.h"
-#include "check.h"
 #include "jsonio.h"
-#include "text.h"
 #include "query.h"
 #include "timefmt.h"
 
@@ -622,68 +620,6 @@ static void test_all_errors_collected(void **state)
     apierr_clear(&e);
 }
 
-static void test_name_problem(void **state)
-{
-    (void)state;
-    assert_null(check_name_problem("Campaign 1", 48));
-    assert_null(check_name_problem("x", 1));
-    assert_null(check_name_problem(" padded ", 48));
-    assert_null(check_name_problem("Événement — été", 48));
-    assert_string_equal(check_name_problem("", 48), "must not be empty");
-    assert_string_equal(check_name_problem(" ", 48), "must not be only whitespace");
-    assert_string_equal(check_name_problem("    ", 48), "must not be only whitespace");
-    assert_string_equal(check_name_problem("a\tb", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("\t", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("a\nb", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("\x1f", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("a\x7f", 48), "must not contain control characters");
-    /* Lengths count code points, not bytes. */
-    char buf[256];
-    memset(buf, 'a', 48);
-    buf[48] = '\0';
-    assert_null(check_name_problem(buf, 48));
-    buf[48] = 'a';
-    buf[49] = '\0';
-    assert_string_equal(check_name_problem(buf, 48), "is too long");
-    buf[0] = '\0';
-    for (int i = 0; i < 48; i++)
-        strcat(buf, "\xc3\xa9"); /* é, 2 bytes */
-    assert_null(check_name_problem(buf, 48));
-    strcat(buf, "\xc3\xa9");
-    assert_string_equal(check_name_problem(buf, 48), "is too long");
-    buf[0] = '\0';
-    for (int i = 0; i < 48; i++)
-        strcat(buf, "\xf0\x9f\x98\x80"); /* U+1F600, 4 bytes */
-    assert_null(check_name_problem(buf, 48));
-    assert_int_equal(text_utf8_len(buf), 48);
-    assert_int_equal(text_utf8_len(""), 0);
-    assert_int_equal(text_utf8_len("abc"), 3);
-    assert_int_equal(text_utf8_len("a\xe2\x82\xac" "b"), 3); /* a€b */
-}
-
-
-static void test_lower(void **state)
-{
-    (void)state;
-    static const char *const cases[][2] = {
-        {"", ""},
-        {"abc", "abc"},
-        {"ABC", "abc"},
-        {"Billing Reminder Voice Campaign123", "billing reminder voice campaign123"},
-        {"AZ@[`{az", "az@[`{az"},
-        {"\xc3\x89t\xc3\xa9 \xc3\x80", "\xc3\x89t\xc3\xa9 \xc3\x80"}, /* non-ASCII unchanged */
-        {"\xc3\x89T\xc3\xa9", "\xc3\x89t\xc3\xa9"},
-        {"\xef\xbc\xa1", "\xef\xbc\xa1"}, /* FULLWIDTH A unchanged */
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *l = text_lower(cases[i][0]);
-        assert_string_equal(l, cases[i][1]);
-        assert_ptr_not_equal(l, cases[i][0]);
-        free(l);
-    }
-}
-
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,8 +643,6 @@ int main(void)
         cmocka_unit_test(test_array_limit),
         cmocka_unit_test(test_unknown_filter_keys),
         cmocka_unit_test(test_all_errors_collected),
-        cmocka_unit_test(test_name_problem),
-        cmocka_unit_test(test_lower),
     };
     return unit_run(tests);
 }
