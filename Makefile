@@ -3,6 +3,8 @@
 #   make run      install missing packages, build, serve the demo on 127.0.0.1:8080
 #   make test     install missing packages, build with ASan+UBSan, run every test
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
+#   make tsan     install missing packages, build with ThreadSanitizer, run the
+#                 black-box concurrency tests against it (scripts/run-tsan.sh)
 
 CC      ?= cc
 PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq
@@ -17,6 +19,7 @@ BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev li
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl \
               postgresql postgresql-client
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
+TSAN_DEPS  := $(TEST_DEPS) libtsan2
 
 SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h)
@@ -28,6 +31,18 @@ REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/main.o build/rel/
 # Sanitized build for tests
 SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/demo_data.o
+# ThreadSanitizer build of the server (make tsan).  Parsed documents, the
+# listing cache, the remembered tokens and the rate limiter are shared by
+# libmicrohttpd's worker threads; TSan sees a race between two requests on
+# different threads even when they did not overlap in time, so the selected
+# black-box tests (scripts/run-tsan.sh: concurrent requests, parallel creates
+# and starts, the two-node races on PostgreSQL, shutdown with a request in
+# flight, the cache and auth tests) run against it, on both back ends.  The
+# same warnings as every build; -fsanitize=thread cannot be combined with
+# ASan, so this is a build of its own.  The first report stops the process
+# (halt_on_error=1) and fails the run, with its stacks printed.
+TSAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+TSAN_OBJ := $(patsubst src/%.c,build/tsan/%.o,$(SRC)) build/tsan/demo_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -35,7 +50,7 @@ FUZZ_REPLAY := $(patsubst fuzz/%.c,build/san/replay_%,$(FUZZ_SRC))
 FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 
-.PHONY: all run test unit blackbox fuzz fuzz-replay deps deps-test clean bench bench-scale
+.PHONY: all run test unit blackbox fuzz fuzz-replay deps deps-test clean bench bench-scale tsan
 all: campaignd
 
 campaignd: $(REL_OBJ)
@@ -63,14 +78,23 @@ build/san/%.o: src/%.c $(HDRS) | build/san
 build/san/campaignd: build/san/main.o $(SAN_OBJ)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
-build/san/test_%: tests/unit/test_%.c $(SAN_OBJ) | build/san
+build/san/test_%: tests/unit/test_%.c tests/unit/testutil.h $(SAN_OBJ) | build/san
 	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< $(SAN_OBJ) $(PKG_LIBS) -lcmocka \
 	    $(shell pkg-config --libs libcrypto)
+
+build/tsan/%.o: src/%.c $(HDRS) | build/tsan
+	$(CC) $(TSAN) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/tsan/demo_data.o: build/demo_data.c | build/tsan
+	$(CC) $(TSAN) $(WARN) -c -o $@ $<
+
+build/tsan/campaignd: build/tsan/main.o $(TSAN_OBJ)
+	$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
 
 build/san/replay_%: fuzz/%.c fuzz/replay_main.c $(SAN_OBJ) | build/san
 	$(CC) $(SAN) $(WARN) $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< fuzz/replay_main.c $(SAN_OBJ) $(PKG_LIBS)
 
-build build/rel build/san build/fuzz:
+build build/rel build/san build/tsan build/fuzz:
 	mkdir -p $@
 
 deps:
@@ -90,6 +114,11 @@ test: deps-test
 
 unit: $(UNIT_BIN)
 	scripts/run-tests.sh unit
+
+tsan:
+	@scripts/deps.sh $(TSAN_DEPS)
+	$(MAKE) build/tsan/campaignd
+	scripts/run-tsan.sh
 
 fuzz: 
 	@scripts/deps.sh $(FUZZ_DEPS)

@@ -4,20 +4,11 @@
  * Tokens are made by auth_sign_token and by hand: base64url of a header and
  * a payload written here, signed with OpenSSL's HMAC (checked against RFC
  * 4231 and against auth_sign_token itself). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "testutil.h"
 #include "auth.h"
-#include "xalloc.h"
 
 #define NOW 1765185441LL /* 2025-12-08T09:17:21Z */
 #define SECRET "k7Qm2vX9pL4sT8wZ1nB6rY3cF5hJ0dGa"
@@ -61,16 +52,6 @@ static char *b64url(const void *data, size_t n)
     }
     out[o] = '\0';
     return out;
-}
-
-/* ' becomes " so that JSON reads well in C. */
-static char *sq(const char *s)
-{
-    char *d = xstrdup(s);
-    for (char *p = d; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    return d;
 }
 
 /* "h64.p64." followed by the base64url HMAC of "h64.p64" with key. */
@@ -257,6 +238,22 @@ static void test_hand_made_hs256_accepted(void **state)
     free(tok);
 }
 
+/* Each header (single quotes) with payload_sq, signed with HMAC-SHA256 and
+ * SECRET, is refused; fails once, naming every header that was accepted. */
+static void refuse_headers(const char *const *headers, size_t n, const char *payload_sq)
+{
+    char accepted[512] = "";
+    for (size_t i = 0; i < n; i++) {
+        char *tok = token_alg(headers[i], payload_sq, SHA256, SECRET);
+        if (auth_verify_token(tok, SECRET, NOW) != -1)
+            snprintf(accepted + strlen(accepted), sizeof accepted - strlen(accepted), " %s",
+                     headers[i]);
+        free(tok);
+    }
+    if (accepted[0] != '\0')
+        fail_msg("accepted HMAC-SHA256 tokens with headers:%s", accepted);
+}
+
 static void test_other_algorithms_rejected(void **state)
 {
     (void)state;
@@ -279,16 +276,7 @@ static void test_other_algorithms_rejected(void **state)
         "{'alg':'HS256 '}", "{'alg':''}", "{'alg':null}", "{'alg':256}", "{'typ':'JWT'}", "{}",
         "[]", "'HS256'", "{'alg':['HS256']}",
     };
-    char accepted[512] = "";
-    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
-        tok = token_alg(headers[i], p, SHA256, SECRET);
-        if (auth_verify_token(tok, SECRET, NOW) != -1)
-            snprintf(accepted + strlen(accepted), sizeof accepted - strlen(accepted), " %s",
-                     headers[i]);
-        free(tok);
-    }
-    if (accepted[0] != '\0')
-        fail_msg("accepted HMAC-SHA256 tokens with headers:%s", accepted);
+    refuse_headers(headers, sizeof headers / sizeof headers[0], p);
 }
 
 /* "alg" values are case-sensitive (RFC 7515 §4.1.1); contract §1: HS256 only. */
@@ -297,16 +285,7 @@ static void test_alg_is_case_sensitive(void **state)
     (void)state;
     static const char *const headers[] = {"{'alg':'hs256'}", "{'alg':'Hs256'}",
                                           "{'alg':'hS256','typ':'JWT'}"};
-    char accepted[256] = "";
-    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
-        char *tok = token_alg(headers[i], "{'appId':'cs-1'}", SHA256, SECRET);
-        if (auth_verify_token(tok, SECRET, NOW) != -1)
-            snprintf(accepted + strlen(accepted), sizeof accepted - strlen(accepted), " %s",
-                     headers[i]);
-        free(tok);
-    }
-    if (accepted[0] != '\0')
-        fail_msg("accepted HMAC-SHA256 tokens with headers:%s", accepted);
+    refuse_headers(headers, sizeof headers / sizeof headers[0], "{'appId':'cs-1'}");
 }
 
 static void test_alg_none_rejected(void **state)
@@ -737,7 +716,6 @@ static void test_sign_token_edge_cases(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hmac_rfc4231),
         cmocka_unit_test(test_sign_token_verifies),
@@ -759,5 +737,5 @@ int main(void)
         cmocka_unit_test(test_peek_app_id),
         cmocka_unit_test(test_sign_token_edge_cases),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

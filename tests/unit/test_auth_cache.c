@@ -1,19 +1,11 @@
 /* test_auth_cache.c - auth_check against a real SQLite store: a remembered
  * token gives the answer a full verification would (expiry, nbf, the
  * client's current secret and app), and the check order of contract §1. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "testutil.h"
 #include "auth.h"
 #include "store.h"
-#include "xalloc.h"
 
 static struct store *st;
 static struct store_creds cr, other;
@@ -114,11 +106,10 @@ static void test_other_secret_is_not_remembered(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_remembered_token_still_expires),
         cmocka_unit_test(test_remembered_token_checks_tenancy_each_time),
         cmocka_unit_test(test_other_secret_is_not_remembered),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return unit_run_group(tests, setup, teardown);
 }

@@ -3,19 +3,9 @@
  *
  * JSON is written with single quotes for readability; sq() turns them into
  * double quotes. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "campaign.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 /* demo/samples.json, compiled in by the Makefile (build/demo_data.c). */
 extern const char demo_samples_json[];
@@ -40,47 +30,12 @@ static const char *const SMS_KEYS[] = {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static json_t *jsq(const char *s)
-{
-    char *d = xstrdup(s);
-    for (char *p = d; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    json_error_t je;
-    json_t *v = json_loads(d, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (v == NULL)
-        fail_msg("bad test JSON %s: %s", d, je.text);
-    free(d);
-    return v;
-}
-
-/* The keys of object o, in iteration order, joined by ",". */
-static void keys_of(const json_t *o, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    assert_true(json_is_object(o));
-    for (void *it = json_object_iter((json_t *)(uintptr_t)o); it != NULL;
-         it = json_object_iter_next((json_t *)(uintptr_t)o, it)) {
-        int w = snprintf(out + n, cap - n, "%s%s", n ? "," : "", json_object_iter_key(it));
-        assert_true(w > 0 && (size_t)w < cap - n);
-        n += (size_t)w;
-    }
-}
-
 static void join(const char *const *keys, char *out, size_t cap)
 {
     size_t n = 0;
     out[0] = '\0';
     for (; *keys; keys++)
         n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "", *keys);
-}
-
-static void assert_keys(const json_t *o, const char *want)
-{
-    char got[1024];
-    keys_of(o, got, sizeof got);
-    assert_string_equal(got, want);
 }
 
 /* The keys of o appear in `order`, in that order, and none is null. */
@@ -95,21 +50,6 @@ static void assert_documented_order(const json_t *o, const char *const *order)
         if (*pos == NULL)
             fail_msg("key %s is undocumented or out of order", k);
         assert_false(json_is_null(v));
-    }
-}
-
-/* The `field` values of e.errors joined by ",". */
-static void fields_of(const struct apierr *e, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    size_t i;
-    json_t *x;
-    json_array_foreach(e->errors, i, x) {
-        const char *f = json_string_value(json_object_get(x, "field"));
-        int w = snprintf(out + n, cap - n, "%s%s", i ? "," : "", f ? f : "-");
-        assert_true(w > 0 && (size_t)w < cap - n);
-        n += (size_t)w;
     }
 }
 
@@ -148,13 +88,6 @@ static void import_bad(const char *item_sq, const char *want)
         fail_msg("item %s: rc %d, fields \"%s\", expected \"%s\"", item_sq, rc, f, want);
 }
 
-static int64_t ts(const char *s)
-{
-    int64_t ms = 0;
-    assert_int_equal(timefmt_parse(s, strlen(s), &ms), 0);
-    return ms;
-}
-
 /* ---- rendering ----------------------------------------------------------- */
 
 /* A voice campaign with every value, its doc filled in reverse order. */
@@ -167,9 +100,9 @@ static void full_voice(struct campaign *c)
     c->status = CSTATUS_PAUSED;
     c->priority = 3;
     c->mode = CMODE_AGENTLESS;
-    c->created_at = ts("2025-12-08T09:17:21.090Z");
-    c->updated_at = ts("2025-12-08T09:17:37.927Z");
-    c->instance_updated_at = ts("2025-12-08T09:17:37.928Z");
+    c->created_at = ms_of("2025-12-08T09:17:21.090Z");
+    c->updated_at = ms_of("2025-12-08T09:17:37.927Z");
+    c->instance_updated_at = ms_of("2025-12-08T09:17:37.928Z");
     c->dnc = jsq("{'name':'DNC CL Dec 4','id':'" CL_ID "'}");
     c->contact_lists = jsq("['CL Only 2020 Dec 4','Second']");
     json_object_set_new(c->doc, "isImported", json_true());
@@ -188,9 +121,9 @@ static void full_sms(struct campaign *c)
     c->name = xstrdup("Billing Alert Template Campaign-21");
     c->status = CSTATUS_STOPPED;
     c->priority = 1;
-    c->created_at = ts("2025-12-05T08:08:45.668Z");
-    c->updated_at = ts("2025-12-05T08:08:57.497Z");
-    c->instance_updated_at = ts("2025-12-05T08:08:57.497Z");
+    c->created_at = ms_of("2025-12-05T08:08:45.668Z");
+    c->updated_at = ms_of("2025-12-05T08:08:57.497Z");
+    c->instance_updated_at = ms_of("2025-12-05T08:08:57.497Z");
     c->dnc = jsq("{'name':'testdnc','id':'" CL_ID "'}");
     c->contact_lists = jsq("['CL Only 2020 Dec 4']");
     json_object_set_new(c->doc, "format", json_string("simple"));
@@ -307,12 +240,12 @@ static void test_render_omits_absent(void **state)
     assert_keys(o, "name,status,priority,id");
     json_decref(o);
     /* Just the times. */
-    c.updated_at = ts("2025-12-01T00:00:00Z");
+    c.updated_at = ms_of("2025-12-01T00:00:00Z");
     o = campaign_render_item(&c);
     assert_keys(o, "name,status,priority,updatedAt,id");
     json_decref(o);
     c.type = CTYPE_VOICE;
-    c.instance_updated_at = ts("2025-12-02T00:00:00Z");
+    c.instance_updated_at = ms_of("2025-12-02T00:00:00Z");
     o = campaign_render_item(&c);
     assert_keys(o, "_id,name,priority,status,updatedAt,campaignInstanceUpdatedAt");
     json_decref(o);
@@ -479,9 +412,9 @@ static void test_import_values(void **state)
     assert_int_equal(c.priority, 2);
     assert_int_equal(c.mode, CMODE_PROGRESSIVE);
     assert_int_equal(c.status, CSTATUS_SCHEDULED);
-    assert_int_equal(c.created_at, ts("2025-12-08T09:17:21.090Z"));
-    assert_int_equal(c.updated_at, ts("2025-12-08T00:00:00Z"));
-    assert_int_equal(c.instance_updated_at, ts("2025-12-08T09:17:37.927Z"));
+    assert_int_equal(c.created_at, ms_of("2025-12-08T09:17:21.090Z"));
+    assert_int_equal(c.updated_at, ms_of("2025-12-08T00:00:00Z"));
+    assert_int_equal(c.instance_updated_at, ms_of("2025-12-08T09:17:37.927Z"));
     assert_string_equal(json_string_value(json_object_get(c.dnc, "id")), CL_ID);
     assert_string_equal(json_string_value(json_object_get(c.dnc, "name")), "DNC");
     assert_int_equal(json_array_size(c.contact_lists), 2);
@@ -786,7 +719,6 @@ static void test_parsers(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render_voice_key_order),
         cmocka_unit_test(test_render_sms_key_order),
@@ -810,5 +742,5 @@ int main(void)
         cmocka_unit_test(test_import_all_errors_collected),
         cmocka_unit_test(test_parsers),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

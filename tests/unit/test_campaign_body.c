@@ -12,21 +12,12 @@
  * Error lists are compared as multisets of `field` values: every problem must
  * be reported once, and nothing else.  JSON is written with single quotes;
  * jsq() turns them into double quotes. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "campaign.h"
 #include "jsonio.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 #define CD_ID "cd-9e14b72c-88cc-4544-9a98-7aee9b7c4d5e"
 #define CL_ID "cl-68b802a1-2b99-4245-8eea-6d322a8e9f01"
@@ -94,31 +85,6 @@ static const char VOICE_PREVIEW[] =
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static json_t *jsq(const char *s)
-{
-    char *d = xstrdup(s);
-    for (char *p = d; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    json_error_t je;
-    json_t *v = json_loads(d, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
-    if (v == NULL)
-        fail_msg("bad test JSON %s: %s", d, je.text);
-    free(d);
-    return v;
-}
-
-/* n copies of unit (a UTF-8 sequence); caller frees. */
-static char *rep(const char *unit, size_t n)
-{
-    size_t u = strlen(unit);
-    char *s = xmalloc(u * n + 1);
-    for (size_t i = 0; i < n; i++)
-        memcpy(s + i * u, unit, u);
-    s[u * n] = '\0';
-    return s;
-}
-
 /* Sets v (stolen) at the dotted path of root, or deletes it when v is NULL.
  * A numeric segment indexes an array. */
 static void set_path(json_t *root, const char *path, json_t *v)
@@ -179,62 +145,12 @@ static void norm_list(const char *list, char *out, size_t cap)
     free(copy);
 }
 
-/* The `field` values of e.errors ("-" for none), sorted, joined by ",". */
-static void fields_of(const struct apierr *e, char *out, size_t cap)
+/* fields_of (testutil.h), sorted: the body checks do not promise an order. */
+static void sorted_fields(const struct apierr *e, char *out, size_t cap)
 {
     char raw[4096];
-    size_t n = 0;
-    raw[0] = '\0';
-    size_t i;
-    json_t *x;
-    json_array_foreach(e->errors, i, x) {
-        const char *f = json_string_value(json_object_get(x, "field"));
-        n += (size_t)snprintf(raw + n, sizeof raw - n, "%s%s", i ? "," : "", f ? f : "-");
-    }
+    fields_of(e, raw, sizeof raw);
     norm_list(raw, out, cap);
-}
-
-/* The keys of object o, in iteration order, joined by ",". */
-static void keys_of(const json_t *o, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    assert_true(json_is_object(o));
-    const char *k;
-    json_t *v;
-    json_object_foreach((json_t *)(uintptr_t)o, k, v) {
-        n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "," : "", k);
-    }
-}
-
-static void assert_keys(const json_t *o, const char *want)
-{
-    char got[2048];
-    keys_of(o, got, sizeof got);
-    assert_string_equal(got, want);
-}
-
-static void assert_json(const json_t *got, const char *want_sq)
-{
-    json_t *want = jsq(want_sq);
-    if (!json_equal((json_t *)(uintptr_t)got, want)) {
-        char *g = json_dumps(got, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-        char *w = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-        print_error("got  %s\nwant %s\n", g ? g : "(null)", w);
-        free(g);
-        free(w);
-        json_decref(want);
-        fail();
-    }
-    json_decref(want);
-}
-
-static int64_t ms_of(const char *ts)
-{
-    int64_t ms = 0;
-    if (timefmt_parse(ts, strlen(ts), &ms) != 0)
-        fail_msg("bad test timestamp %s", ts);
-    return ms;
 }
 
 /* apply + complete, as the API's create and update do. */
@@ -325,7 +241,7 @@ static int run_update(const char *base, const char *body_sq, struct campaign *c,
 static void expect_fields(const struct apierr *e, const char *want)
 {
     char got[4096], w[4096];
-    fields_of(e, got, sizeof got);
+    sorted_fields(e, got, sizeof got);
     norm_list(want, w, sizeof w);
     assert_string_equal(got, w);
 }
@@ -335,7 +251,7 @@ static void expect_fields(const struct apierr *e, const char *want)
 static int fields_differ(const char *label, const struct apierr *e, int rc, const char *want)
 {
     char got[4096], w[4096];
-    fields_of(e, got, sizeof got);
+    sorted_fields(e, got, sizeof got);
     norm_list(want, w, sizeof w);
     if (strcmp(got, w) == 0 && (rc == 0) == (w[0] == '\0'))
         return 0;
@@ -375,7 +291,7 @@ static int run_cases(const char *label, const char *base, const struct bcase *ca
             const char *want = creating || cases[i].want_update == NULL ? cases[i].want
                                                                          : cases[i].want_update;
             char got[4096], w[4096];
-            fields_of(&e, got, sizeof got);
+            sorted_fields(&e, got, sizeof got);
             norm_list(want, w, sizeof w);
             if (strcmp(got, w) != 0 || (rc == 0) != (w[0] == '\0')) {
                 print_error("%s %s: %s = %s: want [%s] got [%s]\n", label,
@@ -2146,7 +2062,7 @@ static void sched_bad(const char *body_sq, const char *want_fields)
     struct apierr e;
     int rc = sched(body_sq, &out, &e);
     char got[1024], w[1024];
-    fields_of(&e, got, sizeof got);
+    sorted_fields(&e, got, sizeof got);
     norm_list(want_fields, w, sizeof w);
     if (rc == 0 || strcmp(got, w) != 0)
         fail_msg("%s: want [%s] got [%s]", body_sq ? body_sq : "NULL", w, got);
@@ -2394,7 +2310,6 @@ static void test_schedule_missing(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_name),
         cmocka_unit_test(test_fields_description),
@@ -2437,5 +2352,5 @@ int main(void)
         cmocka_unit_test(test_schedule_recurrence),
         cmocka_unit_test(test_schedule_missing),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

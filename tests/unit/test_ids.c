@@ -1,16 +1,6 @@
 /* test_ids.c - object ids: prefix "-" lowercase uuid (ids.h, contract §4). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "ids.h"
-#include "xalloc.h"
 
 static const char *const prefixes[] = {"cd", "cid", "cl", "cf", "cmt", "cs", "st"};
 #define NPREFIXES (sizeof prefixes / sizeof prefixes[0])
@@ -18,8 +8,7 @@ static const char *const prefixes[] = {"cd", "cid", "cl", "cf", "cmt", "cs", "st
 /* ids_valid on an exactly sized heap copy, so ASan reports any read past len. */
 static bool valid_exact(const char *prefix, const char *s, size_t len)
 {
-    char *copy = xmalloc(len ? len : 1);
-    memcpy(copy, s, len);
+    char *copy = exact_copy(s, len);
     bool r = ids_valid(prefix, copy, len);
     free(copy);
     return r;
@@ -81,7 +70,8 @@ static void test_new_longest_fits(void **state)
     assert_int_equal(id[IDS_MAX + 1], 'X');
 }
 
-static int cmp_str(const void *a, const void *b)
+/* qsort comparator for rows of char[IDS_MAX + 1] (not pointers). */
+static int cmp_row(const void *a, const void *b)
 {
     return strcmp((const char *)a, (const char *)b);
 }
@@ -93,7 +83,7 @@ static void test_new_unique(void **state)
     char(*ids)[IDS_MAX + 1] = xcalloc(N, sizeof *ids);
     for (int i = 0; i < N; i++)
         ids_new("cd", ids[i]);
-    qsort(ids, N, sizeof *ids, cmp_str);
+    qsort(ids, N, sizeof *ids, cmp_row);
     for (int i = 1; i < N; i++)
         if (strcmp(ids[i - 1], ids[i]) == 0)
             fail_msg("duplicate id %s", ids[i]);
@@ -198,7 +188,6 @@ static void test_random_fills(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_shape_every_prefix),
         cmocka_unit_test(test_new_longest_fits),
@@ -208,5 +197,5 @@ int main(void)
         cmocka_unit_test(test_valid_honours_len),
         cmocka_unit_test(test_random_fills),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

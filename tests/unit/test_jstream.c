@@ -1,17 +1,7 @@
 /* test_jstream.c - the streaming array reader of imports (jstream.h): it
  * finds the same elements jansson does, across read boundaries and inside
  * strings, and refuses what is not one array with a sentence. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-#include <jansson.h>
-
+#include "testutil.h"
 #include "jstream.h"
 
 /* Splits text and checks each element against jansson's parse of the whole.
@@ -138,5 +128,5 @@ int main(void)
         cmocka_unit_test(test_large_elements_cross_reads),
         cmocka_unit_test(test_lines),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

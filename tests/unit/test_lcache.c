@@ -2,17 +2,9 @@
  * stored, replacing a key replaces its value, the byte budget holds by
  * evicting the least recently used, oversized values are not kept, and
  * many threads at once see only values that were put. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <pthread.h>
 
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "lcache.h"
 
 static char *get(struct lcache *c, const char *key, size_t *len)
@@ -180,5 +172,5 @@ int main(void)
         cmocka_unit_test(test_many_entries_grow),
         cmocka_unit_test(test_threads),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

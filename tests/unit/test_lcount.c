@@ -1,16 +1,7 @@
 /* test_lcount.c - the listing's count arithmetic (lcount.h): a plan covers
  * exactly its range, each instant once, within the bounded number of
  * spans; slots and masks agree; vectors survive their text form. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "lcount.h"
 
 /* How many times the plan counts instant t: once per edge holding it, once
@@ -168,5 +159,5 @@ int main(void)
         cmocka_unit_test(test_slots_and_masks),
         cmocka_unit_test(test_vector_text),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

@@ -9,20 +9,10 @@
  * after; whether a new instance is opened; the schedule kept, cleared or
  * replaced; updatedAt and campaignInstanceUpdatedAt set to `now` on writes;
  * and that a refused operation changes nothing. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "campaign.h"
 #include "lifecycle.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 #define CD_ID "cd-9e14b72c-88cc-4544-9a98-7aee9b7c4d5e"
 #define CID_ID "cid-c4ad0662-6c2e-48f7-9a2c-9da337d0a1b2"
@@ -34,14 +24,6 @@ static const enum cstatus ALL[] = {
     CSTATUS_ACTIVE, CSTATUS_PAUSED,    CSTATUS_STOPPED,   CSTATUS_COMPLETED,
 };
 #define NSTATUS (sizeof ALL / sizeof ALL[0])
-
-static int64_t ms_of(const char *ts)
-{
-    int64_t ms = 0;
-    if (timefmt_parse(ts, strlen(ts), &ms) != 0)
-        fail_msg("bad test timestamp %s", ts);
-    return ms;
-}
 
 #define T0_TS "2025-12-08T05:29:38.298Z"
 #define NOW_TS "2026-01-02T03:04:05.678Z"
@@ -555,7 +537,6 @@ static void test_predicates(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_play),
         cmocka_unit_test(test_stop),
@@ -570,5 +551,5 @@ int main(void)
         cmocka_unit_test(test_cli_invariants),
         cmocka_unit_test(test_predicates),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

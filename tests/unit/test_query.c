@@ -1,70 +1,26 @@
-/* test_query.c - the Get All Campaigns request validator (query.h, contract §3)
- * and the strict JSON helpers it relies on (jsonio.h, check.h, contract §3, §5).
+/* test_query.c - the Get All Campaigns request validator (query.h, contract §3).
+ * The strict JSON parse it relies on is test_jsonio.c's, the field checks
+ * test_check.c's.
  *
  * Bodies are written with single quotes for readability; sq() turns them
  * into double quotes before parsing. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "campaign.h"
-#include "check.h"
 #include "jsonio.h"
-#include "text.h"
 #include "query.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 #define DEPTH 32
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* A copy of s[0..n) with ' turned into ", NUL-terminated. */
-static char *sq_n(const char *s, size_t n)
-{
-    char *d = xstrndup(s, n);
-    for (size_t i = 0; i < n; i++)
-        if (d[i] == '\'')
-            d[i] = '"';
-    return d;
-}
-
-static char *sq(const char *s)
-{
-    return sq_n(s, strlen(s));
-}
-
 /* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
 static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
 {
-    char *copy = xmalloc(len ? len : 1);
-    memcpy(copy, buf, len);
+    char *copy = exact_copy(buf, len);
     json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
     free(copy);
     return v;
-}
-
-/* The `field` values of e.errors joined by ",", "-" for an entry without one. */
-static void fields_of(const struct apierr *e, char *out, size_t cap)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    size_t i;
-    json_t *x;
-    json_array_foreach(e->errors, i, x) {
-        const char *f = json_string_value(json_object_get(x, "field"));
-        assert_true(json_is_string(json_object_get(x, "msg")));
-        assert_true(strlen(json_string_value(json_object_get(x, "msg"))) > 0);
-        int w = snprintf(out + n, cap - n, "%s%s", i ? "," : "", f ? f : "-");
-        assert_true(w > 0 && (size_t)w < cap - n);
-        n += (size_t)w;
-    }
 }
 
 /* Parses the body (single-quoted) and runs query_parse; returns its result. */
@@ -116,13 +72,6 @@ static void errs(const char *body_sq, const char *want)
     apierr_clear(&e);
 }
 
-static int64_t ts(const char *s)
-{
-    int64_t ms = 0;
-    assert_int_equal(timefmt_parse(s, strlen(s), &ms), 0);
-    return ms;
-}
-
 /* ---- defaults and pagination --------------------------------------------- */
 
 static void test_defaults(void **state)
@@ -171,8 +120,8 @@ static void test_documented_samples(void **state)
     assert_int_equal(q.type, CTYPE_VOICE);
     assert_int_equal(q.limit, 50);
     assert_int_equal(q.offset, 0);
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00.000Z"));
-    assert_int_equal(q.end_ms, ts("2025-12-04T00:00:00.000Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00.000Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-04T00:00:00.000Z"));
     assert_int_equal(q.nsort, 1);
     assert_int_equal(q.sort[0].field, SORT_CREATED_AT);
     assert_int_equal(q.sort[0].desc, 1);
@@ -186,7 +135,7 @@ static void test_documented_samples(void **state)
            "  'filters': { 'status': ['Ready', 'Stopped'], 'priority': [5] } }");
     assert_int_equal(q.type, CTYPE_SMS);
     assert_int_equal(q.limit, 50);
-    assert_int_equal(q.end_ms, ts("2025-12-08T00:00:00.000Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-08T00:00:00.000Z"));
     assert_int_equal(q.status_mask, (1u << CSTATUS_READY) | (1u << CSTATUS_STOPPED));
     assert_int_equal(q.priority_mask, 1u << 5);
     assert_int_equal(q.mode_mask, QUERY_MASK_ALL);
@@ -324,16 +273,16 @@ static void test_dates(void **state)
 {
     (void)state;
     struct list_query q = ok("{'type':'voice','startDate':'2025-12-01','endDate':'2025-12-04'}");
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00Z"));
-    assert_int_equal(q.end_ms, ts("2025-12-04T00:00:00Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-04T00:00:00Z"));
 
     q = ok("{'type':'voice','startDate':'2025-12-01T05:30:00+05:30'}");
-    assert_int_equal(q.start_ms, ts("2025-12-01T00:00:00Z"));
+    assert_int_equal(q.start_ms, ms_of("2025-12-01T00:00:00Z"));
     assert_true(q.end_ms == INT64_MAX);
 
     q = ok("{'type':'voice','endDate':'2025-12-01T00:00:00.123456789z'}");
     assert_true(q.start_ms == INT64_MIN);
-    assert_int_equal(q.end_ms, ts("2025-12-01T00:00:00.123Z"));
+    assert_int_equal(q.end_ms, ms_of("2025-12-01T00:00:00.123Z"));
 
     /* Equal bounds are fine (both inclusive). */
     q = ok("{'type':'voice','startDate':'2025-12-01T00:00:00Z','endDate':'2025-12-01'}");
@@ -671,270 +620,8 @@ static void test_all_errors_collected(void **state)
     apierr_clear(&e);
 }
 
-/* ---- jsonio -------------------------------------------------------------- */
-
-static json_t *parse_sq(const char *body_sq, struct apierr *e)
-{
-    char *b = sq(body_sq);
-    apierr_init(e);
-    json_t *v = parse_exact(b, strlen(b), e);
-    free(b);
-    return v;
-}
-
-/* Expects jsonio_parse_object to refuse the body with a 400. */
-static void refuse(const char *body_sq, size_t len, const char *message_part)
-{
-    struct apierr e;
-    if (len == (size_t)-1)
-        len = strlen(body_sq);
-    char *b = sq_n(body_sq, len);
-    apierr_init(&e);
-    json_t *v = parse_exact(b, len, &e);
-    if (v != NULL)
-        fail_msg("jsonio_parse_object accepted %s", b);
-    assert_int_equal(e.status, 400);
-    assert_true(apierr_count(&e) >= 1);
-    if (message_part != NULL && strstr(e.message, message_part) == NULL)
-        fail_msg("message \"%s\" lacks \"%s\"", e.message, message_part);
-    free(b);
-    apierr_clear(&e);
-}
-
-static void test_parse_object_ok(void **state)
-{
-    (void)state;
-    struct apierr e;
-    json_t *v = parse_sq("{}", &e);
-    assert_non_null(v);
-    assert_int_equal(e.status, 0);
-    assert_int_equal(apierr_count(&e), 0);
-    json_decref(v);
-    apierr_clear(&e);
-    v = parse_sq(" \n\t{ 'a' : [ {'b':1}, {'b':1} ], 'c': {'a':1} } \n", &e);
-    assert_non_null(v);
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "c"), "a")), 1);
-    json_decref(v);
-    apierr_clear(&e);
-    /* Only len bytes are read. */
-    apierr_init(&e);
-    v = parse_exact("{}garbage", 2, &e);
-    assert_non_null(v);
-    json_decref(v);
-    apierr_clear(&e);
-}
-
-static void test_parse_object_duplicates(void **state)
-{
-    (void)state;
-    refuse("{'a':1,'a':2}", (size_t)-1, NULL);
-    refuse("{'type':'voice','type':'sms'}", (size_t)-1, NULL);
-    refuse("{'a':1,'b':2,'a':1}", (size_t)-1, NULL);
-    refuse("{'filters':{'status':['Ready'],'status':['Stopped']}}", (size_t)-1, NULL);
-    refuse("{'sortBy':{'name':'asc','name':'desc'}}", (size_t)-1, NULL);
-    refuse("{'a':[{'x':1},{'x':1,'x':1}]}", (size_t)-1, NULL);
-    refuse("{'a':{'b':{'c':{'d':1,'d':1}}}}", (size_t)-1, NULL);
-    /* Same name, different escaping: still the same key. */
-    refuse("{'a':1,'\\u0061':2}", (size_t)-1, NULL);
-}
-
-/* An object nested `depth` levels deep in all: the top-level object, then
- * depth - 1 objects ({"a":...}) or arrays, around `inner`. */
-static char *nested(int depth, int arrays, const char *inner)
-{
-    size_t cap = (size_t)depth * 6 + strlen(inner) + 1;
-    char *b = xmalloc(cap);
-    size_t n = 0;
-    for (int i = 0; i < depth; i++) {
-        if (i == 0 || !arrays) {
-            memcpy(b + n, "{\"a\":", 5);
-            n += 5;
-        } else {
-            b[n++] = '[';
-        }
-    }
-    memcpy(b + n, inner, strlen(inner));
-    n += strlen(inner);
-    for (int i = depth - 1; i >= 0; i--)
-        b[n++] = i == 0 || !arrays ? '}' : ']';
-    b[n] = '\0';
-    return b;
-}
-
-static void test_parse_object_depth(void **state)
-{
-    (void)state;
-    struct apierr e;
-    /* Objects: the top level counts as 1. */
-    char *b = nested(32, 0, "1");
-    apierr_init(&e);
-    json_t *v = parse_exact(b, strlen(b), &e);
-    assert_non_null(v);
-    json_decref(v);
-    apierr_clear(&e);
-    free(b);
-    b = nested(33, 0, "1");
-    refuse(b, (size_t)-1, "nested too deeply");
-    free(b);
-    /* Arrays count too. */
-    b = nested(32, 1, "1");
-    apierr_init(&e);
-    v = parse_exact(b, strlen(b), &e);
-    assert_non_null(v);
-    json_decref(v);
-    apierr_clear(&e);
-    free(b);
-    b = nested(33, 1, "1");
-    refuse(b, (size_t)-1, "nested too deeply");
-    free(b);
-    b = nested(5000, 1, "1");
-    refuse(b, (size_t)-1, "nested too deeply");
-    free(b);
-    /* Brackets inside strings (escaped quotes included) do not count. */
-    char s[256];
-    snprintf(s, sizeof s, "{\"a\":\"%s\\\"%s\"}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
-             "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{");
-    apierr_init(&e);
-    v = parse_exact(s, strlen(s), &e);
-    assert_non_null(v);
-    json_decref(v);
-    apierr_clear(&e);
-    /* Siblings do not add up. */
-    v = parse_sq("{'a':[[1],[2],[3]],'b':{'c':{}},'d':[{}, {}]}", &e);
-    assert_non_null(v);
-    json_decref(v);
-    apierr_clear(&e);
-
-    assert_true(jsonio_depth_ok("", 0, 0));
-    assert_true(jsonio_depth_ok("1", 1, 0));
-    assert_false(jsonio_depth_ok("{}", 2, 0));
-    assert_true(jsonio_depth_ok("{}", 2, 1));
-    assert_true(jsonio_depth_ok("[[]]", 4, 2));
-    assert_false(jsonio_depth_ok("[[[]]]", 6, 2));
-    assert_true(jsonio_depth_ok("[][][]", 6, 1));
-    assert_true(jsonio_depth_ok("\"[[[[\"", 6, 0));
-    assert_true(jsonio_depth_ok("\"\\\"[[[[\"", 8, 0));
-    assert_false(jsonio_depth_ok("\"\\\\\"[", 5, 0));
-}
-
-static void test_parse_object_rejects(void **state)
-{
-    (void)state;
-    refuse("", 0, "required");
-    refuse("[]", (size_t)-1, "must be a JSON object");
-    refuse("[{'type':'voice'}]", (size_t)-1, "must be a JSON object");
-    refuse("'voice'", (size_t)-1, NULL);
-    refuse("1", (size_t)-1, NULL);
-    refuse("null", (size_t)-1, NULL);
-    refuse("true", (size_t)-1, NULL);
-    refuse("   ", (size_t)-1, "not valid JSON");
-    refuse("{", (size_t)-1, "not valid JSON");
-    refuse("{'a':}", (size_t)-1, "not valid JSON");
-    refuse("{'a':1,}", (size_t)-1, "not valid JSON");
-    refuse("{a:1}", (size_t)-1, "not valid JSON");
-    refuse("{\\'a\\':1}", (size_t)-1, "not valid JSON");
-    refuse("{} {}", (size_t)-1, "not valid JSON");
-    refuse("{} x", (size_t)-1, "not valid JSON");
-    refuse("{'a':NaN}", (size_t)-1, "not valid JSON");
-    refuse("{'a':01}", (size_t)-1, "not valid JSON");
-    /* U+0000 in a string value is reported at its path (family spec §1.2). */
-    refuse("{'a':'\\u0000'}", (size_t)-1, "Request validation failed");
-    refuse("{'x':{'y':['ok','b\\u0000']}}", (size_t)-1, "Request validation failed");
-    refuse("{'a\\u0000b':1}", (size_t)-1, "not valid JSON");
-    refuse("{'a':'\xff'}", (size_t)-1, "not valid JSON");
-    refuse("{'a':99999999999999999999999}", (size_t)-1, "not valid JSON");
-    refuse("{}\0", 3, "not valid JSON");
-    refuse("{'a':'b\0c'}", 11, "not valid JSON");
-    /* The invalid-JSON problem has no field and names where it went wrong. */
-    struct apierr e;
-    json_t *v = parse_sq("{'a':\n}", &e);
-    assert_null(v);
-    json_t *x = json_array_get(e.errors, 0);
-    assert_null(json_object_get(x, "field"));
-    assert_non_null(strstr(json_string_value(json_object_get(x, "msg")), "line 2"));
-    apierr_clear(&e);
-}
-
-static void test_name_problem(void **state)
-{
-    (void)state;
-    assert_null(check_name_problem("Campaign 1", 48));
-    assert_null(check_name_problem("x", 1));
-    assert_null(check_name_problem(" padded ", 48));
-    assert_null(check_name_problem("Événement — été", 48));
-    assert_string_equal(check_name_problem("", 48), "must not be empty");
-    assert_string_equal(check_name_problem(" ", 48), "must not be only whitespace");
-    assert_string_equal(check_name_problem("    ", 48), "must not be only whitespace");
-    assert_string_equal(check_name_problem("a\tb", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("\t", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("a\nb", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("\x1f", 48), "must not contain control characters");
-    assert_string_equal(check_name_problem("a\x7f", 48), "must not contain control characters");
-    /* Lengths count code points, not bytes. */
-    char buf[256];
-    memset(buf, 'a', 48);
-    buf[48] = '\0';
-    assert_null(check_name_problem(buf, 48));
-    buf[48] = 'a';
-    buf[49] = '\0';
-    assert_string_equal(check_name_problem(buf, 48), "is too long");
-    buf[0] = '\0';
-    for (int i = 0; i < 48; i++)
-        strcat(buf, "\xc3\xa9"); /* é, 2 bytes */
-    assert_null(check_name_problem(buf, 48));
-    strcat(buf, "\xc3\xa9");
-    assert_string_equal(check_name_problem(buf, 48), "is too long");
-    buf[0] = '\0';
-    for (int i = 0; i < 48; i++)
-        strcat(buf, "\xf0\x9f\x98\x80"); /* U+1F600, 4 bytes */
-    assert_null(check_name_problem(buf, 48));
-    assert_int_equal(text_utf8_len(buf), 48);
-    assert_int_equal(text_utf8_len(""), 0);
-    assert_int_equal(text_utf8_len("abc"), 3);
-    assert_int_equal(text_utf8_len("a\xe2\x82\xac" "b"), 3); /* a€b */
-}
-
-static void test_lower(void **state)
-{
-    (void)state;
-    static const char *const cases[][2] = {
-        {"", ""},
-        {"abc", "abc"},
-        {"ABC", "abc"},
-        {"Billing Reminder Voice Campaign123", "billing reminder voice campaign123"},
-        {"AZ@[`{az", "az@[`{az"},
-        {"\xc3\x89t\xc3\xa9 \xc3\x80", "\xc3\x89t\xc3\xa9 \xc3\x80"}, /* non-ASCII unchanged */
-        {"\xc3\x89T\xc3\xa9", "\xc3\x89t\xc3\xa9"},
-        {"\xef\xbc\xa1", "\xef\xbc\xa1"}, /* FULLWIDTH A unchanged */
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char *l = text_lower(cases[i][0]);
-        assert_string_equal(l, cases[i][1]);
-        assert_ptr_not_equal(l, cases[i][0]);
-        free(l);
-    }
-}
-
-static void test_dump(void **state)
-{
-    (void)state;
-    json_t *v = json_pack("{s:i, s:[s, b]}", "a", 1, "b", "x", 0);
-    size_t len = 0;
-    char *s = jsonio_dump(v, &len);
-    assert_string_equal(s, "{\"a\":1,\"b\":[\"x\",false]}");
-    assert_int_equal(len, strlen(s));
-    free(s);
-    json_decref(v);
-    v = json_string("only");
-    s = jsonio_dump(v, NULL);
-    assert_string_equal(s, "\"only\"");
-    free(s);
-    json_decref(v);
-}
-
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_documented_samples),
@@ -956,13 +643,6 @@ int main(void)
         cmocka_unit_test(test_array_limit),
         cmocka_unit_test(test_unknown_filter_keys),
         cmocka_unit_test(test_all_errors_collected),
-        cmocka_unit_test(test_parse_object_ok),
-        cmocka_unit_test(test_parse_object_duplicates),
-        cmocka_unit_test(test_parse_object_depth),
-        cmocka_unit_test(test_parse_object_rejects),
-        cmocka_unit_test(test_name_problem),
-        cmocka_unit_test(test_lower),
-        cmocka_unit_test(test_dump),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

@@ -1,13 +1,6 @@
 /* test_ratelimit.c - token buckets: burst, refill, Retry-After, keys apart. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "ratelimit.h"
-#include "xalloc.h"
 
 static void test_burst_then_wait(void **state)
 {
@@ -63,12 +56,11 @@ static void test_many_keys_bounded(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_burst_then_wait),
         cmocka_unit_test(test_keys_are_independent),
         cmocka_unit_test(test_slow_rate_retry_after),
         cmocka_unit_test(test_many_keys_bounded),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

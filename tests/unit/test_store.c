@@ -3,15 +3,7 @@
  * what api_store.c makes of it (status, sentence, every field).  The
  * black-box suite sees the same answers over HTTP; this pins the layer
  * between. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "api_store.h"
 #include "apierr.h"
 #include "campaign.h"
@@ -47,7 +39,7 @@ static int teardown(void **state)
 
 /* The errors list of e as "field|msg;" ("-" for no field), for one exact
  * comparison: an extra or missing entry fails. */
-static void fields_of(const struct apierr *e, char *out, size_t cap)
+static void errors_of(const struct apierr *e, char *out, size_t cap)
 {
     json_t *body = apierr_body(e);
     json_t *errs = json_object_get(body, "errors");
@@ -72,7 +64,7 @@ static void expect(struct store_err *se, int status, const char *message, const 
     assert_int_equal(e.status, status);
     assert_string_equal(apierr_message(&e), message);
     char got[1024];
-    fields_of(&e, got, sizeof got);
+    errors_of(&e, got, sizeof got);
     assert_string_equal(got, fields);
     apierr_clear(&e);
 }
@@ -280,5 +272,5 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_rejected_adds_nothing_of_its_own, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }

@@ -1,17 +1,8 @@
 /* test_timefmt.c - RFC 3339 parsing and formatting (timefmt.h, contract §3, §4). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
-#include <cmocka.h>
-
+#include "testutil.h"
 #include "timefmt.h"
-#include "xalloc.h"
 
 #define MS_MIN (-62167219200000LL)  /* 0000-01-01T00:00:00.000Z */
 #define MS_MAX 253402300799999LL    /* 9999-12-31T23:59:59.999Z */
@@ -21,8 +12,7 @@
  * read past len. */
 static int parse_exact(const char *s, size_t len, int64_t *ms)
 {
-    char *copy = xmalloc(len ? len : 1);
-    memcpy(copy, s, len);
+    char *copy = exact_copy(s, len);
     int rc = timefmt_parse(copy, len, ms);
     free(copy);
     return rc;
@@ -361,7 +351,6 @@ static void test_now_is_plausible(void **state)
 
 int main(void)
 {
-    xalloc_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_instants),
         cmocka_unit_test(test_bare_date_is_midnight_utc),
@@ -378,5 +367,5 @@ int main(void)
         cmocka_unit_test(test_years_0000_and_9999),
         cmocka_unit_test(test_now_is_plausible),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return unit_run(tests);
 }
