@@ -428,9 +428,9 @@ static uint32_t next_rand(void)
 
 /* Code points where escaping and UTF-8 have their edges. */
 static const uint32_t edge_cps[] = {
-    0x00, 0x01, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1a, 0x1f, 0x20, '"', '\\',
-    '/',  0x7f, 'a',  'Z',  '0',  '%',  '\'', 0x80, 0xa0, 0xe9, 0xff, 0x7ff, 0x800, 0x2028,
-    0x2029, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff,
+    0x00, 0x01, 0x07,  0x08,  0x09,   0x0a,   0x0b,   0x0c,   0x0d,   0x0e,    0x1a,    0x1f,
+    0x20, '"',  '\\',  '/',   0x7f,   'a',    'Z',    '0',    '%',    '\'',    0x80,    0xa0,
+    0xe9, 0xff, 0x7ff, 0x800, 0x2028, 0x2029, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff,
 };
 
 static size_t put_utf8(char *d, uint32_t cp)
@@ -473,8 +473,9 @@ static size_t rand_text(char *d, int nul_ok)
 
 static json_t *rand_value(int depth)
 {
-    static const json_int_t ints[] = {0, 1, -1, 42, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN,
-                                      1000000000LL, -9007199254740993LL};
+    static const json_int_t ints[] = {
+        0,         1,         -1,        42,           INT32_MAX,
+        INT32_MIN, INT64_MAX, INT64_MIN, 1000000000LL, -9007199254740993LL};
     static const double reals[] = {0.5, -0.0, 1.0, 1e300, -2.5e-300, 3.141592653589793, 100.0};
     char text[64];
     switch (next_rand() % (depth > 0 ? 9 : 7)) {
@@ -579,8 +580,9 @@ static void test_time(void **state)
     }
     /* Whatever the instant, the text reads back as it. */
     for (int i = 0; i < 2000; i++) {
-        int64_t ms = ((int64_t)next_rand() << 16 | (next_rand() & 0xffff)) %
-                     (253402300799999LL + 62167219200000LL) - 62167219200000LL;
+        int64_t span = 253402300799999LL + 62167219200000LL;
+        int64_t r = (int64_t)next_rand() << 16 | (next_rand() & 0xffff);
+        int64_t ms = r % span - 62167219200000LL;
         json_t *t = jsonio_time(ms);
         assert_int_equal(ms_of(json_string_value(t)), ms);
         json_decref(t);
