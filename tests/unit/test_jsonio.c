@@ -9,24 +9,13 @@
 #include "jsonio.h"
 #include "timefmt.h"
 
-#define DEPTH 32
-
 /* ---- the strict parse ----------------------------------------------------- */
-
-/* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
-static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
-{
-    char *copy = exact_copy(buf, len);
-    json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
-    free(copy);
-    return v;
-}
 
 static json_t *parse_sq(const char *body_sq, struct apierr *e)
 {
     char *b = sq(body_sq);
     apierr_init(e);
-    json_t *v = parse_exact(b, strlen(b), e);
+    json_t *v = parse_body(b, strlen(b), e);
     free(b);
     return v;
 }
@@ -39,7 +28,7 @@ static void refuse(const char *body_sq, size_t len, const char *message_part)
         len = strlen(body_sq);
     char *b = sq_n(body_sq, len);
     apierr_init(&e);
-    json_t *v = parse_exact(b, len, &e);
+    json_t *v = parse_body(b, len, &e);
     if (v != NULL)
         fail_msg("jsonio_parse_object accepted %s", b);
     assert_int_equal(e.status, 400);
@@ -67,7 +56,7 @@ static void test_parse_object_ok(void **state)
     apierr_clear(&e);
     /* Only len bytes are read. */
     apierr_init(&e);
-    v = parse_exact("{}garbage", 2, &e);
+    v = parse_body("{}garbage", 2, &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -117,7 +106,7 @@ static void test_parse_object_depth(void **state)
     /* Objects: the top level counts as 1. */
     char *b = nested(32, 0, "1");
     apierr_init(&e);
-    json_t *v = parse_exact(b, strlen(b), &e);
+    json_t *v = parse_body(b, strlen(b), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -128,7 +117,7 @@ static void test_parse_object_depth(void **state)
     /* Arrays count too. */
     b = nested(32, 1, "1");
     apierr_init(&e);
-    v = parse_exact(b, strlen(b), &e);
+    v = parse_body(b, strlen(b), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -144,7 +133,7 @@ static void test_parse_object_depth(void **state)
     snprintf(s, sizeof s, "{\"a\":\"%s\\\"%s\"}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
              "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{");
     apierr_init(&e);
-    v = parse_exact(s, strlen(s), &e);
+    v = parse_body(s, strlen(s), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -226,7 +215,7 @@ static void refuse_exact(const char *buf, size_t len, const char *message, const
 {
     struct apierr e;
     apierr_init(&e);
-    json_t *v = parse_exact(buf, len, &e);
+    json_t *v = parse_body(buf, len, &e);
     if (v != NULL)
         fail_msg("jsonio_parse_object accepted %.*s", (int)len, buf);
     assert_fields(&e, 400, fields);
@@ -245,14 +234,14 @@ static void test_parse_object_messages(void **state)
     refuse_exact("12", 2, "Request body is not valid JSON", "-");
     refuse_exact("null", 4, "Request body is not valid JSON", "-");
     refuse_exact("{\"a\":1,\"a\":1}", 13, "Request body is not valid JSON", "-");
-    char *deep = nested(DEPTH + 1, 0, "1");
+    char *deep = nested(TEST_MAX_DEPTH + 1, 0, "1");
     refuse_exact(deep, strlen(deep), "Request body is nested too deeply", "-");
     free(deep);
     /* The depth problem names the limit; the duplicate its key. */
     struct apierr e;
-    deep = nested(DEPTH + 1, 1, "1");
+    deep = nested(TEST_MAX_DEPTH + 1, 1, "1");
     apierr_init(&e);
-    assert_null(parse_exact(deep, strlen(deep), &e));
+    assert_null(parse_body(deep, strlen(deep), &e));
     assert_string_equal(json_string_value(json_object_get(json_array_get(e.errors, 0), "msg")),
                         "JSON nesting deeper than 32 levels");
     apierr_clear(&e);
@@ -420,10 +409,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint32_t next_rand(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 32);
+    return (uint32_t)(xorshift64(&rng) >> 32);
 }
 
 /* Code points where escaping and UTF-8 have their edges. */
