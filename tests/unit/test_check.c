@@ -180,8 +180,12 @@ static void test_name(void **state)
     assert_null(check_name(&k, o, "i", NULL, 48, true));
     expect(&k, "name,empty,blank,ctl,long,n,i");
     static const char *const msgs[] = {
-        "is required",      "must not be empty", "must not be only whitespace",
-        "must not contain control characters", "is too long", "must be a string",
+        "is required",
+        "must not be empty",
+        "must not be only whitespace",
+        "must not contain control characters",
+        "is too long",
+        "must be a string",
         "must be a string",
     };
     for (size_t i = 0; i < sizeof msgs / sizeof msgs[0]; i++)
@@ -424,8 +428,8 @@ static void test_count_value(void **state)
         int64_t out = -5;
         int rc = check_count_value(v, 0, 100, &out);
         if (rc != cases[i].rc || out != cases[i].out)
-            fail_msg("%s: rc %d out %lld, expected %d %lld", cases[i].v ? cases[i].v : "(none)",
-                     rc, (long long)out, cases[i].rc, (long long)cases[i].out);
+            fail_msg("%s: rc %d out %lld, expected %d %lld", cases[i].v ? cases[i].v : "(none)", rc,
+                     (long long)out, cases[i].rc, (long long)cases[i].out);
         json_decref(v);
     }
     /* The whole 12-digit range, up to the contract's largest count. */
@@ -502,8 +506,7 @@ static void test_paging(void **state)
         if (p.skip != cases[i].skip || p.limit != cases[i].limit || p.page != cases[i].page ||
             p.offset != cases[i].offset)
             fail_msg("%s: skip %lld limit %lld page %lld offset %lld", cases[i].obj,
-                     (long long)p.skip, (long long)p.limit, (long long)p.page,
-                     (long long)p.offset);
+                     (long long)p.skip, (long long)p.limit, (long long)p.page, (long long)p.offset);
         expect(&k, cases[i].fields);
         apierr_clear(&e);
     }
@@ -529,15 +532,14 @@ static void test_total_pages(void **state)
 {
     (void)state;
     static const int64_t cases[][3] = {
-        {0, 10, 0},   {1, 10, 1},   {9, 10, 1},     {10, 10, 1},
-        {11, 10, 2},  {100, 1, 100}, {101, 100, 2}, {1000000000, 1, 1000000000},
-        {5, 0, 0},    {0, 0, 0},
+        {0, 10, 0},  {1, 10, 1},    {9, 10, 1},    {10, 10, 1},
+        {11, 10, 2}, {100, 1, 100}, {101, 100, 2}, {1000000000, 1, 1000000000},
+        {5, 0, 0},   {0, 0, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (check_total_pages(cases[i][0], cases[i][1]) != cases[i][2])
             fail_msg("total %lld limit %lld: %lld pages, expected %lld", (long long)cases[i][0],
-                     (long long)cases[i][1],
-                     (long long)check_total_pages(cases[i][0], cases[i][1]),
+                     (long long)cases[i][1], (long long)check_total_pages(cases[i][0], cases[i][1]),
                      (long long)cases[i][2]);
 }
 

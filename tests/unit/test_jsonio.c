@@ -9,24 +9,13 @@
 #include "jsonio.h"
 #include "timefmt.h"
 
-#define DEPTH 32
-
 /* ---- the strict parse ----------------------------------------------------- */
-
-/* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
-static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
-{
-    char *copy = exact_copy(buf, len);
-    json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
-    free(copy);
-    return v;
-}
 
 static json_t *parse_sq(const char *body_sq, struct apierr *e)
 {
     char *b = sq(body_sq);
     apierr_init(e);
-    json_t *v = parse_exact(b, strlen(b), e);
+    json_t *v = parse_body(b, strlen(b), e);
     free(b);
     return v;
 }
@@ -39,7 +28,7 @@ static void refuse(const char *body_sq, size_t len, const char *message_part)
         len = strlen(body_sq);
     char *b = sq_n(body_sq, len);
     apierr_init(&e);
-    json_t *v = parse_exact(b, len, &e);
+    json_t *v = parse_body(b, len, &e);
     if (v != NULL)
         fail_msg("jsonio_parse_object accepted %s", b);
     assert_int_equal(e.status, 400);
@@ -67,7 +56,7 @@ static void test_parse_object_ok(void **state)
     apierr_clear(&e);
     /* Only len bytes are read. */
     apierr_init(&e);
-    v = parse_exact("{}garbage", 2, &e);
+    v = parse_body("{}garbage", 2, &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -117,7 +106,7 @@ static void test_parse_object_depth(void **state)
     /* Objects: the top level counts as 1. */
     char *b = nested(32, 0, "1");
     apierr_init(&e);
-    json_t *v = parse_exact(b, strlen(b), &e);
+    json_t *v = parse_body(b, strlen(b), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -128,7 +117,7 @@ static void test_parse_object_depth(void **state)
     /* Arrays count too. */
     b = nested(32, 1, "1");
     apierr_init(&e);
-    v = parse_exact(b, strlen(b), &e);
+    v = parse_body(b, strlen(b), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -144,7 +133,7 @@ static void test_parse_object_depth(void **state)
     snprintf(s, sizeof s, "{\"a\":\"%s\\\"%s\"}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
              "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{");
     apierr_init(&e);
-    v = parse_exact(s, strlen(s), &e);
+    v = parse_body(s, strlen(s), &e);
     assert_non_null(v);
     json_decref(v);
     apierr_clear(&e);
@@ -226,7 +215,7 @@ static void refuse_exact(const char *buf, size_t len, const char *message, const
 {
     struct apierr e;
     apierr_init(&e);
-    json_t *v = parse_exact(buf, len, &e);
+    json_t *v = parse_body(buf, len, &e);
     if (v != NULL)
         fail_msg("jsonio_parse_object accepted %.*s", (int)len, buf);
     assert_fields(&e, 400, fields);
@@ -245,14 +234,14 @@ static void test_parse_object_messages(void **state)
     refuse_exact("12", 2, "Request body is not valid JSON", "-");
     refuse_exact("null", 4, "Request body is not valid JSON", "-");
     refuse_exact("{\"a\":1,\"a\":1}", 13, "Request body is not valid JSON", "-");
-    char *deep = nested(DEPTH + 1, 0, "1");
+    char *deep = nested(TEST_MAX_DEPTH + 1, 0, "1");
     refuse_exact(deep, strlen(deep), "Request body is nested too deeply", "-");
     free(deep);
     /* The depth problem names the limit; the duplicate its key. */
     struct apierr e;
-    deep = nested(DEPTH + 1, 1, "1");
+    deep = nested(TEST_MAX_DEPTH + 1, 1, "1");
     apierr_init(&e);
-    assert_null(parse_exact(deep, strlen(deep), &e));
+    assert_null(parse_body(deep, strlen(deep), &e));
     assert_string_equal(json_string_value(json_object_get(json_array_get(e.errors, 0), "msg")),
                         "JSON nesting deeper than 32 levels");
     apierr_clear(&e);
@@ -420,17 +409,14 @@ static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint32_t next_rand(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 32);
+    return (uint32_t)(xorshift64(&rng) >> 32);
 }
 
 /* Code points where escaping and UTF-8 have their edges. */
 static const uint32_t edge_cps[] = {
-    0x00, 0x01, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1a, 0x1f, 0x20, '"', '\\',
-    '/',  0x7f, 'a',  'Z',  '0',  '%',  '\'', 0x80, 0xa0, 0xe9, 0xff, 0x7ff, 0x800, 0x2028,
-    0x2029, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff,
+    0x00, 0x01, 0x07,  0x08,  0x09,   0x0a,   0x0b,   0x0c,   0x0d,   0x0e,    0x1a,    0x1f,
+    0x20, '"',  '\\',  '/',   0x7f,   'a',    'Z',    '0',    '%',    '\'',    0x80,    0xa0,
+    0xe9, 0xff, 0x7ff, 0x800, 0x2028, 0x2029, 0xfeff, 0xfffd, 0xffff, 0x10000, 0x1f600, 0x10ffff,
 };
 
 static size_t put_utf8(char *d, uint32_t cp)
@@ -473,8 +459,9 @@ static size_t rand_text(char *d, int nul_ok)
 
 static json_t *rand_value(int depth)
 {
-    static const json_int_t ints[] = {0, 1, -1, 42, INT32_MAX, INT32_MIN, INT64_MAX, INT64_MIN,
-                                      1000000000LL, -9007199254740993LL};
+    static const json_int_t ints[] = {
+        0,         1,         -1,        42,           INT32_MAX,
+        INT32_MIN, INT64_MAX, INT64_MIN, 1000000000LL, -9007199254740993LL};
     static const double reals[] = {0.5, -0.0, 1.0, 1e300, -2.5e-300, 3.141592653589793, 100.0};
     char text[64];
     switch (next_rand() % (depth > 0 ? 9 : 7)) {
@@ -579,8 +566,9 @@ static void test_time(void **state)
     }
     /* Whatever the instant, the text reads back as it. */
     for (int i = 0; i < 2000; i++) {
-        int64_t ms = ((int64_t)next_rand() << 16 | (next_rand() & 0xffff)) %
-                     (253402300799999LL + 62167219200000LL) - 62167219200000LL;
+        int64_t span = 253402300799999LL + 62167219200000LL;
+        int64_t r = (int64_t)next_rand() << 16 | (next_rand() & 0xffff);
+        int64_t ms = r % span - 62167219200000LL;
         json_t *t = jsonio_time(ms);
         assert_int_equal(ms_of(json_string_value(t)), ms);
         json_decref(t);

@@ -21,10 +21,7 @@ static int covered(const struct lc_plan *p, int64_t t)
 static uint64_t rng = 88172645463325252ULL;
 static int64_t next_rand(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (int64_t)(rng >> 1);
+    return (int64_t)(xorshift64(&rng) >> 1);
 }
 
 static void check_range(int64_t s, int64_t e)

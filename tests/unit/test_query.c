@@ -10,25 +10,14 @@
 #include "query.h"
 #include "timefmt.h"
 
-#define DEPTH 32
-
 /* ---- helpers ------------------------------------------------------------- */
-
-/* jsonio_parse_object on an exactly sized heap copy (no NUL after it). */
-static json_t *parse_exact(const char *buf, size_t len, struct apierr *e)
-{
-    char *copy = exact_copy(buf, len);
-    json_t *v = jsonio_parse_object(copy, len, DEPTH, e);
-    free(copy);
-    return v;
-}
 
 /* Parses the body (single-quoted) and runs query_parse; returns its result. */
 static int run(const char *body_sq, struct list_query *q, struct apierr *e)
 {
     char *body = sq(body_sq);
     apierr_init(e);
-    json_t *v = parse_exact(body, strlen(body), e);
+    json_t *v = parse_body(body, strlen(body), e);
     if (v == NULL)
         fail_msg("body does not parse: %s", body);
     memset(q, 0xa5, sizeof *q); /* query_parse must set everything */

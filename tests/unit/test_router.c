@@ -87,8 +87,7 @@ static void expect_404(const char *method, const char *path, const char *query)
     apierr_clear(&e);
 }
 
-static void expect_405(const char *method, const char *path, const char *query,
-                       const char *allow)
+static void expect_405(const char *method, const char *path, const char *query, const char *allow)
 {
     struct api_call c;
     struct apierr e;
@@ -167,8 +166,7 @@ static void test_every_route(void **state)
                  "");
     seen[nseen++] = match("POST", V2 "/getAllCampaignDetails", NULL, &c, &e);
     apierr_clear(&e);
-    expect_route("POST", V11 "/contactList/addContacts", NULL, api_clist_add_contacts, BODY, S,
-                 "");
+    expect_route("POST", V11 "/contactList/addContacts", NULL, api_clist_add_contacts, BODY, S, "");
     seen[nseen++] = match("POST", V11 "/contactList/addContacts", NULL, &c, &e);
     apierr_clear(&e);
     /* Each case reached a table entry of its own: no two share one. */
@@ -176,8 +174,8 @@ static void test_every_route(void **state)
     for (size_t i = 0; i < nseen; i++)
         for (size_t j = i + 1; j < nseen; j++)
             if (seen[i] == seen[j])
-                fail_msg("cases %zu and %zu reached the same route %s %s", i, j,
-                         seen[i]->method, seen[i]->pattern);
+                fail_msg("cases %zu and %zu reached the same route %s %s", i, j, seen[i]->method,
+                         seen[i]->pattern);
 }
 
 /* The listing has no /api/v2 alias (family spec §2); the 1.1 prefix has
@@ -291,9 +289,9 @@ static void test_reserved_are_not_ids(void **state)
     expect_404("GET", V2 "/contactList", NULL);
     expect_404("DELETE", ALIAS "/contactList", NULL);
     expect_405("GET", V2 "/schedule", NULL, "POST");
-        /* Not an {id}/status, but what the literal makes of the rest. */
-    expect_route("POST", ALIAS "/trigger/status", "view=status", api_campaign_trigger, BODY_OPT,
-                 S, "status");
+    /* Not an {id}/status, but what the literal makes of the rest. */
+    expect_route("POST", ALIAS "/trigger/status", "view=status", api_campaign_trigger, BODY_OPT, S,
+                 "status");
     expect_405("POST", V2 "/contactList/status", "view=status", "GET, PUT, DELETE");
     expect_route("POST", V2 "/schedule", "trigger=play", api_campaign_schedule, BODY_OPT, S, "");
     /* Reserved only as whole, case-sensitive segments: these are ids. */
@@ -330,14 +328,14 @@ static void test_captures(void **state)
     expect_route("GET", V2 "/id?x", NULL, api_campaign_get, AUTH, S, "id?x");
     expect_route("GET", V2 "/\xc3\xa9t\xc3\xa9", NULL, api_campaign_get, AUTH, S,
                  "\xc3\xa9t\xc3\xa9");
-    expect_route("PUT", "/campaign/api/v2/public/:stream/campaign/:id", NULL,
-                 api_campaign_update, BODY, ":stream", ":id");
+    expect_route("PUT", "/campaign/api/v2/public/:stream/campaign/:id", NULL, api_campaign_update,
+                 BODY, ":stream", ":id");
     /* The stream is captured for every prefix, the object only where the
      * pattern has one. */
     expect_route("POST", "/api/1.1/public/x/campaign/contactList/addContacts", NULL,
                  api_clist_add_contacts, BODY, "x", "");
-    expect_route("POST", "/campaign/api/v2/public/y/campaign/schedule", NULL,
-                 api_campaign_schedule, BODY_OPT, "y", "");
+    expect_route("POST", "/campaign/api/v2/public/y/campaign/schedule", NULL, api_campaign_schedule,
+                 BODY_OPT, "y", "");
 }
 
 /* The query decides only the POST {id} trigger route, by presence: its value
@@ -347,8 +345,7 @@ static void test_query_presence(void **state)
     (void)state;
     expect_route("POST", V2 "/" ID, "trigger", api_campaign_trigger, BODY_OPT, S, ID);
     expect_route("POST", V2 "/" ID, "trigger=", api_campaign_trigger, BODY_OPT, S, ID);
-    expect_route("POST", V2 "/" ID, "a=1&trigger=nonsense", api_campaign_trigger, BODY_OPT, S,
-                 ID);
+    expect_route("POST", V2 "/" ID, "a=1&trigger=nonsense", api_campaign_trigger, BODY_OPT, S, ID);
     expect_405("POST", V2 "/" ID, "triggers=play", "GET, PUT, DELETE");
     expect_405("POST", V2 "/" ID, "Trigger=play", "GET, PUT, DELETE");
     expect_route("GET", V2 "/" ID, "trigger=play", api_campaign_get, AUTH, S, ID);

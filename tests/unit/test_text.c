@@ -13,14 +13,14 @@ static void test_utf8_len(void **state)
         {"", 0},
         {"a", 1},
         {"abc", 3},
-        {"a\xe2\x82\xac" "b", 3},     /* a€b */
-        {"\xc3\xa9", 1},             /* é, 2 bytes */
-        {"\xe2\x80\xa8", 1},         /* U+2028, 3 bytes */
-        {"\xf0\x9f\x98\x80", 1},     /* U+1F600, 4 bytes */
-        {"\xf4\x8f\xbf\xbf", 1},     /* U+10FFFF */
+        {"a\u20acb", 3},         /* a€b */
+        {"\xc3\xa9", 1},         /* é, 2 bytes */
+        {"\xe2\x80\xa8", 1},     /* U+2028, 3 bytes */
+        {"\xf0\x9f\x98\x80", 1}, /* U+1F600, 4 bytes */
+        {"\xf4\x8f\xbf\xbf", 1}, /* U+10FFFF */
         /* The first and last code point of each UTF-8 length. */
         {"\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80", 6},
-        {"\xef\xbb\xbf" "x", 2},     /* a BOM is a code point */
+        {"\ufeffx", 2},          /* a BOM is a code point */
         {"\t\n ", 3},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -57,9 +57,9 @@ static void test_is_space(void **state)
     for (uint32_t cp = 0; cp <= 0x10ffff; cp++)
         count += text_is_space(cp);
     assert_int_equal(count, n);
-    static const uint32_t not_space[] = {0x00, 0x08, 0x0e, 0x1c, 0x1f,   0x21,    0x84,
-                                         0x86, 0x9f, 0xa1, 0x180e, 0x200b, 0x2060, 0xfeff,
-                                         0x1fff, 0x2030, 0x3001, 0x110000, UINT32_MAX};
+    static const uint32_t not_space[] = {
+        0x00,   0x08,   0x0e,   0x1c,   0x1f,   0x21,   0x84,   0x86,     0x9f,      0xa1,
+        0x180e, 0x200b, 0x2060, 0xfeff, 0x1fff, 0x2030, 0x3001, 0x110000, UINT32_MAX};
     for (size_t i = 0; i < sizeof not_space / sizeof not_space[0]; i++)
         if (text_is_space(not_space[i]))
             fail_msg("U+%04X is not white space", (unsigned)not_space[i]);
@@ -85,7 +85,6 @@ static void test_lower(void **state)
         free(l);
     }
 }
-
 
 int main(void)
 {

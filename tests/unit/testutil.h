@@ -1,7 +1,8 @@
 /* testutil.h - what the unit tests share, written once: the includes cmocka
- * needs (in the order it needs them), JSON written with single quotes, the
- * field list of an apierr, key order, timestamps and exactly sized copies
- * for ASan.  Every helper fails the running test (cmocka) rather than
+ * needs (in the order it needs them), JSON written with single quotes, a
+ * request body parsed as the server parses it, the field list of an apierr,
+ * key order, timestamps, exactly sized copies for ASan and a repeatable
+ * random stream.  Every helper fails the running test (cmocka) rather than
  * returning an error.  Header-only: each test is one translation unit. */
 #ifndef CAMPAIGND_TESTUTIL_H
 #define CAMPAIGND_TESTUTIL_H
@@ -19,8 +20,12 @@
 #include <jansson.h>
 
 #include "apierr.h"
+#include "jsonio.h"
 #include "timefmt.h"
 #include "xalloc.h"
+
+/* The nesting limit `campaignd serve` applies by default (--max-depth). */
+#define TEST_MAX_DEPTH 32
 
 /* main's last line: the group, under xalloc's policy (jansson allocating
  * through it, as in the server), with group setup and teardown or without. */
@@ -64,6 +69,16 @@ static inline char *exact_copy(const char *s, size_t len)
     char *copy = xmalloc(len ? len : 1);
     memcpy(copy, s, len);
     return copy;
+}
+
+/* jsonio_parse_object, as the server parses a request body, on an exactly
+ * sized copy of buf[0..len) at TEST_MAX_DEPTH. */
+static inline json_t *parse_body(const char *buf, size_t len, struct apierr *e)
+{
+    char *copy = exact_copy(buf, len);
+    json_t *v = jsonio_parse_object(copy, len, TEST_MAX_DEPTH, e);
+    free(copy);
+    return v;
 }
 
 /* n copies of unit (a UTF-8 sequence); caller frees. */
@@ -141,6 +156,17 @@ static inline void assert_json(const json_t *got, const char *want_sq)
         fail();
     }
     json_decref(want);
+}
+
+/* A repeatable pseudo-random stream (xorshift64): the same values on every
+ * run, so that a failure reproduces.  *state must not be 0. */
+static inline uint64_t xorshift64(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *state = x;
 }
 
 /* The instant of an RFC 3339 timestamp; fails the test when ts is not one. */
