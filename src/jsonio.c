@@ -32,6 +32,14 @@ bool jsonio_depth_ok(const char *buf, size_t len, size_t max_depth)
     return true;
 }
 
+/* The length of path after appending n bytes at len: a segment that does
+ * not fit was cut by snprintf, and the value is still searched, reported at
+ * the path as far as it fits. */
+static size_t path_grow(size_t len, int n, size_t cap)
+{
+    return n < 0 ? len : (size_t)n < cap - len ? len + (size_t)n : cap - 1;
+}
+
 /* Reports every string value holding U+0000 (jansson stops reading such a
  * string there, so it must never reach a check or the store) at its JSON
  * path.  Depth is bounded by the parser's limit. */
@@ -47,15 +55,13 @@ static void nul_strings(const json_t *v, char *path, size_t len, size_t cap, str
         json_t *x;
         json_object_foreach((json_t *)(uintptr_t)v, k, x) {
             int n = snprintf(path + len, cap - len, "%s%s", len ? "." : "", k);
-            if (n > 0 && (size_t)n < cap - len)
-                nul_strings(x, path, len + (size_t)n, cap, e);
+            nul_strings(x, path, path_grow(len, n, cap), cap, e);
             path[len] = '\0';
         }
     } else if (json_is_array(v)) {
         for (size_t i = 0; i < json_array_size(v); i++) {
             int n = snprintf(path + len, cap - len, "[%zu]", i);
-            if (n > 0 && (size_t)n < cap - len)
-                nul_strings(json_array_get(v, i), path, len + (size_t)n, cap, e);
+            nul_strings(json_array_get(v, i), path, path_grow(len, n, cap), cap, e);
             path[len] = '\0';
         }
     }

@@ -304,6 +304,31 @@ static void test_parse_object_nul_strings(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(e.errors, 0), "msg")),
                         "must not contain the character U+0000");
     apierr_clear(&e);
+    /* A path longer than the reporter's buffer still finds the string,
+     * reported at its path as far as it fits (a key of 600 characters, and
+     * 30 levels of 20-character keys). */
+    char body[2048], key[601];
+    memset(key, 'k', 600);
+    key[600] = '\0';
+    snprintf(body, sizeof body, "{\"%s\":\"a\\u0000b\"}", key);
+    apierr_init(&e);
+    v = jsonio_parse_object(body, strlen(body), 32, &e);
+    assert_null(v);
+    assert_int_equal(e.status, 400);
+    assert_int_equal(json_array_size(e.errors), 1);
+    apierr_clear(&e);
+    size_t n = 0;
+    for (int d = 0; d < 30; d++)
+        n += (size_t)snprintf(body + n, sizeof body - n, "{\"%020d\":", d);
+    n += (size_t)snprintf(body + n, sizeof body - n, "\"\\u0000\"");
+    for (int d = 0; d < 30; d++)
+        body[n++] = '}';
+    body[n] = '\0';
+    apierr_init(&e);
+    v = jsonio_parse_object(body, n, 32, &e);
+    assert_null(v);
+    assert_int_equal(json_array_size(e.errors), 1);
+    apierr_clear(&e);
     /* Other control characters are the checks' business, not the parse's. */
     v = parse_sq("{'a':'\\u0001\\u001f\\u007f','b':['\\t']}", &e);
     assert_non_null(v);
