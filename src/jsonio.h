@@ -36,7 +36,9 @@ int jbuf_value(struct jbuf *b, const json_t *v);
 char *jbuf_finish(struct jbuf *b, size_t *len);
 
 /* Serialises v compactly, as json_dumps(v, JSON_COMPACT) would (UTF-8 kept,
- * '/' not escaped, keys in insertion order) but several times faster: this
+ * '/' not escaped, keys in insertion order; the one difference is that a
+ * control character's \u escape has lowercase hex digits, the same JSON)
+ * but several times faster: this
  * is the hot path of every response.  Caller frees.  NULL for invalid v. */
 char *jsonio_dump(const json_t *v, size_t *len);
 
