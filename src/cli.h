@@ -4,6 +4,7 @@
 #define CAMPAIGND_CLI_H
 
 #include "apierr.h"
+#include "contract.h"
 #include "store.h"
 
 int cli_serve(int argc, char **argv);
@@ -16,6 +17,10 @@ int cli_registry(int argc, char **argv);
 
 /* Shared helpers (cli_common.c). */
 
+/* A macro's value as a string literal, for usage texts: CLI_STR(CONTRACT_ACCOUNT_MAX). */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
 /* --db, else $CAMPAIGND_DB, else ./campaignd.db */
 const char *cli_db_url(const char *flag);
 /* Opens the store (a replica: without migrating) or prints the error; NULL
@@ -26,7 +31,7 @@ struct store *cli_open_replica(const char *url, int pool);
 int cli_fail(const char *cmd, const struct apierr *e);
 /* Parses a decimal in [min, max]; returns 0 or -1. */
 int cli_parse_long(const char *s, long min, long max, long *out);
-/* Account ids: 1..64 of [A-Za-z0-9_-]. */
+/* Account ids: 1..CONTRACT_ACCOUNT_MAX of [A-Za-z0-9_-]. */
 int cli_account_valid(const char *s);
 
 /* The demo tenant (demo.c): creates it and loads the documented samples the

@@ -9,6 +9,8 @@
 #include "auth.h"
 #include "cli.h"
 
+#define TOKEN_TTL_MAX 31536000 /* seconds: a year */
+
 static const char app_usage[] =
     "usage: campaignd app create --account ID [--stream st-...] [--name TEXT]\n"
     "                            [--scopes LIST] [--db URL]\n"
@@ -16,7 +18,7 @@ static const char app_usage[] =
     "Creates the account if new, the app (stream) if new, and always a new API\n"
     "client, then prints {\"accountId\",\"streamId\",\"clientId\",\"clientSecret\"}.\n"
     "\n"
-    "  --account ID    account id, 1..64 of A-Z a-z 0-9 - _ (required)\n"
+    "  --account ID    account id, 1.." CLI_STR(CONTRACT_ACCOUNT_MAX) " of A-Z a-z 0-9 - _ (required)\n"
     "  --stream ID     the app's streamId, st-<uuid>; generated when omitted\n"
     "  --name TEXT     the app's display name\n"
     "  --scopes LIST   comma-separated scopes of the client\n"
@@ -59,7 +61,8 @@ int cli_app(int argc, char **argv)
         return 2;
     }
     if (account == NULL || !cli_account_valid(account)) {
-        fprintf(stderr, "campaignd app create: --account is required: 1..64 of A-Z a-z 0-9 - _\n");
+        fprintf(stderr, "campaignd app create: --account is required: 1..%d of A-Z a-z 0-9 - _\n",
+                CONTRACT_ACCOUNT_MAX);
         return 2;
     }
     if (stream != NULL && !ids_valid("st", stream, strlen(stream))) {
@@ -90,7 +93,7 @@ static const char token_usage[] =
     "(the client id), sub and iat, and exp when --ttl is given.\n"
     "\n"
     "  --client-id ID  the API client (required)\n"
-    "  --ttl SECONDS   lifetime, 1..31536000; without it the token never expires\n"
+    "  --ttl SECONDS   lifetime, 1.." CLI_STR(TOKEN_TTL_MAX) "; without it the token never expires\n"
     "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
 
 int cli_token(int argc, char **argv)
@@ -109,8 +112,8 @@ int cli_token(int argc, char **argv)
         switch (c) {
         case 'c': client = optarg; break;
         case 't':
-            if (cli_parse_long(optarg, 1, 31536000, &ttl) != 0) {
-                fprintf(stderr, "campaignd token: --ttl must be 1..31536000 seconds\n");
+            if (cli_parse_long(optarg, 1, TOKEN_TTL_MAX, &ttl) != 0) {
+                fprintf(stderr, "campaignd token: --ttl must be 1..%d seconds\n", TOKEN_TTL_MAX);
                 return 2;
             }
             break;

@@ -91,7 +91,7 @@ static int parse_admin(int argc, char **argv, const char *usage, struct admin_op
                 goto bad;
             break;
         case O_COUNT:
-            if (cli_parse_long(optarg, 1, 1000000000, &o->count) != 0)
+            if (cli_parse_long(optarg, 1, CONTRACT_COUNT_MAX, &o->count) != 0)
                 goto bad;
             break;
         case O_HELP: fputs(usage, stdout); return 1;

@@ -74,7 +74,7 @@ int cli_parse_long(const char *s, long min, long max, long *out)
 int cli_account_valid(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > STORE_ACCOUNT_MAX)
+    if (n == 0 || n > CONTRACT_ACCOUNT_MAX)
         return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
