@@ -27,7 +27,7 @@ struct auth_request {
 struct tenant {
     int64_t app_pk;
     char client_id[IDS_MAX + 1];
-    char account_id[STORE_ACCOUNT_MAX + 1];
+    char account_id[CONTRACT_ACCOUNT_MAX + 1];
 };
 
 /* Returns 0 and fills t, or -1 with e set (401, 400, 403, or 503 when the

@@ -4,6 +4,7 @@
 #define CAMPAIGND_CLI_H
 
 #include "apierr.h"
+#include "contract.h"
 #include "store.h"
 
 int cli_serve(int argc, char **argv);
@@ -16,17 +17,41 @@ int cli_registry(int argc, char **argv);
 
 /* Shared helpers (cli_common.c). */
 
+/* A macro's value as a string literal, for usage texts: CLI_STR(CONTRACT_ACCOUNT_MAX). */
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
+
+/* What an option parser returns when the command should run; otherwise it
+ * returns the process exit status: 0 after --help, 2 after a usage error,
+ * the usage printed either way (cli_usage). */
+#define CLI_GO (-1)
+/* Prints usage on stdout for status 0 (--help), else on stderr; returns
+ * status. */
+int cli_usage(const char *usage, int status);
+/* For `campaignd CMD SUB ...`: CLI_GO when argv[1] names a subcommand, else
+ * the exit status after printing usage (2 when SUB is missing, 0 for
+ * --help). */
+int cli_sub(int argc, char **argv, const char *usage);
+
 /* --db, else $CAMPAIGND_DB, else ./campaignd.db */
 const char *cli_db_url(const char *flag);
 /* Opens the store (a replica: without migrating) or prints the error; NULL
  * on failure. */
 struct store *cli_open_store(const char *url, int pool);
 struct store *cli_open_replica(const char *url, int pool);
+/* Opens the store of --db (cli_db_url(db)) and finds the tenant (account,
+ * stream): the store with *app_pk set, or NULL after printing why
+ * ("campaignd <cmd>: ..."). */
+struct store *cli_open_tenant(const char *cmd, const char *db, const char *account,
+                              const char *stream, int64_t *app_pk);
+/* Ends a command that opened s: unless rc is 0 prints e (cli_fail), then
+ * clears e and closes s.  Returns the exit status: 0 when rc is 0, else 1. */
+int cli_done(const char *cmd, int rc, struct apierr *e, struct store *s);
 /* Prints "campaignd <cmd>: <message>[: field: msg; ...]" on stderr; returns 1. */
 int cli_fail(const char *cmd, const struct apierr *e);
-/* Parses a decimal in [min, max]; returns 0 or -1. */
+/* Parses a decimal in [min, max] into *out: 0, or -1 (out untouched). */
 int cli_parse_long(const char *s, long min, long max, long *out);
-/* Account ids: 1..64 of [A-Za-z0-9_-]. */
+/* Whether s is an account id: 1..CONTRACT_ACCOUNT_MAX of [A-Za-z0-9_-]. */
 int cli_account_valid(const char *s);
 
 /* The demo tenant (demo.c): creates it and loads the documented samples the

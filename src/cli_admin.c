@@ -9,6 +9,8 @@
 #include "auth.h"
 #include "cli.h"
 
+#define TOKEN_TTL_MAX 31536000 /* seconds: a year */
+
 static const char app_usage[] =
     "usage: campaignd app create --account ID [--stream st-...] [--name TEXT]\n"
     "                            [--scopes LIST] [--db URL]\n"
@@ -16,71 +18,81 @@ static const char app_usage[] =
     "Creates the account if new, the app (stream) if new, and always a new API\n"
     "client, then prints {\"accountId\",\"streamId\",\"clientId\",\"clientSecret\"}.\n"
     "\n"
-    "  --account ID    account id, 1..64 of A-Z a-z 0-9 - _ (required)\n"
+    "  --account ID    account id, 1.." CLI_STR(CONTRACT_ACCOUNT_MAX) " of A-Z a-z 0-9 - _ (required)\n"
     "  --stream ID     the app's streamId, st-<uuid>; generated when omitted\n"
     "  --name TEXT     the app's display name\n"
     "  --scopes LIST   comma-separated scopes of the client\n"
     "                  (default: campaign-management; '' grants none)\n"
     "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
 
-int cli_app(int argc, char **argv)
+struct app_opts {
+    const char *account, *stream, *name, *scopes, *db;
+};
+
+/* The options of `app create` (argv[0] is "create"): CLI_GO or an exit
+ * status. */
+static int parse_app(int argc, char **argv, struct app_opts *o)
 {
-    struct store_err se = STORE_ERR_INIT;
     static const struct option opts[] = {
         {"account", required_argument, NULL, 'a'}, {"stream", required_argument, NULL, 's'},
         {"name", required_argument, NULL, 'n'},    {"scopes", required_argument, NULL, 'S'},
         {"db", required_argument, NULL, 'd'},      {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *account = NULL, *stream = NULL, *name = "", *scopes = SCOPE_CAMPAIGNS, *db = NULL;
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fputs(app_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    *o = (struct app_opts){NULL, NULL, "", SCOPE_CAMPAIGNS, NULL};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a': o->account = optarg; break;
+        case 's': o->stream = optarg; break;
+        case 'n': o->name = optarg; break;
+        case 'S': o->scopes = optarg; break;
+        case 'd': o->db = optarg; break;
+        case 'h': return cli_usage(app_usage, 0);
+        default: return cli_usage(app_usage, 2);
+        }
     }
+    if (optind < argc) {
+        fprintf(stderr, "campaignd app create: unexpected argument \"%s\"\n", argv[optind]);
+        return 2;
+    }
+    if (o->account == NULL || !cli_account_valid(o->account)) {
+        fprintf(stderr, "campaignd app create: --account is required: 1..%d of A-Z a-z 0-9 - _\n",
+                CONTRACT_ACCOUNT_MAX);
+        return 2;
+    }
+    if (o->stream != NULL && !ids_valid("st", o->stream, strlen(o->stream))) {
+        fprintf(stderr, "campaignd app create: --stream must look like st-<uuid>\n");
+        return 2;
+    }
+    return CLI_GO;
+}
+
+int cli_app(int argc, char **argv)
+{
+    struct store_err se = STORE_ERR_INIT;
+    struct app_opts o;
+    int rc = cli_sub(argc, argv, app_usage);
+    if (rc != CLI_GO)
+        return rc;
     if (strcmp(argv[1], "create") != 0) {
         fprintf(stderr, "campaignd app: unknown subcommand \"%s\"\n%s", argv[1], app_usage);
         return 2;
     }
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'a': account = optarg; break;
-        case 's': stream = optarg; break;
-        case 'n': name = optarg; break;
-        case 'S': scopes = optarg; break;
-        case 'd': db = optarg; break;
-        case 'h': fputs(app_usage, stdout); return 0;
-        default: fputs(app_usage, stderr); return 2;
-        }
-    }
-    if (optind < argc - 1) {
-        fprintf(stderr, "campaignd app create: unexpected argument \"%s\"\n", argv[optind + 1]);
-        return 2;
-    }
-    if (account == NULL || !cli_account_valid(account)) {
-        fprintf(stderr, "campaignd app create: --account is required: 1..64 of A-Z a-z 0-9 - _\n");
-        return 2;
-    }
-    if (stream != NULL && !ids_valid("st", stream, strlen(stream))) {
-        fprintf(stderr, "campaignd app create: --stream must look like st-<uuid>\n");
-        return 2;
-    }
-    struct store *s = cli_open_store(cli_db_url(db), 1);
+    if ((rc = parse_app(argc - 1, argv + 1, &o)) != CLI_GO)
+        return rc;
+    struct store *s = cli_open_store(cli_db_url(o.db), 1);
     if (s == NULL)
         return 1;
     struct apierr e;
     struct store_creds cr;
     apierr_init(&e);
-    int rc = api_store(store_app_create(s, account, stream, name, scopes, &cr, &se), &se, &e);
+    rc = api_store(store_app_create(s, o.account, o.stream, o.name, o.scopes, &cr, &se), &se, &e);
     if (rc == 0)
         printf("{\"accountId\":\"%s\",\"streamId\":\"%s\",\"clientId\":\"%s\",\"clientSecret\":\"%s\"}\n",
                cr.account_id, cr.stream_id, cr.client_id, cr.secret);
-    else
-        cli_fail("app create", &e);
-    apierr_clear(&e);
-    store_close(s);
-    return rc == 0 ? 0 : 1;
+    return cli_done("app create", rc, &e, s);
 }
 
 static const char token_usage[] =
@@ -90,7 +102,7 @@ static const char token_usage[] =
     "(the client id), sub and iat, and exp when --ttl is given.\n"
     "\n"
     "  --client-id ID  the API client (required)\n"
-    "  --ttl SECONDS   lifetime, 1..31536000; without it the token never expires\n"
+    "  --ttl SECONDS   lifetime, 1.." CLI_STR(TOKEN_TTL_MAX) "; without it the token never expires\n"
     "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
 
 int cli_token(int argc, char **argv)
@@ -109,20 +121,18 @@ int cli_token(int argc, char **argv)
         switch (c) {
         case 'c': client = optarg; break;
         case 't':
-            if (cli_parse_long(optarg, 1, 31536000, &ttl) != 0) {
-                fprintf(stderr, "campaignd token: --ttl must be 1..31536000 seconds\n");
+            if (cli_parse_long(optarg, 1, TOKEN_TTL_MAX, &ttl) != 0) {
+                fprintf(stderr, "campaignd token: --ttl must be 1..%d seconds\n", TOKEN_TTL_MAX);
                 return 2;
             }
             break;
         case 'd': db = optarg; break;
-        case 'h': fputs(token_usage, stdout); return 0;
-        default: fputs(token_usage, stderr); return 2;
+        case 'h': return cli_usage(token_usage, 0);
+        default: return cli_usage(token_usage, 2);
         }
     }
-    if (client == NULL || optind < argc) {
-        fputs(token_usage, stderr);
-        return 2;
-    }
+    if (client == NULL || optind < argc)
+        return cli_usage(token_usage, 2);
     struct store *s = cli_open_store(cli_db_url(db), 1);
     if (s == NULL)
         return 1;
@@ -140,12 +150,7 @@ int cli_token(int argc, char **argv)
         }
         free(tok);
     }
-    if (rc != 0) {
-        if (e.status == 404)
-            apierr_reset(&e, 404, "There is no client %s", client);
-        cli_fail("token", &e);
-    }
-    apierr_clear(&e);
-    store_close(s);
-    return rc == 0 ? 0 : 1;
+    if (rc != 0 && e.status == 404)
+        apierr_reset(&e, 404, "There is no client %s", client);
+    return cli_done("token", rc, &e, s);
 }

@@ -47,6 +47,17 @@ struct admin_opts {
     json_t *dispositions;
 };
 
+/* Frees what parse_admin keeps and prints usage (cli_usage): the exit
+ * status. */
+static int admin_usage(struct admin_opts *o, const char *usage, int status)
+{
+    json_decref(o->dispositions);
+    o->dispositions = NULL;
+    return cli_usage(usage, status);
+}
+
+/* The options of `campaign SUB` and `registry add` (argv[0] is SUB):
+ * CLI_GO or an exit status (cli.h).  Frees o->dispositions unless CLI_GO. */
 static int parse_admin(int argc, char **argv, const char *usage, struct admin_opts *o)
 {
     enum { O_ACC = 1, O_STREAM, O_CAMP, O_DB, O_STATUS, O_PHONE, O_OUTCOME, O_ATTEMPTS,
@@ -88,40 +99,19 @@ static int parse_admin(int argc, char **argv, const char *usage, struct admin_op
         case O_DISP: json_array_append_new(o->dispositions, json_string(optarg)); break;
         case O_ATTEMPTS:
             if (cli_parse_long(optarg, 0, 1000, &o->attempts) != 0)
-                goto bad;
+                return admin_usage(o, usage, 2);
             break;
         case O_COUNT:
-            if (cli_parse_long(optarg, 1, 1000000000, &o->count) != 0)
-                goto bad;
+            if (cli_parse_long(optarg, 1, CONTRACT_COUNT_MAX, &o->count) != 0)
+                return admin_usage(o, usage, 2);
             break;
-        case O_HELP: fputs(usage, stdout); return 1;
-        default: goto bad;
+        case O_HELP: return admin_usage(o, usage, 0);
+        default: return admin_usage(o, usage, 2);
         }
     }
     if (o->account == NULL || o->stream == NULL || optind != argc)
-        goto bad;
-    return 0;
-bad:
-    fputs(usage, stderr);
-    return 2;
-}
-
-/* Opens the store and finds the tenant; prints why not. */
-static struct store *open_tenant(const char *cmd, const struct admin_opts *o, int64_t *app_pk)
-{
-    struct store_err se = STORE_ERR_INIT;
-    struct store *s = cli_open_store(cli_db_url(o->db), 1);
-    if (s == NULL)
-        return NULL;
-    struct apierr e;
-    apierr_init(&e);
-    if (api_store(store_app_find(s, o->account, o->stream, app_pk, &se), &se, &e) != 0) {
-        cli_fail(cmd, &e);
-        store_close(s);
-        s = NULL;
-    }
-    apierr_clear(&e);
-    return s;
+        return admin_usage(o, usage, 2);
+    return CLI_GO;
 }
 
 struct admin_arg {
@@ -130,6 +120,9 @@ struct admin_arg {
     struct apierr *err; /* where admin_apply reports */
 };
 
+/* The apply() of store_write (store.h) for `campaign status` (a lifecycle
+ * step) and `campaign sent` (adds to totalMessagesSent): 0, or -1 with the
+ * reason on a->err. */
 static int admin_apply(struct campaign *c, void *arg, struct store_effect *fx)
 {
     struct admin_arg *a = arg;
@@ -149,109 +142,120 @@ static int admin_apply(struct campaign *c, void *arg, struct store_effect *fx)
     return 0;
 }
 
-int cli_campaign(int argc, char **argv)
+/* Checks that sub has the options it needs and turns what they ask into a
+ * (op, count): CLI_GO, or the exit status 2 after saying what is wrong. */
+static int admin_request(const char *sub, const struct admin_opts *o, struct admin_arg *a)
 {
-    struct store_err se = STORE_ERR_INIT;
-    struct admin_opts o;
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fputs(campaign_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    const char *sub = argv[1];
-    int rc = parse_admin(argc - 1, argv + 1, campaign_usage, &o);
-    if (rc != 0) {
-        json_decref(o.dispositions);
-        return rc == 1 ? 0 : rc;
-    }
-    int ok = o.campaign != NULL &&
-             ((strcmp(sub, "status") == 0 && o.status != NULL) ||
-              (strcmp(sub, "outcome") == 0 && o.phone != NULL && o.outcome != NULL) ||
-              (strcmp(sub, "sent") == 0 && o.count > 0));
-    if (!ok) {
-        fputs(campaign_usage, stderr);
-        json_decref(o.dispositions);
-        return 2;
-    }
-    struct admin_arg a = {LC_PAUSE, -1, NULL};
+    int ok = o->campaign != NULL &&
+             ((strcmp(sub, "status") == 0 && o->status != NULL) ||
+              (strcmp(sub, "outcome") == 0 && o->phone != NULL && o->outcome != NULL) ||
+              (strcmp(sub, "sent") == 0 && o->count > 0));
+    if (!ok)
+        return cli_usage(campaign_usage, 2);
+    *a = (struct admin_arg){LC_PAUSE, -1, NULL};
     if (strcmp(sub, "status") == 0) {
-        if (strcmp(o.status, "Paused") == 0)
-            a.op = LC_PAUSE;
-        else if (strcmp(o.status, "Completed") == 0)
-            a.op = LC_COMPLETE;
+        if (strcmp(o->status, "Paused") == 0)
+            a->op = LC_PAUSE;
+        else if (strcmp(o->status, "Completed") == 0)
+            a->op = LC_COMPLETE;
         else {
             fprintf(stderr, "campaignd campaign status: --status must be Paused or Completed\n");
-            json_decref(o.dispositions);
             return 2;
         }
     }
     if (strcmp(sub, "sent") == 0)
-        a.count = o.count;
-    if (strcmp(sub, "outcome") == 0 && !campaign_phone_valid(o.phone)) {
+        a->count = o->count;
+    if (strcmp(sub, "outcome") == 0 && !campaign_phone_valid(o->phone)) {
         fprintf(stderr, "campaignd campaign outcome: --phone must be an E.164 number\n");
-        json_decref(o.dispositions);
         return 2;
     }
+    return CLI_GO;
+}
+
+/* `campaign outcome`: records the outcome fields of o on the contact. */
+static int record_outcome(struct store *s, int64_t app_pk, const struct admin_opts *o,
+                          struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    json_t *f = json_pack("{s:s}", "dialerOutcome", o->outcome);
+    if (o->attempts >= 0)
+        json_object_set_new(f, "numberOfAttemptsSoFar", json_integer(o->attempts));
+    if (o->session != NULL)
+        json_object_set_new(f, "botSessionId", json_string(o->session));
+    if (json_array_size(o->dispositions) > 0)
+        json_object_set(f, "agentDispositionCodes", o->dispositions);
+    if (o->bot_status != NULL)
+        json_object_set_new(f, "botOutboundStatus", json_string(o->bot_status));
+    if (o->bot_detail != NULL)
+        json_object_set_new(f, "botOutboundStatusDetail", json_string(o->bot_detail));
+    struct store_outcome out = {o->phone, f};
+    int rc = api_store(store_outcome_record(s, app_pk, o->campaign, &out, &se), &se, e);
+    json_decref(f);
+    return rc;
+}
+
+/* `campaign status` and `campaign sent`: makes the change a asks, then
+ * prints the campaign's id and status. */
+static int change_campaign(struct store *s, int64_t app_pk, const char *id, struct admin_arg *a,
+                           struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    struct store_write w = {admin_apply, NULL, a};
+    struct campaign cp;
+    campaign_init(&cp);
+    a->err = e;
+    int rc = api_store(store_campaign_write(s, app_pk, id, &w, &cp, &se), &se, e);
+    if (rc == 0)
+        printf("%s %s\n", cp.id, campaign_status_name(cp.status));
+    campaign_clear(&cp);
+    return rc;
+}
+
+int cli_campaign(int argc, char **argv)
+{
+    struct admin_opts o;
+    struct admin_arg a;
+    int rc = cli_sub(argc, argv, campaign_usage);
+    if (rc != CLI_GO)
+        return rc;
+    const char *sub = argv[1];
+    if ((rc = parse_admin(argc - 1, argv + 1, campaign_usage, &o)) != CLI_GO)
+        return rc;
     int64_t app_pk;
-    struct store *s = open_tenant("campaign", &o, &app_pk);
-    if (s == NULL) {
+    struct store *s = NULL;
+    if ((rc = admin_request(sub, &o, &a)) == CLI_GO &&
+        (s = cli_open_tenant("campaign", o.db, o.account, o.stream, &app_pk)) == NULL)
+        rc = 1;
+    if (rc != CLI_GO) {
         json_decref(o.dispositions);
-        return 1;
+        return rc;
     }
     struct apierr e;
     apierr_init(&e);
-    a.err = &e;
-    if (strcmp(sub, "outcome") == 0) {
-        json_t *f = json_pack("{s:s}", "dialerOutcome", o.outcome);
-        if (o.attempts >= 0)
-            json_object_set_new(f, "numberOfAttemptsSoFar", json_integer(o.attempts));
-        if (o.session != NULL)
-            json_object_set_new(f, "botSessionId", json_string(o.session));
-        if (json_array_size(o.dispositions) > 0)
-            json_object_set(f, "agentDispositionCodes", o.dispositions);
-        if (o.bot_status != NULL)
-            json_object_set_new(f, "botOutboundStatus", json_string(o.bot_status));
-        if (o.bot_detail != NULL)
-            json_object_set_new(f, "botOutboundStatusDetail", json_string(o.bot_detail));
-        struct store_outcome out = {o.phone, f};
-        rc = api_store(store_outcome_record(s, app_pk, o.campaign, &out, &se), &se, &e);
-        json_decref(f);
-    } else {
-        struct store_write w = {admin_apply, NULL, &a};
-        struct campaign cp;
-        campaign_init(&cp);
-        rc = api_store(store_campaign_write(s, app_pk, o.campaign, &w, &cp, &se), &se, &e);
-        if (rc == 0)
-            printf("%s %s\n", cp.id, campaign_status_name(cp.status));
-        campaign_clear(&cp);
-    }
-    if (rc != 0)
-        cli_fail("campaign", &e);
-    apierr_clear(&e);
+    if (strcmp(sub, "outcome") == 0)
+        rc = record_outcome(s, app_pk, &o, &e);
+    else
+        rc = change_campaign(s, app_pk, o.campaign, &a, &e);
     json_decref(o.dispositions);
-    store_close(s);
-    return rc == 0 ? 0 : 1;
+    return cli_done("campaign", rc, &e, s);
 }
 
 int cli_registry(int argc, char **argv)
 {
     struct store_err se = STORE_ERR_INIT;
     struct admin_opts o;
-    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-        fputs(registry_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
-    }
-    int rc = parse_admin(argc - 1, argv + 1, registry_usage, &o);
+    int rc = cli_sub(argc, argv, registry_usage);
+    if (rc != CLI_GO)
+        return rc;
+    if ((rc = parse_admin(argc - 1, argv + 1, registry_usage, &o)) != CLI_GO)
+        return rc;
     json_decref(o.dispositions);
-    if (rc != 0)
-        return rc == 1 ? 0 : rc;
     if (strcmp(argv[1], "add") != 0 || o.kind == NULL || o.name == NULL ||
         (strcmp(o.kind, "flow") != 0 && strcmp(o.kind, "template") != 0) || o.name[0] == '\0' ||
-        strlen(o.name) > 512) {
-        fputs(registry_usage, stderr);
-        return 2;
-    }
+        strlen(o.name) > 512)
+        return cli_usage(registry_usage, 2);
     int64_t app_pk;
-    struct store *s = open_tenant("registry", &o, &app_pk);
+    struct store *s = cli_open_tenant("registry", o.db, o.account, o.stream, &app_pk);
     if (s == NULL)
         return 1;
     struct apierr e;
@@ -260,9 +264,5 @@ int cli_registry(int argc, char **argv)
     rc = api_store(store_registry_add(s, app_pk, o.kind, o.name, id, &se), &se, &e);
     if (rc == 0)
         printf("%s\n", id);
-    else
-        cli_fail("registry", &e);
-    apierr_clear(&e);
-    store_close(s);
-    return rc == 0 ? 0 : 1;
+    return cli_done("registry", rc, &e, s);
 }

@@ -7,6 +7,21 @@
 #include "api_store.h"
 #include "cli.h"
 
+int cli_usage(const char *usage, int status)
+{
+    fputs(usage, status == 0 ? stdout : stderr);
+    return status;
+}
+
+int cli_sub(int argc, char **argv, const char *usage)
+{
+    if (argc < 2)
+        return cli_usage(usage, 2);
+    if (strcmp(argv[1], "--help") == 0)
+        return cli_usage(usage, 0);
+    return CLI_GO;
+}
+
 const char *cli_db_url(const char *flag)
 {
     if (flag != NULL)
@@ -58,6 +73,33 @@ struct store *cli_open_replica(const char *url, int pool)
     return open_store(url, pool, 1);
 }
 
+struct store *cli_open_tenant(const char *cmd, const char *db, const char *account,
+                              const char *stream, int64_t *app_pk)
+{
+    struct store_err se = STORE_ERR_INIT;
+    struct store *s = cli_open_store(cli_db_url(db), 1);
+    if (s == NULL)
+        return NULL;
+    struct apierr e;
+    apierr_init(&e);
+    if (api_store(store_app_find(s, account, stream, app_pk, &se), &se, &e) != 0) {
+        cli_fail(cmd, &e);
+        store_close(s);
+        s = NULL;
+    }
+    apierr_clear(&e);
+    return s;
+}
+
+int cli_done(const char *cmd, int rc, struct apierr *e, struct store *s)
+{
+    if (rc != 0)
+        cli_fail(cmd, e);
+    apierr_clear(e);
+    store_close(s);
+    return rc == 0 ? 0 : 1;
+}
+
 int cli_parse_long(const char *s, long min, long max, long *out)
 {
     if (s == NULL || *s == '\0')
@@ -74,7 +116,7 @@ int cli_parse_long(const char *s, long min, long max, long *out)
 int cli_account_valid(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > STORE_ACCOUNT_MAX)
+    if (n == 0 || n > CONTRACT_ACCOUNT_MAX)
         return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||

@@ -13,22 +13,99 @@
 #define IMPORT_BATCH 1024   /* elements parsed before they go to the store */
 #define IMPORT_PROBLEMS 100 /* problems listed before the rest are only counted */
 
-/* Streams the array of s into the tenant: elements are parsed and checked
+/* An import in progress: the batch items[0..n) and what was found so far. */
+struct import_run {
+    struct store_import *im;
+    struct campaign *items;
+    size_t n, total, problems;
+    int invalid, conflicts, failed;
+};
+
+/* Parses and checks element [total] (text[0..len), starting on line) into
+ * the batch.  Its problems are listed on e while fewer than IMPORT_PROBLEMS
+ * are, and counted either way. */
+static void add_element(struct import_run *ir, const char *text, size_t len, long line,
+                        struct apierr *e)
+{
+    char where[32];
+    snprintf(where, sizeof where, "[%zu]", ir->total);
+    json_error_t je;
+    json_t *item = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    struct campaign *c = &ir->items[ir->n++];
+    int listed = ir->problems < IMPORT_PROBLEMS, bad = 1;
+    campaign_init(c);
+    if (item == NULL) {
+        if (listed)
+            apierr_field(e, where, "is not valid JSON (%s at line %ld)", je.text,
+                         line + je.line - 1);
+    } else {
+        struct apierr one;
+        apierr_init(&one);
+        bad = campaign_from_item(item, where, c, listed ? e : &one) != 0;
+        apierr_clear(&one);
+    }
+    json_decref(item);
+    ir->total++;
+    if (bad) {
+        ir->problems++;
+        ir->invalid = 1;
+    }
+}
+
+/* Hands the batch to the store unless the file is already rejected, then
+ * empties it. */
+static void flush_batch(struct import_run *ir, struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    if (!ir->invalid) {
+        enum store_rc rc = store_import_add(ir->im, ir->items, ir->n, ir->total - ir->n, &se);
+        ir->failed = rc != STORE_OK && rc != STORE_CONFLICT;
+        ir->conflicts |= rc == STORE_CONFLICT;
+        api_store(rc, &se, e); /* the conflicts, at "[i].field" */
+    }
+    for (size_t i = 0; i < ir->n; i++)
+        campaign_clear(&ir->items[i]);
+    ir->n = 0;
+}
+
+/* Ends the import: commits when nothing was wrong (the number imported),
+ * else rolls back and says why on e (-1).  fatal: why the file could not be
+ * read to its end, or NULL. */
+static long import_end(struct import_run *ir, const char *fatal, struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    if (ir->problems > IMPORT_PROBLEMS)
+        apierr_field(e, NULL, "and %zu more problems", ir->problems - IMPORT_PROBLEMS);
+    if (fatal == NULL && !ir->failed && !ir->invalid && !ir->conflicts)
+        return api_store(store_import_end(ir->im, 1, &se), &se, e) == 0 ? (long)ir->total : -1;
+    store_import_end(ir->im, 0, &se);
+    store_err_clear(&se);
+    if (fatal != NULL)
+        apierr_reset(e, 400, "The file was rejected: %s; nothing was imported", fatal);
+    else if (ir->invalid && !ir->failed)
+        apierr_reset(e, 400, "The file was rejected; nothing was imported");
+    else if (!ir->failed)
+        apierr_reset(e, 409,
+                     "The file conflicts with stored campaigns or lists; nothing was imported");
+    return -1;
+}
+
+/* Streams the array of js into the tenant: elements are parsed and checked
  * a batch at a time and handed to the store's import session, so memory
  * holds one batch whatever the file's size.  All or nothing: after the
  * first problem nothing more is stored, the rest is still checked (up to
- * IMPORT_PROBLEMS problems are listed) and the transaction rolled back. */
+ * IMPORT_PROBLEMS problems are listed) and the transaction rolled back.
+ * Returns the number imported, or -1 with e. */
 static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, struct apierr *e)
 {
     struct store_err se = STORE_ERR_INIT;
-    struct store_import *im;
-    if (api_store(store_import_begin(st, app_pk, &im, &se), &se, e) != 0)
+    struct import_run ir = {0};
+    if (api_store(store_import_begin(st, app_pk, &ir.im, &se), &se, e) != 0)
         return -1;
-    struct campaign *items = xcalloc(IMPORT_BATCH, sizeof *items);
-    size_t n = 0, total = 0, problems = 0;
-    int invalid = 0, conflicts = 0, failed = 0, end = 0;
+    ir.items = xcalloc(IMPORT_BATCH, sizeof *ir.items);
     const char *fatal = NULL;
-    while (!end && !failed) {
+    int end = 0;
+    while (!end && !ir.failed) {
         const char *text;
         size_t len;
         long line;
@@ -38,61 +115,15 @@ static long import_stream(struct store *st, int64_t app_pk, struct jstream *js, 
             break;
         }
         end = r == 0;
-        if (!end) {
-            char where[32];
-            snprintf(where, sizeof where, "[%zu]", total);
-            json_error_t je;
-            json_t *item = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-            campaign_init(&items[n]);
-            if (item == NULL) {
-                if (problems < IMPORT_PROBLEMS)
-                    apierr_field(e, where, "is not valid JSON (%s at line %ld)", je.text,
-                                 line + je.line - 1);
-                problems++;
-                invalid = 1;
-            } else {
-                struct apierr one;
-                apierr_init(&one);
-                if (campaign_from_item(item, where, &items[n], problems < IMPORT_PROBLEMS ? e : &one) != 0) {
-                    problems++;
-                    invalid = 1;
-                }
-                apierr_clear(&one);
-            }
-            json_decref(item);
-            n++;
-            total++;
-        }
-        if (n == IMPORT_BATCH || (end && n > 0)) {
-            if (!invalid) {
-                enum store_rc rc = store_import_add(im, items, n, total - n, &se);
-                failed = rc != STORE_OK && rc != STORE_CONFLICT;
-                conflicts |= rc == STORE_CONFLICT;
-                api_store(rc, &se, e); /* the conflicts, at "[i].field" */
-            }
-            for (size_t i = 0; i < n; i++)
-                campaign_clear(&items[i]);
-            n = 0;
-        }
+        if (!end)
+            add_element(&ir, text, len, line, e);
+        if (ir.n == IMPORT_BATCH || (end && ir.n > 0))
+            flush_batch(&ir, e);
     }
-    for (size_t i = 0; i < n; i++)
-        campaign_clear(&items[i]);
-    free(items);
-    if (problems > IMPORT_PROBLEMS)
-        apierr_field(e, NULL, "and %zu more problems", problems - IMPORT_PROBLEMS);
-    if (fatal != NULL || failed || invalid || conflicts) {
-        store_import_end(im, 0, &se);
-        store_err_clear(&se);
-        if (fatal != NULL)
-            apierr_reset(e, 400, "The file was rejected: %s; nothing was imported", fatal);
-        else if (invalid && !failed)
-            apierr_reset(e, 400, "The file was rejected; nothing was imported");
-        else if (!failed)
-            apierr_reset(e, 409,
-                         "The file conflicts with stored campaigns or lists; nothing was imported");
-        return -1;
-    }
-    return api_store(store_import_end(im, 1, &se), &se, e) == 0 ? (long)total : -1;
+    for (size_t i = 0; i < ir.n; i++)
+        campaign_clear(&ir.items[i]);
+    free(ir.items);
+    return import_end(&ir, fatal, e);
 }
 
 long cli_import_text(struct store *s, int64_t app_pk, const char *text, size_t len,
@@ -109,6 +140,7 @@ struct tenant_opts {
     const char *account, *stream, *db, *type;
 };
 
+/* CLI_GO or an exit status (cli.h). */
 static int parse_tenant_opts(int argc, char **argv, const char *usage, int with_type,
                              struct tenant_opts *o)
 {
@@ -127,39 +159,16 @@ static int parse_tenant_opts(int argc, char **argv, const char *usage, int with_
         case 'd': o->db = optarg; break;
         case 't':
             if (!with_type)
-                goto bad;
+                return cli_usage(usage, 2);
             o->type = optarg;
             break;
-        case 'h': fputs(usage, stdout); return 1;
-        default: goto bad;
+        case 'h': return cli_usage(usage, 0);
+        default: return cli_usage(usage, 2);
         }
     }
     if (o->account == NULL || o->stream == NULL)
-        goto bad;
-    return 0;
-bad:
-    fputs(usage, stderr);
-    return 2;
-}
-
-/* Resolves the tenant or prints why not. */
-static int open_tenant(const char *cmd, const struct tenant_opts *o, struct store **s,
-                       int64_t *app_pk)
-{
-    struct store_err se = STORE_ERR_INIT;
-    *s = cli_open_store(cli_db_url(o->db), 1);
-    if (*s == NULL)
-        return -1;
-    struct apierr e;
-    apierr_init(&e);
-    int rc = api_store(store_app_find(*s, o->account, o->stream, app_pk, &se), &se, &e);
-    if (rc != 0) {
-        cli_fail(cmd, &e);
-        store_close(*s);
-        *s = NULL;
-    }
-    apierr_clear(&e);
-    return rc;
+        return cli_usage(usage, 2);
+    return CLI_GO;
 }
 
 static const char import_usage[] =
@@ -178,21 +187,19 @@ int cli_import(int argc, char **argv)
 {
     struct tenant_opts o;
     int rc = parse_tenant_opts(argc, argv, import_usage, 0, &o);
-    if (rc != 0)
-        return rc == 1 ? 0 : rc;
-    if (optind != argc - 1) {
-        fputs(import_usage, stderr);
-        return 2;
-    }
+    if (rc != CLI_GO)
+        return rc;
+    if (optind != argc - 1)
+        return cli_usage(import_usage, 2);
     const char *path = argv[optind];
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "campaignd import: cannot open %s: %s\n", path, strerror(errno));
         return 1;
     }
-    struct store *s;
     int64_t app_pk;
-    if (open_tenant("import", &o, &s, &app_pk) != 0) {
+    struct store *s = cli_open_tenant("import", o.db, o.account, o.stream, &app_pk);
+    if (s == NULL) {
         if (f != stdin)
             fclose(f);
         return 1;
@@ -202,15 +209,11 @@ int cli_import(int argc, char **argv)
     struct jstream *js = jstream_file(f);
     long n = import_stream(s, app_pk, js, &e);
     jstream_free(js);
-    if (n >= 0)
-        fprintf(stderr, "campaignd import: %ld campaigns imported\n", n);
-    else
-        cli_fail("import", &e);
-    apierr_clear(&e);
     if (f != stdin)
         fclose(f);
-    store_close(s);
-    return n >= 0 ? 0 : 1;
+    if (n >= 0)
+        fprintf(stderr, "campaignd import: %ld campaigns imported\n", n);
+    return cli_done("import", n >= 0 ? 0 : -1, &e, s);
 }
 
 static const char export_usage[] =
@@ -228,16 +231,14 @@ int cli_export(int argc, char **argv)
     struct store_err se = STORE_ERR_INIT;
     struct tenant_opts o;
     int rc = parse_tenant_opts(argc, argv, export_usage, 1, &o);
-    if (rc != 0)
-        return rc == 1 ? 0 : rc;
+    if (rc != CLI_GO)
+        return rc;
     int type = -1;
-    if (optind != argc || (o.type != NULL && (type = campaign_type_parse(o.type)) < 0)) {
-        fputs(export_usage, stderr);
-        return 2;
-    }
-    struct store *s;
+    if (optind != argc || (o.type != NULL && (type = campaign_type_parse(o.type)) < 0))
+        return cli_usage(export_usage, 2);
     int64_t app_pk;
-    if (open_tenant("export", &o, &s, &app_pk) != 0)
+    struct store *s = cli_open_tenant("export", o.db, o.account, o.stream, &app_pk);
+    if (s == NULL)
         return 1;
     struct apierr e;
     json_t *arr = NULL;
@@ -247,11 +248,7 @@ int cli_export(int argc, char **argv)
         char *text = json_dumps(arr, JSON_INDENT(2));
         printf("%s\n", text);
         free(text);
-    } else {
-        cli_fail("export", &e);
     }
     json_decref(arr);
-    apierr_clear(&e);
-    store_close(s);
-    return rc == 0 ? 0 : 1;
+    return cli_done("export", rc, &e, s);
 }

@@ -75,176 +75,230 @@ static void print_demo(const struct store_creds *cr, uint16_t port)
     free(tok);
 }
 
-static int opt_long(const char *name, const char *v, long min, long max, long *out)
+/* What serve runs with. */
+struct serve_opts {
+    struct server_config cfg;
+    const char *db, *db_read;
+    int demo, pool; /* pool 0: one connection per thread */
+};
+
+enum {
+    O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
+    O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE
+};
+
+static const struct option serve_options[] = {
+    {"listen", required_argument, NULL, O_LISTEN},
+    {"demo", no_argument, NULL, O_DEMO},
+    {"db", required_argument, NULL, O_DB},
+    {"threads", required_argument, NULL, O_THREADS},
+    {"db-pool", required_argument, NULL, O_POOL},
+    {"db-read", required_argument, NULL, O_DBREAD},
+    {"rate-limit", required_argument, NULL, O_RATE},
+    {"rate-burst", required_argument, NULL, O_BURST},
+    {"list-cache-mb", required_argument, NULL, O_LCACHE},
+    {"max-body", required_argument, NULL, O_BODY},
+    {"max-headers", required_argument, NULL, O_HEADERS},
+    {"max-url", required_argument, NULL, O_URL},
+    {"max-depth", required_argument, NULL, O_DEPTH},
+    {"max-contacts", required_argument, NULL, O_CONTACTS},
+    {"idle-timeout", required_argument, NULL, O_IDLE},
+    {"request-timeout", required_argument, NULL, O_REQ},
+    {"no-access-log", no_argument, NULL, O_NOLOG},
+    {"log-level", required_argument, NULL, O_LEVEL},
+    {"help", no_argument, NULL, O_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+/* The ranges of the integer options. */
+static const struct {
+    int id;
+    long min, max;
+} serve_ranges[] = {
+    {O_THREADS, 1, 256},        {O_POOL, 1, 1024},     {O_RATE, 0, 1000000},
+    {O_BURST, 1, 1000000},      {O_LCACHE, 0, 65536},  {O_BODY, 1, 1L << 30},
+    {O_HEADERS, 256, 1L << 20}, {O_URL, 64, 1L << 20}, {O_DEPTH, 2, 1000},
+    {O_CONTACTS, 1, 1000000},   {O_IDLE, 1, 86400},    {O_REQ, 1, 3600},
+};
+
+/* The defaults that serve_usage describes. */
+static void serve_defaults(struct serve_opts *o)
 {
-    if (cli_parse_long(v, min, max, out) == 0)
-        return 0;
-    fprintf(stderr, "campaignd serve: --%s must be an integer from %ld to %ld\n", name, min, max);
-    return -1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    *o = (struct serve_opts){
+        .cfg = {
+            .listen = "127.0.0.1:8080",
+            .threads = ncpu > 0 ? (int)ncpu : 2,
+            .limits = {.max_body = 1048576, .max_headers = 16384, .max_url = 16384,
+                       .max_depth = 32, .max_contacts = 1000},
+            .idle_timeout_s = 30,
+            .request_timeout_s = 10,
+            .list_cache_bytes = (size_t)64 << 20,
+        },
+        .db_read = getenv("CAMPAIGND_DB_READ"),
+    };
 }
 
-int cli_serve(int argc, char **argv)
+/* Stores the value v, already in its range, of integer option id. */
+static void set_number(struct serve_opts *o, int id, long v)
 {
-    enum { O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE,
-           O_REQ, O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE };
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"demo", no_argument, NULL, O_DEMO},
-        {"db", required_argument, NULL, O_DB},
-        {"threads", required_argument, NULL, O_THREADS},
-        {"db-pool", required_argument, NULL, O_POOL},
-        {"db-read", required_argument, NULL, O_DBREAD},
-        {"rate-limit", required_argument, NULL, O_RATE},
-        {"rate-burst", required_argument, NULL, O_BURST},
-        {"list-cache-mb", required_argument, NULL, O_LCACHE},
-        {"max-body", required_argument, NULL, O_BODY},
-        {"max-headers", required_argument, NULL, O_HEADERS},
-        {"max-url", required_argument, NULL, O_URL},
-        {"max-depth", required_argument, NULL, O_DEPTH},
-        {"max-contacts", required_argument, NULL, O_CONTACTS},
-        {"idle-timeout", required_argument, NULL, O_IDLE},
-        {"request-timeout", required_argument, NULL, O_REQ},
-        {"no-access-log", no_argument, NULL, O_NOLOG},
-        {"log-level", required_argument, NULL, O_LEVEL},
-        {"help", no_argument, NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    struct server_config cfg = {
-        .listen = "127.0.0.1:8080",
-        .threads = ncpu > 0 ? (int)ncpu : 2,
-        .limits = {.max_body = 1048576, .max_headers = 16384, .max_url = 16384, .max_depth = 32,
-                   .max_contacts = 1000},
-        .idle_timeout_s = 30,
-        .request_timeout_s = 10,
-        .list_cache_bytes = (size_t)64 << 20,
-    };
-    const char *db = NULL, *db_read = getenv("CAMPAIGND_DB_READ");
-    int demo = 0, c, pool = 0;
-    long v;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case O_LISTEN: cfg.listen = optarg; break;
-        case O_DEMO: demo = 1; break;
-        case O_LCACHE:
-            if (opt_long("list-cache-mb", optarg, 0, 65536, &v)) return 2;
-            cfg.list_cache_bytes = (size_t)v << 20;
-            break;
-        case O_DB: db = optarg; break;
-        case O_THREADS:
-            if (opt_long("threads", optarg, 1, 256, &v)) return 2;
-            cfg.threads = (int)v;
-            break;
-        case O_BODY:
-            if (opt_long("max-body", optarg, 1, 1L << 30, &v)) return 2;
-            cfg.limits.max_body = (size_t)v;
-            break;
-        case O_HEADERS:
-            if (opt_long("max-headers", optarg, 256, 1L << 20, &v)) return 2;
-            cfg.limits.max_headers = (size_t)v;
-            break;
-        case O_URL:
-            if (opt_long("max-url", optarg, 64, 1L << 20, &v)) return 2;
-            cfg.limits.max_url = (size_t)v;
-            break;
-        case O_DEPTH:
-            if (opt_long("max-depth", optarg, 2, 1000, &v)) return 2;
-            cfg.limits.max_depth = (size_t)v;
-            break;
-        case O_POOL:
-            if (opt_long("db-pool", optarg, 1, 1024, &v)) return 2;
-            pool = (int)v;
-            break;
-        case O_DBREAD: db_read = optarg; break;
-        case O_RATE:
-            if (opt_long("rate-limit", optarg, 0, 1000000, &v)) return 2;
-            cfg.rate_limit = (double)v;
-            break;
-        case O_BURST:
-            if (opt_long("rate-burst", optarg, 1, 1000000, &v)) return 2;
-            cfg.rate_burst = (double)v;
-            break;
-        case O_CONTACTS:
-            if (opt_long("max-contacts", optarg, 1, 1000000, &v)) return 2;
-            cfg.limits.max_contacts = (size_t)v;
-            break;
-        case O_IDLE:
-            if (opt_long("idle-timeout", optarg, 1, 86400, &v)) return 2;
-            cfg.idle_timeout_s = (int)v;
-            break;
-        case O_REQ:
-            if (opt_long("request-timeout", optarg, 1, 3600, &v)) return 2;
-            cfg.request_timeout_s = (int)v;
-            break;
-        case O_NOLOG: log_set_access(NULL); break;
-        case O_LEVEL:
-            if (strcmp(optarg, "error") == 0) log_set_level(LOG_ERROR);
-            else if (strcmp(optarg, "warn") == 0) log_set_level(LOG_WARN);
-            else if (strcmp(optarg, "info") == 0) log_set_level(LOG_INFO);
-            else if (strcmp(optarg, "debug") == 0) log_set_level(LOG_DEBUG);
-            else {
-                fprintf(stderr, "campaignd serve: --log-level must be error, warn, info or debug\n");
-                return 2;
-            }
-            break;
-        case O_HELP: fputs(serve_usage, stdout); return 0;
-        default: fputs(serve_usage, stderr); return 2;
+    switch (id) {
+    case O_THREADS: o->cfg.threads = (int)v; break;
+    case O_POOL: o->pool = (int)v; break;
+    case O_RATE: o->cfg.rate_limit = (double)v; break;
+    case O_BURST: o->cfg.rate_burst = (double)v; break;
+    case O_LCACHE: o->cfg.list_cache_bytes = (size_t)v << 20; break;
+    case O_BODY: o->cfg.limits.max_body = (size_t)v; break;
+    case O_HEADERS: o->cfg.limits.max_headers = (size_t)v; break;
+    case O_URL: o->cfg.limits.max_url = (size_t)v; break;
+    case O_DEPTH: o->cfg.limits.max_depth = (size_t)v; break;
+    case O_CONTACTS: o->cfg.limits.max_contacts = (size_t)v; break;
+    case O_IDLE: o->cfg.idle_timeout_s = (int)v; break;
+    case O_REQ: o->cfg.request_timeout_s = (int)v; break;
+    }
+}
+
+/* Integer option id given as --name v: CLI_GO once stored, else the exit
+ * status 2 after saying why. */
+static int number_option(struct serve_opts *o, int id, const char *name, const char *v)
+{
+    for (size_t i = 0; i < sizeof serve_ranges / sizeof serve_ranges[0]; i++) {
+        if (serve_ranges[i].id != id)
+            continue;
+        long n, min = serve_ranges[i].min, max = serve_ranges[i].max;
+        if (cli_parse_long(v, min, max, &n) != 0) {
+            fprintf(stderr, "campaignd serve: --%s must be an integer from %ld to %ld\n", name,
+                    min, max);
+            return 2;
         }
+        set_number(o, id, n);
+        return CLI_GO;
+    }
+    return cli_usage(serve_usage, 2);
+}
+
+/* --log-level v: CLI_GO, or the exit status 2 after saying why. */
+static int log_level_option(const char *v)
+{
+    if (strcmp(v, "error") == 0)
+        log_set_level(LOG_ERROR);
+    else if (strcmp(v, "warn") == 0)
+        log_set_level(LOG_WARN);
+    else if (strcmp(v, "info") == 0)
+        log_set_level(LOG_INFO);
+    else if (strcmp(v, "debug") == 0)
+        log_set_level(LOG_DEBUG);
+    else {
+        fprintf(stderr, "campaignd serve: --log-level must be error, warn, info or debug\n");
+        return 2;
+    }
+    return CLI_GO;
+}
+
+/* Option id (serve_options[index]; index -1 when getopt refused the
+ * option, saying why) with its argument v: CLI_GO or an exit status
+ * (cli.h). */
+static int serve_option(struct serve_opts *o, int id, int index, const char *v)
+{
+    switch (id) {
+    case O_LISTEN: o->cfg.listen = v; return CLI_GO;
+    case O_DEMO: o->demo = 1; return CLI_GO;
+    case O_DB: o->db = v; return CLI_GO;
+    case O_DBREAD: o->db_read = v; return CLI_GO;
+    case O_NOLOG: log_set_access(NULL); return CLI_GO;
+    case O_LEVEL: return log_level_option(v);
+    case O_HELP: return cli_usage(serve_usage, 0);
+    }
+    if (index < 0)
+        return cli_usage(serve_usage, 2);
+    return number_option(o, id, serve_options[index].name, v);
+}
+
+/* CLI_GO or an exit status (cli.h). */
+static int parse_serve(int argc, char **argv, struct serve_opts *o)
+{
+    serve_defaults(o);
+    optind = 1;
+    for (;;) {
+        int index = -1, c = getopt_long(argc, argv, "", serve_options, &index);
+        if (c == -1)
+            break;
+        int rc = serve_option(o, c, index, optarg);
+        if (rc != CLI_GO)
+            return rc;
     }
     if (optind < argc) {
         fprintf(stderr, "campaignd serve: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
     }
+    return CLI_GO;
+}
 
-    /* Signals are taken synchronously by this thread only: block them before
-     * any worker thread exists, so every thread inherits the mask. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGTERM);
-    sigaddset(&stop, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+/* Signals are taken synchronously by this thread only (sigwait on *stop):
+ * they are blocked before any worker thread exists, so every thread
+ * inherits the mask. */
+static void block_signals(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGTERM);
+    sigaddset(stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    const char *url = cli_db_url(db);
-    if (pool == 0)
-        pool = cfg.threads;
-    struct store *s = cli_open_store(url, pool), *rs = NULL;
+/* Runs the server on s (and the replica rs, or NULL) until a signal of
+ * stop, then drains it: the exit status. */
+static int serve(const struct serve_opts *o, const char *url, struct store *s, struct store *rs,
+                 const sigset_t *stop)
+{
+    struct apierr e;
+    struct store_creds creds;
+    struct server *srv = NULL;
+    int rc = 1;
+    apierr_init(&e);
+    if (o->demo && demo_ensure(s, &creds, &e) != 0) {
+        cli_fail("serve --demo", &e);
+    } else if ((srv = server_start(&o->cfg, s, rs, &e)) == NULL) {
+        cli_fail("serve", &e);
+    } else {
+        if (o->demo)
+            print_demo(&creds, server_port(srv));
+        char shown[256];
+        store_url_redact(url, shown, sizeof shown);
+        log_info("campaignd listening on %s (port %u), store %s, %d threads", o->cfg.listen,
+                 (unsigned)server_port(srv), shown, o->cfg.threads);
+        int sig = 0;
+        sigwait(stop, &sig);
+        log_info("signal %d: stopping; finishing requests in flight", sig);
+        server_stop(srv, DRAIN_SECONDS);
+        auth_cache_clear();
+        log_info("stopped");
+        rc = 0;
+    }
+    apierr_clear(&e);
+    return rc;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    struct serve_opts o;
+    int rc = parse_serve(argc, argv, &o);
+    if (rc != CLI_GO)
+        return rc;
+    sigset_t stop;
+    block_signals(&stop);
+    const char *url = cli_db_url(o.db);
+    if (o.pool == 0)
+        o.pool = o.cfg.threads;
+    struct store *s = cli_open_store(url, o.pool), *rs = NULL;
     if (s == NULL)
         return 1;
-    if (db_read != NULL && *db_read != '\0' && (rs = cli_open_replica(db_read, pool)) == NULL) {
+    if (o.db_read != NULL && *o.db_read != '\0' &&
+        (rs = cli_open_replica(o.db_read, o.pool)) == NULL) {
         store_close(s);
         return 1;
     }
-    struct apierr e;
-    apierr_init(&e);
-    struct store_creds creds;
-    int rc = 1;
-    struct server *srv = NULL;
-    if (demo && demo_ensure(s, &creds, &e) != 0) {
-        cli_fail("serve --demo", &e);
-        goto out;
-    }
-    srv = server_start(&cfg, s, rs, &e);
-    if (srv == NULL) {
-        cli_fail("serve", &e);
-        goto out;
-    }
-    if (demo)
-        print_demo(&creds, server_port(srv));
-    char shown[256];
-    store_url_redact(url, shown, sizeof shown);
-    log_info("campaignd listening on %s (port %u), store %s, %d threads", cfg.listen,
-             (unsigned)server_port(srv), shown, cfg.threads);
-    int sig = 0;
-    sigwait(&stop, &sig);
-    log_info("signal %d: stopping; finishing requests in flight", sig);
-    server_stop(srv, DRAIN_SECONDS);
-    auth_cache_clear();
-    log_info("stopped");
-    rc = 0;
-out:
-    apierr_clear(&e);
+    rc = serve(&o, url, s, rs, &stop);
     store_close(rs);
     store_close(s);
     return rc;

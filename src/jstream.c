@@ -2,6 +2,7 @@
  * machine over a refillable window. */
 #include "jstream.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,19 @@ static int refill(struct jstream *s)
     return n > 0 ? 1 : 0;
 }
 
-/* Skips white space; the next byte, or -1 at the end (-2 on error). */
+/* Records why the stream stops (printf format) in s->err; returns -2, the
+ * "error" of peek_token. */
+static int __attribute__((format(printf, 2, 3))) fail(struct jstream *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, sizeof s->err, fmt, ap);
+    va_end(ap);
+    return -2;
+}
+
+/* Skips white space: the next byte, -1 at the end of the input, or -2 on
+ * an error (in s->err). */
 static int peek_token(struct jstream *s)
 {
     for (;;) {
@@ -101,115 +114,152 @@ static int peek_token(struct jstream *s)
     }
 }
 
-int jstream_next(struct jstream *s, const char **elem, size_t *len, long *line)
+/* The array's opening '[' is ch: the byte after it, as peek_token. */
+static int open_array(struct jstream *s, int ch)
+{
+    if (ch != '[')
+        return fail(s, "the file must hold a JSON array of campaigns");
+    s->pos++;
+    s->state = 1;
+    ch = peek_token(s);
+    if (ch == ']') {
+        s->pos++;
+        s->state = 2;
+    }
+    return ch;
+}
+
+/* After an element, ch must be ',' or ']': the byte after it, as
+ * peek_token. */
+static int after_element(struct jstream *s, int ch)
+{
+    if (ch == ']') {
+        s->pos++;
+        s->state = 2;
+        return ch;
+    }
+    if (ch == ',') {
+        s->pos++;
+        return peek_token(s);
+    }
+    if (ch == -1)
+        return fail(s, "the file ends inside the array (line %ld)", s->line);
+    return fail(s, "expected ',' or ']' after element [%zu] (line %ld)", s->count - 1, s->line);
+}
+
+/* After the array's ']': 0 when nothing but white space follows, else -1. */
+static int array_end(struct jstream *s)
 {
     int ch = peek_token(s);
+    if (ch == -1)
+        return 0;
+    if (ch != -2)
+        fail(s, "unexpected text after the array (line %ld)", s->line);
+    return -1;
+}
+
+/* Moves past the array's punctuation to where the next element starts:
+ * 1 when one starts at s->pos, 0 at the end of the array, -1 on an error. */
+static int to_element(struct jstream *s)
+{
+    int ch = peek_token(s);
+    if (ch != -2 && s->state == 0)
+        ch = open_array(s, ch);
+    else if (ch != -2 && s->state == 1)
+        ch = after_element(s, ch);
     if (ch == -2)
         return -1;
-    if (s->state == 0) {
-        if (ch != '[') {
-            snprintf(s->err, sizeof s->err, "the file must hold a JSON array of campaigns");
-            return -1;
-        }
-        s->pos++;
-        s->state = 1;
-        if ((ch = peek_token(s)) == -2)
-            return -1;
-        if (ch == ']') {
-            s->pos++;
-            s->state = 2;
-        }
-    } else if (s->state == 1) {
-        /* After an element: ',' or ']'. */
-        if (ch == ']') {
-            s->pos++;
-            s->state = 2;
-        } else if (ch == ',') {
-            s->pos++;
-            if ((ch = peek_token(s)) == -2)
-                return -1;
-        } else if (ch == -1) {
-            snprintf(s->err, sizeof s->err, "the file ends inside the array (line %ld)", s->line);
-            return -1;
-        } else {
-            snprintf(s->err, sizeof s->err,
-                     "expected ',' or ']' after element [%zu] (line %ld)", s->count - 1, s->line);
-            return -1;
-        }
-    }
-    if (s->state == 2) {
-        ch = peek_token(s);
-        if (ch == -2)
-            return -1;
-        if (ch != -1) {
-            snprintf(s->err, sizeof s->err, "unexpected text after the array (line %ld)",
-                     s->line);
-            return -1;
-        }
-        return 0;
-    }
+    if (s->state == 2)
+        return array_end(s);
     if (ch < 0 || ch == ']' || ch == ',') {
-        snprintf(s->err, sizeof s->err, ch < 0 ? "the file ends inside the array (line %ld)"
-                                               : "a value is missing in the array (line %ld)",
-                 s->line);
+        fail(s, ch < 0 ? "the file ends inside the array (line %ld)"
+                       : "a value is missing in the array (line %ld)",
+             s->line);
         return -1;
     }
-    /* Scan one element: win[start..i). */
-    *line = s->line;
-    size_t start = s->pos, i = s->pos;
-    int depth = 0, in_str = 0, esc = 0;
-    for (;;) {
-        if (i == s->len) {
-            if (i - start > JSTREAM_ELEMENT_MAX) {
-                snprintf(s->err, sizeof s->err,
-                         "element [%zu] is larger than %zu MiB", s->count,
-                         JSTREAM_ELEMENT_MAX >> 20);
-                return -1;
-            }
-            size_t off = i - start;
-            s->pos = start;
-            int r = refill(s);
-            if (r < 0)
-                return -1;
-            start = s->pos;
-            i = start + off;
-            if (r == 0) {
-                snprintf(s->err, sizeof s->err, "the file ends inside element [%zu]", s->count);
-                return -1;
-            }
-        }
-        char c = s->win[i];
-        if (in_str) {
-            if (esc)
-                esc = 0;
-            else if (c == '\\')
-                esc = 1;
-            else if (c == '"')
-                in_str = 0;
-            else if (c == '\n')
-                s->line++;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (depth == 0)
-                break; /* the array's own ']' after a scalar */
-            depth--;
-            if (depth == 0) {
-                i++;
-                break;
-            }
-        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
-            break; /* end of a scalar element */
-        } else if (c == '\n') {
+    return 1;
+}
+
+/* Where the scan of an element is. */
+struct scan {
+    int depth, in_str, esc;
+};
+
+/* Takes the element's next byte c: 0 to go on, 1 when the element ended
+ * before c, 2 when c is its last byte. */
+static int scan_byte(struct jstream *s, struct scan *k, char c)
+{
+    if (k->in_str) {
+        if (k->esc)
+            k->esc = 0;
+        else if (c == '\\')
+            k->esc = 1;
+        else if (c == '"')
+            k->in_str = 0;
+        else if (c == '\n')
             s->line++;
-        }
-        i++;
+    } else if (c == '"') {
+        k->in_str = 1;
+    } else if (c == '{' || c == '[') {
+        k->depth++;
+    } else if (c == '}' || c == ']') {
+        if (k->depth == 0)
+            return 1; /* the array's own ']' after a scalar */
+        if (--k->depth == 0)
+            return 2;
+    } else if (k->depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n')) {
+        return 1; /* end of a scalar element */
+    } else if (c == '\n') {
+        s->line++;
     }
-    *elem = s->win + start;
-    *len = i - start;
-    s->pos = i;
+    return 0;
+}
+
+/* The element's first n bytes fill the window: reads more, keeping them.
+ * 0, or -1 on an error (the element too large, a read error, or the input
+ * ends inside it). */
+static int more_input(struct jstream *s, size_t n)
+{
+    if (n > JSTREAM_ELEMENT_MAX) {
+        fail(s, "element [%zu] is larger than %zu MiB", s->count, JSTREAM_ELEMENT_MAX >> 20);
+        return -1;
+    }
+    int r = refill(s);
+    if (r == 0)
+        fail(s, "the file ends inside element [%zu]", s->count);
+    return r > 0 ? 0 : -1;
+}
+
+/* Finds the end of the element at s->pos: 0 with *elem and *len, and
+ * s->pos after it; -1 on an error. */
+static int scan_element(struct jstream *s, const char **elem, size_t *len)
+{
+    struct scan k = {0, 0, 0};
+    size_t n = 0;
+    for (;;) {
+        if (s->pos + n == s->len && more_input(s, n) != 0)
+            return -1;
+        int end = scan_byte(s, &k, s->win[s->pos + n]);
+        if (end == 2)
+            n++;
+        if (end != 0)
+            break;
+        n++;
+    }
+    *elem = s->win + s->pos;
+    *len = n;
+    s->pos += n;
+    return 0;
+}
+
+int jstream_next(struct jstream *s, const char **elem, size_t *len, long *line)
+{
+    int r = to_element(s);
+    if (r != 1)
+        return r;
+    *line = s->line;
+    if (scan_element(s, elem, len) != 0)
+        return -1;
     s->count++;
     return 1;
 }

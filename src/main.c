@@ -26,6 +26,15 @@ static const char usage[] =
     "the default is $CAMPAIGND_DB, else ./campaignd.db.\n"
     "'campaignd COMMAND --help' describes each command's options.\n";
 
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"serve", cli_serve},       {"app", cli_app},       {"token", cli_token},
+    {"import", cli_import},     {"export", cli_export}, {"campaign", cli_campaign},
+    {"registry", cli_registry},
+};
+
 int main(int argc, char **argv)
 {
     xalloc_init();
@@ -35,20 +44,9 @@ int main(int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *cmd = argv[1];
-    if (strcmp(cmd, "serve") == 0)
-        return cli_serve(argc - 1, argv + 1);
-    if (strcmp(cmd, "app") == 0)
-        return cli_app(argc - 1, argv + 1);
-    if (strcmp(cmd, "token") == 0)
-        return cli_token(argc - 1, argv + 1);
-    if (strcmp(cmd, "import") == 0)
-        return cli_import(argc - 1, argv + 1);
-    if (strcmp(cmd, "export") == 0)
-        return cli_export(argc - 1, argv + 1);
-    if (strcmp(cmd, "campaign") == 0)
-        return cli_campaign(argc - 1, argv + 1);
-    if (strcmp(cmd, "registry") == 0)
-        return cli_registry(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
     fprintf(stderr, "campaignd: unknown command \"%s\"; see campaignd --help\n", cmd);
     return 2;
 }

@@ -23,10 +23,10 @@
 
 #include "campaign.h"
 #include "clist.h"
+#include "contract.h"
 #include "ids.h"
 #include "query.h"
 
-#define STORE_ACCOUNT_MAX 64
 #define STORE_SECRET_LEN 64   /* hex characters of a generated client secret */
 #define SCOPE_CAMPAIGNS "campaign-management"
 
@@ -111,14 +111,14 @@ struct store_client {
     char client_id[IDS_MAX + 1];
     char secret[STORE_SECRET_LEN + 1];
     char stream_id[IDS_MAX + 1];
-    char account_id[STORE_ACCOUNT_MAX + 1];
+    char account_id[CONTRACT_ACCOUNT_MAX + 1];
     int64_t app_pk;               /* the tenant key */
     int has_campaign_scope;
 };
 
 /* What `app create` prints. */
 struct store_creds {
-    char account_id[STORE_ACCOUNT_MAX + 1];
+    char account_id[CONTRACT_ACCOUNT_MAX + 1];
     char stream_id[IDS_MAX + 1];
     char client_id[IDS_MAX + 1];
     char secret[STORE_SECRET_LEN + 1];
