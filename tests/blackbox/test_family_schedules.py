@@ -323,10 +323,15 @@ def test_weekly_limits_are_accepted(f):
 
 @pytest.mark.parametrize("raw", [None, b"", b"[]", b"{", b'{"a": 1, "a": 2}'])
 def test_enable_needs_a_json_object_body(f, raw):
+    # §8.3: the body is required for enable; a missing or empty one is not a
+    # JSON object, which §1.1 step 1 answers (a 400 of no field) before the
+    # campaign is looked up (step 3), as every other route that needs a body does.
     cid = f.create_sms("Body")
     r = f.req("POST", "/schedule?enableSchedule=true&campaignName=Body", raw=raw)
-    assert_error(r, 400)
+    assert_error(r, 400, [None])
     assert f.get(cid)["status"] == "Ready"
+    r = f.req("POST", "/schedule?enableSchedule=true&campaignName=Unknown", raw=raw)
+    assert_error(r, 400, [None])
 
 
 def test_every_body_error_is_listed(f):

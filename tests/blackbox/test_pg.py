@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import PG_BASE, app_create, run_threads
+from conftest import FAMILY_BASE, PG_BASE, app_create, run_threads
 
 PG_DIR = os.environ.get("CAMPAIGND_TEST_PG_DIR")
 CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh"
@@ -23,22 +23,21 @@ CLUSTER = Path(__file__).resolve().parents[2] / "scripts" / "pg-cluster.sh"
 pytestmark = pytest.mark.skipif(not (PG_BASE and PG_DIR),
                                 reason="needs the test run's PostgreSQL cluster")
 
-B = "/campaign/api/v2/public/{stream}/campaign"
-
-
 def cluster(cmd):
     subprocess.run([str(CLUSTER), cmd, PG_DIR], check=True, timeout=90,
                    capture_output=True)
 
 
 def create_list(session, srv, t, name, timeout=10):
-    return session.post(srv.url(B.format(stream=t.stream) + "/contactList/createContactList"),
+    base = FAMILY_BASE.format(stream=t.stream)
+    return session.post(srv.url(base + "/contactList/createContactList"),
                         headers=t.headers(), timeout=timeout,
                         data=json.dumps({"name": name, "description": "", "source": "passiveApi"}))
 
 
 def list_names(session, srv, t):
-    r = session.post(srv.url(B.format(stream=t.stream) + "/contactList/getAllListDetails"),
+    base = FAMILY_BASE.format(stream=t.stream)
+    r = session.post(srv.url(base + "/contactList/getAllListDetails"),
                      headers=t.headers(), timeout=10)
     assert r.status_code == 200, r.text
     return {x["name"] for x in r.json()["data"]}
@@ -186,7 +185,7 @@ def test_campaign_name_race_across_two_nodes(server_factory, tmp_path, http):
             for i, n in enumerate(names):
                 srv = a if (i + k) % 2 == 0 else b
                 body = sms_body(n.upper() if k % 2 else n, ["CL"])
-                r = s.post(srv.url(B.format(stream=t.stream) + "?campaignType=sms"),
+                r = s.post(srv.url(FAMILY_BASE.format(stream=t.stream) + "?campaignType=sms"),
                            headers=t.headers(), data=json.dumps(body), timeout=20)
                 with lock:
                     results[n].append(r.status_code)
