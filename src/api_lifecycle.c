@@ -135,6 +135,13 @@ int api_campaign_schedule(struct api_call *c)
     struct store_err se = STORE_ERR_INIT;
     const char *enable = c->query(c, "enableSchedule");
     const char *name = c->query(c, "campaignName");
+    /* Family §8.3: enable needs its body; a missing one is a framing 400
+     * (§1.1 step 1), before the query and the lookup, as on every route
+     * that needs a body. */
+    if (enable != NULL && strcmp(enable, "true") == 0 && c->body == NULL) {
+        apierr_one(&c->err, 400, NULL, "Request body is required and must be a JSON object");
+        return -1;
+    }
     int type;
     int bad = api_query_type(c, 0, &type) != 0;
     if (enable == NULL || (strcmp(enable, "true") != 0 && strcmp(enable, "false") != 0)) {
