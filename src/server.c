@@ -120,6 +120,7 @@ static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req
     return ret;
 }
 
+/* Queues the error status msg (no field) as the response. */
 static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int status,
                                 const char *msg)
 {
@@ -133,6 +134,7 @@ static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int 
 
 /* ---- request framing ------------------------------------------------------ */
 
+/* Adds a header's size on the wire to *cls (a size_t). */
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *value)
 {
@@ -142,6 +144,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/* The request header name, or NULL. */
 static const char *header(struct MHD_Connection *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);

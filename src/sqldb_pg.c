@@ -191,6 +191,7 @@ static struct pg_slot *pg_slot(struct pg_slot *set, size_t nslots, struct sqlq_k
     return &set[i];
 }
 
+/* Whether this session has prepared the statement of key. */
 static int pg_is_prepared(struct sqldb *db, struct sqlq_key key)
 {
     return db->nslots > 0 && pg_slot(db->prepared, db->nslots, key)->used;
@@ -254,6 +255,7 @@ static int pg_ready(struct sqldb *db)
     return -1;
 }
 
+/* Runs sql (no parameters) to completion: 0, or -1. */
 static int pg_exec(struct sqldb *db, const char *sql)
 {
     PGresult *res = PQexec(db->conn, sql);
@@ -373,6 +375,7 @@ static void pg_rollback(struct sqldb *db)
     }
 }
 
+/* One attempt at sqldb_ops.begin: 0, or -1. */
 static int pg_begin_once(struct sqldb *db, int64_t lock)
 {
     if (pg_ready(db) != 0)

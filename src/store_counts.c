@@ -178,6 +178,7 @@ struct recount {
     int nout;
 };
 
+/* Writes the closed rows waiting in rc->out: 0, or -1. */
 static int recount_flush(struct recount *rc, struct store_err *e)
 {
     int r = counts_put(rc->s, rc->c, rc->app_pk, rc->type, rc->out, rc->nout, e);
@@ -185,6 +186,8 @@ static int recount_flush(struct recount *rc, struct store_err *e)
     return r;
 }
 
+/* Closes the open bucket of level, if any, writing when rc->out is full:
+ * 0, or -1. */
 static int recount_close(struct recount *rc, int level, struct store_err *e)
 {
     if (!rc->is_open[level])
@@ -194,6 +197,7 @@ static int recount_close(struct recount *rc, int level, struct store_err *e)
     return rc->nout == COUNTS_PUT_MAX ? recount_flush(rc, e) : 0;
 }
 
+/* Closes every level's bucket and writes what waits: 0, or -1. */
 static int recount_close_all(struct recount *rc, struct store_err *e)
 {
     for (int level = 0; level < LC_LEVELS; level++)

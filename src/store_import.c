@@ -43,6 +43,7 @@ struct store_import {
     size_t nrefs, caprefs;
 };
 
+/* FNV-1a of the string p. */
 static uint64_t hash_str(const char *p)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -51,6 +52,7 @@ static uint64_t hash_str(const char *p)
     return h;
 }
 
+/* The slot of key in the map: its entry, or the empty slot where it goes. */
 static struct list_ref *ref_slot(struct store_import *im, const char *key)
 {
     size_t mask = im->caprefs - 1;
