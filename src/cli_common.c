@@ -49,6 +49,8 @@ int cli_fail(const char *cmd, const struct apierr *e)
     return 1;
 }
 
+/* cli_open_store and cli_open_replica: the store, or NULL after printing
+ * why. */
 static struct store *open_store(const char *url, int pool, int replica)
 {
     struct store_err se = STORE_ERR_INIT;

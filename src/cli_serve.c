@@ -13,15 +13,25 @@
 #include "log.h"
 #include "server.h"
 
-#define DRAIN_SECONDS 10
+/* The defaults, which serve_usage states through these same macros. */
+#define DRAIN_SECONDS 10 /* for the requests in flight at a stop */
+#define SERVE_LISTEN "127.0.0.1:8080"
+#define SERVE_MAX_BODY 1048576
+#define SERVE_MAX_HEADERS 16384
+#define SERVE_MAX_URL 16384
+#define SERVE_MAX_DEPTH 32
+#define SERVE_MAX_CONTACTS 1000
+#define SERVE_IDLE_S 30
+#define SERVE_REQUEST_S 10
+#define SERVE_LIST_CACHE_MB 64
 
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
     "\n"
     "Runs the API server until SIGTERM or SIGINT, then stops accepting, finishes\n"
-    "the requests in flight (up to 10 s) and closes the store.\n"
+    "the requests in flight (up to " CLI_STR(DRAIN_SECONDS) " s) and closes the store.\n"
     "\n"
-    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080;\n"
+    "  --listen HOST:PORT      address to listen on (default " SERVE_LISTEN ";\n"
     "                          port 0 picks a free port, printed on stderr)\n"
     "  --demo                  load the demo tenant with the documented sample\n"
     "                          campaigns (once) and print its credentials, a\n"
@@ -32,18 +42,26 @@ static const char serve_usage[] =
     "  --db-read URL           a read-only replica for Get All Campaigns only\n"
     "                          (default $CAMPAIGND_DB_READ; see the README for\n"
     "                          its consistency caveat)\n"
-    "  --max-body BYTES        request body limit (default 1048576; 413 above)\n"
-    "  --max-headers BYTES     request headers limit (default 16384; 431 above)\n"
-    "  --max-url BYTES         request URL limit (default 16384; 414 above)\n"
-    "  --max-depth N           JSON nesting limit (default 32; 400 above)\n"
-    "  --max-contacts N        contacts in one add-contacts request (default 1000)\n"
-    "  --idle-timeout S        close idle keep-alive connections after S s (default 30)\n"
+    "  --max-body BYTES        request body limit (default "
+    CLI_STR(SERVE_MAX_BODY) "; 413 above)\n"
+    "  --max-headers BYTES     request headers limit (default "
+    CLI_STR(SERVE_MAX_HEADERS) "; 431 above)\n"
+    "  --max-url BYTES         request URL limit (default "
+    CLI_STR(SERVE_MAX_URL) "; 414 above)\n"
+    "  --max-depth N           JSON nesting limit (default "
+    CLI_STR(SERVE_MAX_DEPTH) "; 400 above)\n"
+    "  --max-contacts N        contacts in one add-contacts request (default "
+    CLI_STR(SERVE_MAX_CONTACTS) ")\n"
+    "  --idle-timeout S        close idle keep-alive connections after S s (default "
+    CLI_STR(SERVE_IDLE_S) ")\n"
     "  --rate-limit N          requests per second per API client, then 429 with\n"
     "                          Retry-After (default 0: off)\n"
     "  --rate-burst N          requests at once per API client (default: the rate)\n"
     "  --list-cache-mb N       memory for rendered Get All Campaigns pages, keyed\n"
-    "                          by the tenant's write version (default 64; 0: off)\n"
-    "  --request-timeout S     a request must arrive within S s (default 10)\n"
+    "                          by the tenant's write version (default "
+    CLI_STR(SERVE_LIST_CACHE_MB) "; 0: off)\n"
+    "  --request-timeout S     a request must arrive within S s (default "
+    CLI_STR(SERVE_REQUEST_S) ")\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
@@ -127,13 +145,14 @@ static void serve_defaults(struct serve_opts *o)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     *o = (struct serve_opts){
         .cfg = {
-            .listen = "127.0.0.1:8080",
+            .listen = SERVE_LISTEN,
             .threads = ncpu > 0 ? (int)ncpu : 2,
-            .limits = {.max_body = 1048576, .max_headers = 16384, .max_url = 16384,
-                       .max_depth = 32, .max_contacts = 1000},
-            .idle_timeout_s = 30,
-            .request_timeout_s = 10,
-            .list_cache_bytes = (size_t)64 << 20,
+            .limits = {.max_body = SERVE_MAX_BODY, .max_headers = SERVE_MAX_HEADERS,
+                       .max_url = SERVE_MAX_URL, .max_depth = SERVE_MAX_DEPTH,
+                       .max_contacts = SERVE_MAX_CONTACTS},
+            .idle_timeout_s = SERVE_IDLE_S,
+            .request_timeout_s = SERVE_REQUEST_S,
+            .list_cache_bytes = (size_t)SERVE_LIST_CACHE_MB << 20,
         },
         .db_read = getenv("CAMPAIGND_DB_READ"),
     };

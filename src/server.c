@@ -120,6 +120,7 @@ static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req
     return ret;
 }
 
+/* Queues the error status msg (no field) as the response. */
 static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int status,
                                 const char *msg)
 {
@@ -133,6 +134,7 @@ static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int 
 
 /* ---- request framing ------------------------------------------------------ */
 
+/* Adds a header's size on the wire to *cls (a size_t). */
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                     const char *value)
 {
@@ -142,6 +144,7 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
+/* The request header name, or NULL. */
 static const char *header(struct MHD_Connection *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
@@ -229,60 +232,78 @@ static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, c
     return MHD_YES;
 }
 
+/* The call the route's handler gets for request r. */
+static void call_init(struct api_call *call, struct MHD_Connection *conn, const struct req *r)
+{
+    struct server *srv = r->srv;
+    memset(call, 0, sizeof *call);
+    call->store = srv->store;
+    call->read_store = srv->read_store ? srv->read_store : srv->store;
+    call->list_cache = srv->list_cache;
+    call->limits = &srv->cfg.limits;
+    memcpy(call->stream_id, r->stream_id, sizeof call->stream_id);
+    memcpy(call->object_id, r->object_id, sizeof call->object_id);
+    call->query = query_value;
+    call->conn = conn;
+    apierr_init(&call->err);
+}
+
+/* Authentication (401, 400, 403), then the client's rate limit (429): 0
+ * with call->tenant set, or -1 with call->err. */
+static int srv_admit(struct MHD_Connection *conn, const struct req *r, struct api_call *call)
+{
+    struct server *srv = r->srv;
+    struct auth_request ar = {
+        .auth = header(conn, "auth"),
+        .iid = header(conn, "iid"),
+        .account_header = header(conn, "accountId"),
+        .account_query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "accountId"),
+        .stream_path = r->stream_id,
+        .now_s = (int64_t)time(NULL),
+    };
+    int rc = auth_check(srv->store, &ar, &call->tenant, &call->err);
+    int wait;
+    if (rc == 0 && srv->limiter != NULL &&
+        (wait = ratelimit_take(srv->limiter, call->tenant.client_id, timefmt_now_ms())) > 0) {
+        apierr_one(&call->err, 429, NULL, "Too many requests; try again later");
+        call->err.retry_after = wait;
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Body framing (contract §2): 415, then a body that must be one JSON
+ * object, parsed into call->body.  Routes without a body flag ignore the
+ * body entirely.  0, or -1 with call->err. */
+static int srv_body(struct MHD_Connection *conn, const struct req *r, struct api_call *call)
+{
+    int flags = r->route->flags;
+    if (!((flags & ROUTE_BODY) || ((flags & ROUTE_BODY_OPT) && body_present(r))))
+        return 0;
+    if (!content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        apierr_one(&call->err, 415, "headers.Content-Type",
+                   "The body must be sent as application/json");
+        return -1;
+    }
+    call->body = jsonio_parse_object(r->body ? r->body : "", r->body_len,
+                                     r->srv->cfg.limits.max_depth, &call->err);
+    return call->body == NULL ? -1 : 0;
+}
+
 /* Last call: the request is complete. */
 static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
 {
-    struct server *srv = r->srv;
     struct api_call call;
-    memset(&call, 0, sizeof call);
-    call.store = srv->store;
-    call.read_store = srv->read_store ? srv->read_store : srv->store;
-    call.list_cache = srv->list_cache;
-    call.limits = &srv->cfg.limits;
-    memcpy(call.stream_id, r->stream_id, sizeof call.stream_id);
-    memcpy(call.object_id, r->object_id, sizeof call.object_id);
-    call.query = query_value;
-    call.conn = conn;
-    apierr_init(&call.err);
-
-    int rc = 0, flags = r->route->flags;
+    call_init(&call, conn, r);
+    int rc = 0;
     if (r->too_large) {
         apierr_one(&call.err, 413, NULL, "The request body is too large");
         rc = -1;
     }
-    if (rc == 0 && (flags & ROUTE_AUTH)) {
-        struct auth_request ar = {
-            .auth = header(conn, "auth"),
-            .iid = header(conn, "iid"),
-            .account_header = header(conn, "accountId"),
-            .account_query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "accountId"),
-            .stream_path = r->stream_id,
-            .now_s = (int64_t)time(NULL),
-        };
-        rc = auth_check(srv->store, &ar, &call.tenant, &call.err);
-        int wait;
-        if (rc == 0 && srv->limiter != NULL &&
-            (wait = ratelimit_take(srv->limiter, call.tenant.client_id,
-                                   timefmt_now_ms())) > 0) {
-            apierr_one(&call.err, 429, NULL, "Too many requests; try again later");
-            call.err.retry_after = wait;
-            rc = -1;
-        }
-    }
-    /* Body framing (contract §2): 415, then a body that must be one JSON
-     * object.  Routes without a body flag ignore the body entirely. */
-    int want = (flags & ROUTE_BODY) || ((flags & ROUTE_BODY_OPT) && body_present(r));
-    if (rc == 0 && want && !content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-        apierr_one(&call.err, 415, "headers.Content-Type",
-                   "The body must be sent as application/json");
-        rc = -1;
-    }
-    if (rc == 0 && want) {
-        call.body = jsonio_parse_object(r->body ? r->body : "", r->body_len,
-                                       srv->cfg.limits.max_depth, &call.err);
-        if (call.body == NULL)
-            rc = -1;
-    }
+    if (rc == 0 && (r->route->flags & ROUTE_AUTH))
+        rc = srv_admit(conn, r, &call);
+    if (rc == 0)
+        rc = srv_body(conn, r, &call);
     if (rc == 0)
         rc = r->route->handler(&call);
 
@@ -395,37 +416,43 @@ static void srv_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- lifecycle ------------------------------------------------------------ */
 
-/* Splits "HOST:PORT" / "[V6]:PORT" and resolves it numerically. */
+/* Splits "HOST:PORT" or "[V6]:PORT": the host into host[cap] and the port
+ * (in listen), or NULL when listen has neither form. */
+static const char *split_listen(const char *listen, char *host, size_t cap)
+{
+    if (listen[0] == '[') {
+        const char *close = strchr(listen, ']');
+        if (close == NULL || close[1] != ':')
+            return NULL;
+        snprintf(host, cap, "%.*s", (int)(close - listen - 1), listen + 1);
+        return close + 2;
+    }
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL)
+        return NULL;
+    snprintf(host, cap, "%.*s", (int)(colon - listen), listen);
+    return colon + 1;
+}
+
+/* Resolves listen ("HOST:PORT" / "[V6]:PORT") numerically into ss: 0, or
+ * -1 with e. */
 static int srv_resolve(const char *listen, struct sockaddr_storage *ss, socklen_t *len,
                        struct apierr *e)
 {
     char host[256];
-    const char *port;
-    if (listen[0] == '[') {
-        const char *close = strchr(listen, ']');
-        if (close == NULL || close[1] != ':')
-            goto bad;
-        snprintf(host, sizeof host, "%.*s", (int)(close - listen - 1), listen + 1);
-        port = close + 2;
-    } else {
-        const char *colon = strrchr(listen, ':');
-        if (colon == NULL)
-            goto bad;
-        snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
-        port = colon + 1;
-    }
+    const char *port = split_listen(listen, host, sizeof host);
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
     struct addrinfo *res = NULL;
-    if (getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0 || res == NULL)
-        goto bad;
+    if (port == NULL || getaddrinfo(host[0] ? host : NULL, port, &hints, &res) != 0 ||
+        res == NULL) {
+        apierr_set(e, 400, "Cannot listen on \"%s\": expected HOST:PORT", listen);
+        return -1;
+    }
     memcpy(ss, res->ai_addr, res->ai_addrlen);
     *len = res->ai_addrlen;
     freeaddrinfo(res);
     return 0;
-bad:
-    apierr_set(e, 400, "Cannot listen on \"%s\": expected HOST:PORT", listen);
-    return -1;
 }
 
 struct server *server_start(const struct server_config *cfg, struct store *store,

@@ -191,6 +191,7 @@ static struct pg_slot *pg_slot(struct pg_slot *set, size_t nslots, struct sqlq_k
     return &set[i];
 }
 
+/* Whether this session has prepared the statement of key. */
 static int pg_is_prepared(struct sqldb *db, struct sqlq_key key)
 {
     return db->nslots > 0 && pg_slot(db->prepared, db->nslots, key)->used;
@@ -254,6 +255,7 @@ static int pg_ready(struct sqldb *db)
     return -1;
 }
 
+/* Runs sql (no parameters) to completion: 0, or -1. */
 static int pg_exec(struct sqldb *db, const char *sql)
 {
     PGresult *res = PQexec(db->conn, sql);
@@ -265,29 +267,33 @@ static int pg_exec(struct sqldb *db, const char *sql)
     return ok ? 0 : -1;
 }
 
-static int pg_migrate(struct sqldb *db, struct sqldb_fail *f)
+/* The schema version in meta (0 when none): 0, or -1. */
+static int pg_schema_version(struct sqldb *db, int *version)
+{
+    if (pg_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)") != 0)
+        return -1;
+    PGresult *res = PQexec(db->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
+    int ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    if (!ok)
+        pg_set_err(db, res, "schema version");
+    else if (PQntuples(res) == 1)
+        *version = atoi(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return ok ? 0 : -1;
+}
+
+/* Brings the schema to PG_VERSION, one transaction per version, under the
+ * migration lock: 0, or -1. */
+static int pg_upgrade(struct sqldb *db)
 {
     char sql[160];
     int version = 0;
-    /* Several nodes may start at once: one migrates, the others wait. */
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(%d)", PG_LOCK_MIGRATE);
-    if (pg_exec(db, sql) != 0)
-        goto fail;
-    if (pg_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)") != 0)
-        goto unlock;
-    PGresult *res = PQexec(db->conn, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-        pg_set_err(db, res, "schema version");
-        PQclear(res);
-        goto unlock;
-    }
-    if (PQntuples(res) == 1)
-        version = atoi(PQgetvalue(res, 0, 0));
-    PQclear(res);
+    if (pg_schema_version(db, &version) != 0)
+        return -1;
     if (version > PG_VERSION) {
         snprintf(db->msg, sizeof db->msg, "schema version %d is newer than this campaignd (%d)",
                  version, PG_VERSION);
-        goto unlock;
+        return -1;
     }
     for (int v = version; v < PG_VERSION; v++) {
         snprintf(sql, sizeof sql,
@@ -296,20 +302,30 @@ static int pg_migrate(struct sqldb *db, struct sqldb_fail *f)
         if (pg_exec(db, "BEGIN") != 0 || pg_exec(db, pg_migrations[v]) != 0 ||
             pg_exec(db, sql) != 0 || pg_exec(db, "COMMIT") != 0) {
             pg_exec(db, "ROLLBACK");
-            goto unlock;
+            return -1;
         }
         log_info("store: postgresql migrated to schema version %d", v + 1);
     }
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
-    pg_exec(db, sql);
     return 0;
-unlock:
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
-    pg_exec(db, sql);
-fail:
-    log_error("postgresql: migrating: %s", db->msg);
-    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the PostgreSQL database");
-    return -1;
+}
+
+/* pg_upgrade holding the migration lock: several nodes may start at once,
+ * one migrates and the others wait.  0, or -1 with f filled in. */
+static int pg_migrate(struct sqldb *db, struct sqldb_fail *f)
+{
+    char sql[80];
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_lock(%d)", PG_LOCK_MIGRATE);
+    int ret = pg_exec(db, sql);
+    if (ret == 0) {
+        ret = pg_upgrade(db);
+        snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
+        pg_exec(db, sql);
+    }
+    if (ret != 0) {
+        log_error("postgresql: migrating: %s", db->msg);
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the PostgreSQL database");
+    }
+    return ret;
 }
 
 /* Server notices ("relation already exists, skipping") are not errors. */
@@ -359,6 +375,7 @@ static void pg_rollback(struct sqldb *db)
     }
 }
 
+/* One attempt at sqldb_ops.begin: 0, or -1. */
 static int pg_begin_once(struct sqldb *db, int64_t lock)
 {
     if (pg_ready(db) != 0)

@@ -161,6 +161,7 @@ struct sqldb {
     } cache[SL_CACHE];
 };
 
+/* Records the failure rc of `what` as the connection's last error. */
 static void sl_set_err(struct sqldb *db, int rc, const char *what)
 {
     int prim = rc & 0xff;
@@ -175,6 +176,7 @@ static void sl_set_err(struct sqldb *db, int rc, const char *what)
     snprintf(db->msg, sizeof db->msg, "%s: %s (%d)", what, sqlite3_errmsg(db->h), rc);
 }
 
+/* Runs sql (no parameters, no rows): 0, or -1. */
 static int sl_exec(struct sqldb *db, const char *sql)
 {
     int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
@@ -190,6 +192,7 @@ static int sl_exec(struct sqldb *db, const char *sql)
 #define SL_CACHE_KIB 32768
 #define SL_BULK_CACHE_KIB 131072
 
+/* 0, or -1. */
 static int sl_cache(struct sqldb *db, int kib)
 {
     char sql[64];
@@ -197,19 +200,37 @@ static int sl_cache(struct sqldb *db, int kib)
     return sl_exec(db, sql);
 }
 
-static int sl_migrate(struct sqldb *db, const char *path, struct sqldb_fail *f)
+/* A migration that failed: logs why, rolls it back and says so in f.
+ * Returns -1. */
+static int sl_migrate_failed(struct sqldb *db, const char *path, struct sqldb_fail *f)
+{
+    log_error("sqlite: migrating %s: %s", path, db->msg);
+    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the database %s", path);
+    return -1;
+}
+
+/* The schema version in meta (0 when none): 0, or -1. */
+static int sl_schema_version(struct sqldb *db, int *version)
 {
     sqlite3_stmt *st = NULL;
-    int version = 0;
-    if (sl_exec(db, "BEGIN IMMEDIATE") != 0 ||
-        sl_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)") != 0)
-        goto fail;
     if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
                            NULL) != SQLITE_OK)
-        goto fail;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        version = sqlite3_column_int(st, 0);
+        return -1;
+    *version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_finalize(st);
+    return 0;
+}
+
+/* Brings the schema to SL_VERSION in one transaction: 0, or -1 with f
+ * filled in. */
+static int sl_migrate(struct sqldb *db, const char *path, struct sqldb_fail *f)
+{
+    int version = 0;
+    if (sl_exec(db, "BEGIN IMMEDIATE") != 0 ||
+        sl_exec(db, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)") != 0 ||
+        sl_schema_version(db, &version) != 0)
+        return sl_migrate_failed(db, path, f);
     if (version > SL_VERSION) {
         sl_exec(db, "ROLLBACK");
         sqldb_fail_set(f, SQLDB_OTHER,
@@ -219,20 +240,15 @@ static int sl_migrate(struct sqldb *db, const char *path, struct sqldb_fail *f)
     }
     for (int v = version; v < SL_VERSION; v++) {
         if (sl_exec(db, sl_migrations[v]) != 0)
-            goto fail;
+            return sl_migrate_failed(db, path, f);
         log_info("store: %s migrated to schema version %d", path, v + 1);
     }
     char sql[128];
     snprintf(sql, sizeof sql,
              "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', %d)", SL_VERSION);
     if (sl_exec(db, sql) != 0 || sl_exec(db, "COMMIT") != 0)
-        goto fail;
+        return sl_migrate_failed(db, path, f);
     return 0;
-fail:
-    log_error("sqlite: migrating %s: %s", path, db->msg);
-    sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the database %s", path);
-    return -1;
 }
 
 static void sl_close(struct sqldb *db)

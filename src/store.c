@@ -9,6 +9,8 @@
 
 #include "store_int.h"
 
+/* The store of url on the back end it names, migrating when migrate is
+ * set: the store, or NULL with e set. */
 static struct store *open_url(const char *url, int pool, int migrate, struct store_err *e)
 {
     const struct sqldb_ops *drv = &sqldb_sqlite_ops;

@@ -73,80 +73,94 @@ static const struct sqlq Q_IC_OUTCOME = {
     " WHERE instance_pk = $1 AND digits = $2"};
 static const struct sqlq Q_C_DNC_PK = {
     "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
+static const struct sqlq Q_EXPORT = {
+    "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.app_pk = $1 AND ($2 = '' OR c.type = $2)"
+    " ORDER BY c.created_at, c.id"};
 
 /* Reads campaign `id` of the tenant into out (initialised) inside the
- * current transaction; 1 found, 0 not found (SW_CAMPAIGN), -1 failure. */
+ * current transaction, and its DNC list's key into *dnc_pk unless NULL:
+ * 1 found, 0 not found (SW_CAMPAIGN), -1 failure. */
 static int read_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                       struct campaign *out, int64_t *dnc_pk, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
-    struct sqlres *r = sql_query(s, c, &Q_C_BY_ID, p, 2, e);
-    if (r == NULL)
-        return -1;
-    int rc = s->drv->next(r);
-    if (rc == 1) {
-        if (dnc_pk != NULL)
-            *dnc_pk = s->drv->col_text(r, CC_N, NULL) ? s->drv->col_int(r, CC_N) : 0;
-        rc = sql_read_campaign(s, c, r, out, e) == 0 ? 1 : -1;
-        s->drv->done(r);
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_C_BY_ID, p, 2, "campaign by id", &r, e);
+    if (rc == 0)
+        store_problem(e, STORE_NOT_FOUND, SW_CAMPAIGN, id, NULL);
+    if (rc != 1)
         return rc;
-    }
+    if (dnc_pk != NULL)
+        *dnc_pk = s->drv->col_text(r, CC_N, NULL) ? s->drv->col_int(r, CC_N) : 0;
+    rc = sql_read_campaign(s, c, r, out, e) == 0 ? 1 : -1;
     s->drv->done(r);
-    if (rc < 0)
-        return sql_fail(s, c, "campaign by id", e);
-    store_problem(e, STORE_NOT_FOUND, SW_CAMPAIGN, id, NULL);
-    return 0;
+    return rc;
 }
 
 /* Finds kind/name in the registry, registering it when new and `create`;
- * fills id and the registered spelling.  1 found/created, 0 absent, -1. */
+ * fills id.  1 found or created, 0 absent, -1 failure. */
 static int registry_name(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
                          const char *name, int create, char id[IDS_MAX + 1], struct store_err *e)
 {
     char *lname = text_lower(name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(lname)};
-    int ret = -1;
-    struct sqlres *r = sql_query(s, c, &Q_REG_BY_LNAME, p, 3, e);
-    if (r == NULL)
-        goto out;
-    int rc = s->drv->next(r);
-    if (rc == 1)
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_REG_BY_LNAME, p, 3, "registry", &r, e);
+    if (rc == 1) {
         sql_copy(id, IDS_MAX + 1, s->drv->col_text(r, 0, NULL));
-    s->drv->done(r);
-    if (rc < 0) {
-        sql_fail(s, c, "registry", e);
-        goto out;
+        s->drv->done(r);
+    } else if (rc == 0 && create) {
+        ids_new(strcmp(kind, "flow") == 0 ? "cf" : "cmt", id);
+        struct sqlp pa[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id), P_TEXT(name), P_TEXT(lname)};
+        rc = sql_exec(s, c, &Q_REG_ADD, pa, 5, e) == 0 ? 1 : -1;
     }
-    if (rc == 1 || !create) {
-        ret = rc;
-        goto out;
-    }
-    ids_new(strcmp(kind, "flow") == 0 ? "cf" : "cmt", id);
-    struct sqlp pa[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id), P_TEXT(name), P_TEXT(lname)};
-    ret = sql_exec(s, c, &Q_REG_ADD, pa, 5, e) == 0 ? 1 : -1;
-out:
     free(lname);
-    return ret;
+    return rc;
 }
 
-/* The registered name of template id; 1 found (name copied), 0, -1. */
+/* The registered name of template id into *name (caller frees): 1 found,
+ * 0 not registered, -1 failure. */
 static int registry_id(struct store *s, struct conn *c, int64_t app_pk, const char *kind,
                        const char *id, char **name, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(kind), P_TEXT(id)};
-    struct sqlres *r = sql_query(s, c, &Q_REG_BY_ID, p, 3, e);
-    if (r == NULL)
-        return -1;
-    int rc = s->drv->next(r);
-    if (rc == 1)
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_REG_BY_ID, p, 3, "registry", &r, e);
+    if (rc == 1) {
         *name = xstrdup(s->drv->col_text(r, 1, NULL));
-    s->drv->done(r);
-    return rc < 0 ? sql_fail(s, c, "registry", e) : rc;
+        s->drv->done(r);
+    }
+    return rc;
 }
 
-/* The message's template (family spec §4.1): templateId must be registered
- * and agree with template_name; a lone template_name is registered on first
- * use; a lone templateId brings its registered name.  0, 1 problem, -1. */
+/* The message's templateId tid must be registered and agree with its
+ * template_name tname, if given; a lone templateId brings its registered
+ * name.  1 resolved, 0 a STORE_BAD_REF problem recorded, -1 failure. */
+static int resolve_template_id(struct store *s, struct conn *c, int64_t app_pk, json_t *m,
+                               const char *tid, const char *tname, struct store_err *e)
+{
+    char *reg = NULL;
+    int rc = registry_id(s, c, app_pk, "template", tid, &reg, e);
+    if (rc == 0) {
+        store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE, tid, NULL);
+    } else if (rc == 1 && tname != NULL) {
+        char *a = text_lower(tname), *b = text_lower(reg);
+        if (strcmp(a, b) != 0) {
+            store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE_NAME, reg, tname);
+            rc = 0;
+        }
+        free(a);
+        free(b);
+    } else if (rc == 1) {
+        json_object_set_new(m, "template_name", json_string(reg));
+    }
+    free(reg);
+    return rc;
+}
+
+/* The message's template (family spec §4.1): templateId as
+ * resolve_template_id checks it; a lone template_name is registered on
+ * first use.  1 resolved, 0 a problem recorded, -1 failure. */
 static int resolve_template(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
                             struct store_err *e)
 {
@@ -154,81 +168,71 @@ static int resolve_template(struct store *s, struct conn *c, int64_t app_pk, str
     const char *tname = json_string_value(json_object_get(m, "template_name"));
     const char *tid = json_string_value(json_object_get(m, "templateId"));
     char id[IDS_MAX + 1];
-    if (tid != NULL) {
-        char *reg = NULL;
-        int rc = registry_id(s, c, app_pk, "template", tid, &reg, e);
-        if (rc < 0)
-            return -1;
-        int bad = 0;
-        if (rc == 0) {
-            store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE, tid, NULL);
-            bad = 1;
-        } else if (tname != NULL) {
-            char *a = text_lower(tname), *b = text_lower(reg);
-            if (strcmp(a, b) != 0) {
-                store_problem(e, STORE_BAD_REF, SW_REF_TEMPLATE_NAME, reg, tname);
-                bad = 1;
-            }
-            free(a);
-            free(b);
-        } else {
-            json_object_set_new(m, "template_name", json_string(reg));
-        }
-        free(reg);
-        return bad;
-    }
+    if (tid != NULL)
+        return resolve_template_id(s, c, app_pk, m, tid, tname, e);
     if (tname != NULL) {
         if (registry_name(s, c, app_pk, "template", tname, 1, id, e) < 0)
             return -1;
         json_object_set_new(m, "templateId", json_string(id));
     }
-    return 0;
+    return 1;
+}
+
+/* The key of the tenant's list named `name` into *pk: 1, 0 when there is
+ * none, -1 failure. */
+static int list_pk(struct store *s, struct conn *c, int64_t app_pk, const char *name, int64_t *pk,
+                   struct store_err *e)
+{
+    char *lname = text_lower(name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
+    int rc = sql_int(s, c, &Q_LIST_PK, p, 2, pk, e);
+    free(lname);
+    return rc;
+}
+
+/* cp's DNC list to its key *dnc_pk, which must not be one of its contact
+ * lists list_pks[0..n).  1 resolved, 0 problems recorded, -1 failure. */
+static int resolve_dnc(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
+                       const int64_t *list_pks, size_t n, int64_t *dnc_pk, struct store_err *e)
+{
+    const char *name = json_string_value(json_object_get(cp->dnc, "name"));
+    int rc = list_pk(s, c, app_pk, name, dnc_pk, e);
+    if (rc == 0)
+        store_problem(e, STORE_BAD_REF, SW_REF_DNC, name, NULL);
+    for (size_t i = 0; rc == 1 && i < n; i++) {
+        if (list_pks[i] == *dnc_pk) {
+            store_problem(e, STORE_BAD_REF, SW_REF_DNC_IN_LISTS, name, NULL);
+            rc = 0;
+        }
+    }
+    return rc;
 }
 
 /* Resolves the names a write gave (family spec §10): contact lists and DNC
  * list to their keys, experience flow and template through the registries.
- * Every problem is recorded.  0 when all resolved, 1 with STORE_BAD_REF
+ * Every problem is recorded.  1 when all resolved, 0 with STORE_BAD_REF
  * problems recorded, -1 on failure.  *list_pks is allocated (caller frees). */
 static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
                         int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct store_err *e)
 {
-    int bad = 0;
+    int ok = 1, rc;
     size_t n = json_array_size(cp->contact_lists);
     *list_pks = xcalloc(n ? n : 1, sizeof **list_pks);
     *nlists = n;
     *dnc_pk = 0;
     for (size_t i = 0; i < n; i++) {
         const char *name = json_string_value(json_array_get(cp->contact_lists, i));
-        char *lname = text_lower(name);
-        struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
-        int rc = sql_int(s, c, &Q_LIST_PK, p, 2, &(*list_pks)[i], e);
-        free(lname);
-        if (rc < 0)
+        if ((rc = list_pk(s, c, app_pk, name, &(*list_pks)[i], e)) < 0)
             return -1;
         if (rc == 0) {
             store_problem(e, STORE_BAD_REF, SW_REF_LIST, name, NULL)->index = (long)i;
-            bad = 1;
+            ok = 0;
         }
     }
     if (cp->dnc != NULL) {
-        const char *name = json_string_value(json_object_get(cp->dnc, "name"));
-        char *lname = text_lower(name);
-        struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
-        int rc = sql_int(s, c, &Q_LIST_PK, p, 2, dnc_pk, e);
-        free(lname);
-        if (rc < 0)
+        if ((rc = resolve_dnc(s, c, app_pk, cp, *list_pks, n, dnc_pk, e)) < 0)
             return -1;
-        if (rc == 0) {
-            store_problem(e, STORE_BAD_REF, SW_REF_DNC, name, NULL);
-            bad = 1;
-        }
-        for (size_t i = 0; rc == 1 && i < n; i++) {
-            if ((*list_pks)[i] == *dnc_pk) {
-                store_problem(e, STORE_BAD_REF, SW_REF_DNC_IN_LISTS, name, NULL);
-                bad = 1;
-                break;
-            }
-        }
+        ok &= rc;
     }
     if (cp->flow_name != NULL) {
         char id[IDS_MAX + 1];
@@ -237,30 +241,35 @@ static int resolve_refs(struct store *s, struct conn *c, int64_t app_pk, struct 
         json_object_set_new(cp->doc, "experienceFlow", json_string(id));
     }
     if (cp->message_given) {
-        int rc = resolve_template(s, c, app_pk, cp, e);
-        if (rc < 0)
+        if ((rc = resolve_template(s, c, app_pk, cp, e)) < 0)
             return -1;
-        bad |= rc;
+        ok &= rc;
     }
-    return bad;
+    return ok;
 }
 
-/* 1 when another campaign of the tenant and type has cp's name, 0, -1. */
-static int name_taken(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
-                      struct store_err *e)
+/* resolve_refs, then cp must be valid: 0, or -1 with the problems
+ * (SW_CAMPAIGN_INVALID when only that) or the failure on e. */
+static int resolve_valid(struct store *s, struct conn *c, int64_t app_pk, struct campaign *cp,
+                         int64_t *dnc_pk, int64_t **list_pks, size_t *nlists, struct store_err *e)
+{
+    if (resolve_refs(s, c, app_pk, cp, dnc_pk, list_pks, nlists, e) != 1)
+        return -1;
+    if (cp->invalid)
+        return store_fail(e, STORE_INVALID, SW_CAMPAIGN_INVALID, NULL, NULL);
+    return 0;
+}
+
+/* 0 when no other campaign of the tenant and type has cp's name, else -1
+ * (SW_CAMPAIGN_TAKEN, or the failure). */
+static int name_free(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
+                     struct store_err *e)
 {
     char *lname = text_lower(cp->name);
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(campaign_type_name(cp->type)), P_TEXT(lname),
                        P_INT(cp->pk)};
     int rc = sql_int(s, c, &Q_C_NAME_TAKEN, p, 4, NULL, e);
     free(lname);
-    return rc;
-}
-
-static int name_free(struct store *s, struct conn *c, int64_t app_pk, const struct campaign *cp,
-                     struct store_err *e)
-{
-    int rc = name_taken(s, c, app_pk, cp, e);
     if (rc == 1)
         store_problem(e, STORE_CONFLICT, SW_CAMPAIGN_TAKEN, cp->name, NULL)->type = (int)cp->type;
     return rc == 0 ? 0 : -1;
@@ -277,7 +286,7 @@ static int stored_or_conflict(int rc, const struct campaign *cp, struct store_er
 }
 
 /* Deletes cp's row (its list rows and instances go with it) and takes it
- * out of the listing's counts. */
+ * out of the listing's counts: 0, or -1. */
 static int delete_campaign(struct store *s, struct conn *c, int64_t app_pk,
                            const struct campaign *cp, struct store_err *e)
 {
@@ -300,7 +309,8 @@ static int delete_campaign(struct store *s, struct conn *c, int64_t app_pk,
     return sql_counts_change(s, c, app_pk, campaign_type_name(cp->type), &ch, 1, e);
 }
 
-/* Re-reads campaign `id` into *out (replacing it) for the response. */
+/* Re-reads campaign `id` into *out (replacing it) for the response: 0, or
+ * -1. */
 static int reread(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                   struct campaign *out, struct store_err *e)
 {
@@ -322,15 +332,9 @@ enum store_rc store_campaign_create(struct store *s, int64_t app_pk, struct camp
     int64_t dnc_pk = 0, *list_pks = NULL;
     size_t nlists = 0;
     int ret = -1;
-    if (sql_begin(s, c, app_pk, e) != 0)
-        goto out;
-    int rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
-    if (rc != 0 || cp->invalid) {
-        if (rc == 0)
-            store_problem(e, STORE_INVALID, SW_CAMPAIGN_INVALID, NULL, NULL);
-        goto out;
-    }
-    if (name_free(s, c, app_pk, cp, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0 ||
+        resolve_valid(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e) != 0 ||
+        name_free(s, c, app_pk, cp, e) != 0)
         goto out;
     ids_new("cd", cp->id);
     cp->pk = 0;
@@ -345,9 +349,7 @@ enum store_rc store_campaign_create(struct store *s, int64_t app_pk, struct camp
     ret = 0;
 out:
     free(list_pks);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_campaign_get(struct store *s, int64_t app_pk, const char *id,
@@ -355,9 +357,7 @@ enum store_rc store_campaign_get(struct store *s, int64_t app_pk, const char *id
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_begin(s, c, 0, e) == 0 ? read_by_id(s, c, app_pk, id, out, NULL, e) : -1;
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(rc == 1 ? 0 : -1, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
 enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *name, int type,
@@ -384,12 +384,11 @@ enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *n
             ret = 0;
     }
     free(lname);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 /* Opens a new instance of cp (whose doc carries its id) with a snapshot of
- * its audience. */
+ * its audience: 0, or -1. */
 static int open_instance(struct store *s, struct conn *c, const struct campaign *cp, int64_t dnc_pk,
                          struct store_err *e)
 {
@@ -402,65 +401,66 @@ static int open_instance(struct store *s, struct conn *c, const struct campaign 
     return sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e);
 }
 
+/* The write half of store_campaign_write: cp as apply() left it, with the
+ * effect fx, is resolved when its names changed, checked, and stored (with
+ * a new instance when fx asks); then campaign `id` is read back into cp.
+ * dnc_pk is its stored DNC list's key.  0, or -1. */
+static int write_changed(struct store *s, struct conn *c, int64_t app_pk, const char *id,
+                         const struct store_write *w, const struct store_effect *fx,
+                         struct campaign *cp, int64_t dnc_pk, struct store_err *e)
+{
+    int64_t *list_pks = NULL;
+    size_t nlists = 0;
+    int ret = -1;
+    if (fx->resolve && resolve_valid(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e) != 0)
+        goto out;
+    if (w->conflicts != NULL && w->conflicts(cp, w->arg) != 0) {
+        store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
+        goto out;
+    }
+    if (fx->resolve && name_free(s, c, app_pk, cp, e) != 0)
+        goto out;
+    if (fx->new_instance) {
+        char iid[IDS_MAX + 1];
+        ids_new("cid", iid);
+        json_object_set_new(cp->doc, "campaignInstanceId", json_string(iid));
+    }
+    int rc = sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks,
+                                fx->resolve ? (ssize_t)nlists : -1, e);
+    if (stored_or_conflict(rc, cp, e) != 0 ||
+        (fx->new_instance && open_instance(s, c, cp, dnc_pk, e) != 0))
+        goto out;
+    ret = reread(s, c, app_pk, id, cp, e);
+out:
+    free(list_pks);
+    return ret;
+}
+
 enum store_rc store_campaign_write(struct store *s, int64_t app_pk, const char *id,
                                    const struct store_write *w, struct campaign *out,
                                    struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    struct campaign *cp = out;
     struct store_effect fx = {0, 0, 0};
-    int64_t dnc_pk = 0, *list_pks = NULL;
-    size_t nlists = 0;
-    int ret = -1, rc;
-    if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, id, cp, &dnc_pk, e) != 1)
+    int64_t dnc_pk = 0;
+    int ret = -1;
+    if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, id, out, &dnc_pk, e) != 1)
         goto out;
     /* The doc may be shared with other readers: write to a private copy. */
-    json_t *own = json_deep_copy(cp->doc);
-    json_decref(cp->doc);
-    cp->doc = own;
-    if (w->apply(cp, w->arg, &fx) != 0) {
+    json_t *own = json_deep_copy(out->doc);
+    json_decref(out->doc);
+    out->doc = own;
+    if (w->apply(out, w->arg, &fx) != 0) {
         store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
         goto out;
     }
-    if (fx.remove) {
-        if (delete_campaign(s, c, app_pk, cp, e) != 0 || sql_commit(s, c, e) != 0)
-            goto out;
-        ret = 0;
-        goto out;
-    }
-    if (fx.resolve) {
-        rc = resolve_refs(s, c, app_pk, cp, &dnc_pk, &list_pks, &nlists, e);
-        if (rc != 0 || cp->invalid) {
-            if (rc == 0)
-                store_problem(e, STORE_INVALID, SW_CAMPAIGN_INVALID, NULL, NULL);
-            goto out;
-        }
-    }
-    if (w->conflicts != NULL && w->conflicts(cp, w->arg) != 0) {
-        store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
-        goto out;
-    }
-    if (fx.resolve && name_free(s, c, app_pk, cp, e) != 0)
-        goto out;
-    if (fx.new_instance) {
-        char iid[IDS_MAX + 1];
-        ids_new("cid", iid);
-        json_object_set_new(cp->doc, "campaignInstanceId", json_string(iid));
-    }
-    rc = sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks, fx.resolve ? (ssize_t)nlists : -1,
-                            e);
-    if (stored_or_conflict(rc, cp, e) != 0)
-        goto out;
-    if (fx.new_instance && open_instance(s, c, cp, dnc_pk, e) != 0)
-        goto out;
-    if (reread(s, c, app_pk, id, cp, e) != 0 || sql_commit(s, c, e) != 0)
+    if ((fx.remove ? delete_campaign(s, c, app_pk, out, e)
+                   : write_changed(s, c, app_pk, id, w, &fx, out, dnc_pk, e)) != 0 ||
+        sql_commit(s, c, e) != 0)
         goto out;
     ret = 0;
 out:
-    free(list_pks);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 /* The key of cp's latest instance: 1 found, 0 none, -1 failure. */
@@ -505,34 +505,45 @@ static json_t *view_row(const char *phone, const char *unique_id, const char *ou
     return row;
 }
 
+/* The contacts view's page as a result of (phone, unique_id, outcome) rows,
+ * and its *total: cp's latest instance's snapshot, or its live audience
+ * before the first start.  NULL on failure. */
+static struct sqlres *contacts_query(struct store *s, struct conn *c, const struct campaign *cp,
+                                     int64_t offset, int64_t limit, int64_t *total,
+                                     struct store_err *e)
+{
+    int64_t ipk = 0, dnc_pk = 0;
+    int rc = latest_instance(s, c, cp, &ipk, e);
+    if (rc < 0)
+        return NULL;
+    if (rc == 1) {
+        struct sqlp p[] = {P_INT(ipk), P_INT(limit), P_INT(offset)};
+        if (sql_int(s, c, &Q_IC_COUNT, p, 1, total, e) < 0)
+            return NULL;
+        return sql_query(s, c, &Q_IC_PAGE, p, 3, e);
+    }
+    struct sqlp pk[] = {P_INT(cp->pk)};
+    if (sql_int(s, c, &Q_C_DNC_PK, pk, 1, &dnc_pk, e) < 0)
+        return NULL;
+    struct sqlp p[] = {P_INT(cp->pk), dnc_pk ? P_INT(dnc_pk) : P_NULL, P_INT(limit), P_INT(offset)};
+    if (sql_int(s, c, &Q_AUDIENCE_COUNT, p, 2, total, e) < 0)
+        return NULL;
+    return sql_query(s, c, &Q_AUDIENCE_PAGE, p, 4, e);
+}
+
 enum store_rc store_campaign_contacts(struct store *s, int64_t app_pk, const struct campaign *cp,
                                       int64_t offset, int64_t limit,
                                       struct store_contacts_page *out, struct store_err *e)
 {
     (void)app_pk; /* cp was read from the tenant's rows */
     struct conn *c = sql_acquire(s);
-    int64_t ipk = 0, dnc_pk = 0;
     int ret = -1, rc;
+    struct sqlres *r;
     out->results = json_array();
     out->total = 0;
-    if (sql_begin(s, c, 0, e) != 0 || (rc = latest_instance(s, c, cp, &ipk, e)) < 0)
+    if (sql_begin(s, c, 0, e) != 0 ||
+        (r = contacts_query(s, c, cp, offset, limit, &out->total, e)) == NULL)
         goto out;
-    struct sqlres *r;
-    if (rc == 1) {
-        struct sqlp p[] = {P_INT(ipk), P_INT(limit), P_INT(offset)};
-        if (sql_int(s, c, &Q_IC_COUNT, p, 1, &out->total, e) < 0 ||
-            (r = sql_query(s, c, &Q_IC_PAGE, p, 3, e)) == NULL)
-            goto out;
-    } else {
-        struct sqlp pk[] = {P_INT(cp->pk)};
-        if (sql_int(s, c, &Q_C_DNC_PK, pk, 1, &dnc_pk, e) < 0)
-            goto out;
-        struct sqlp p[] = {P_INT(cp->pk), dnc_pk ? P_INT(dnc_pk) : P_NULL, P_INT(limit),
-                           P_INT(offset)};
-        if (sql_int(s, c, &Q_AUDIENCE_COUNT, p, 2, &out->total, e) < 0 ||
-            (r = sql_query(s, c, &Q_AUDIENCE_PAGE, p, 4, e)) == NULL)
-            goto out;
-    }
     while ((rc = s->drv->next(r)) == 1)
         json_array_append_new(out->results,
                               view_row(s->drv->col_text(r, 0, NULL), s->drv->col_text(r, 1, NULL),
@@ -544,13 +555,11 @@ enum store_rc store_campaign_contacts(struct store *s, int64_t app_pk, const str
     }
     ret = 0;
 out:
-    s->drv->rollback(c->db);
-    sql_release(s, c);
     if (ret != 0) {
         json_decref(out->results);
         out->results = NULL;
     }
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
@@ -566,8 +575,7 @@ enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
         struct sqlp p[] = {P_INT(ipk)};
         rc = sql_int(s, c, &Q_IC_DONE, p, 1, out, e);
     }
-    sql_release(s, c);
-    return store_result(rc < 0 ? -1 : 0, e);
+    return sql_end(s, c, rc < 0 ? -1 : 0, e);
 }
 
 enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
@@ -603,9 +611,7 @@ out:
     free(digits);
     free(rec);
     campaign_clear(&cp);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_registry_add(struct store *s, int64_t app_pk, const char *kind,
@@ -616,14 +622,8 @@ enum store_rc store_registry_add(struct store *s, int64_t app_pk, const char *ki
     if (sql_begin(s, c, app_pk, e) == 0 && registry_name(s, c, app_pk, kind, name, 1, id, e) == 1 &&
         sql_commit(s, c, e) == 0)
         ret = 0;
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
-
-static const struct sqlq Q_EXPORT = {
-    "SELECT " CAMPAIGN_COLS CAMPAIGN_FROM " WHERE c.app_pk = $1 AND ($2 = '' OR c.type = $2)"
-    " ORDER BY c.created_at, c.id"};
 
 enum store_rc store_campaign_export(struct store *s, int64_t app_pk, int type, json_t **out,
                                     struct store_err *e)
@@ -659,7 +659,5 @@ enum store_rc store_campaign_export(struct store *s, int64_t app_pk, int type, j
     ret = 0;
 out:
     json_decref(arr);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }

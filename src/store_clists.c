@@ -68,7 +68,8 @@ static int64_t read_list(struct store *s, struct sqlres *r, struct clist *l)
     return pk;
 }
 
-/* Fills l->in_use: [{name, id}] of the tenant's campaigns using list pk. */
+/* Fills l->in_use: [{name, id}] of the tenant's campaigns using list pk.
+ * 0, or -1. */
 static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t pk, struct clist *l,
                        struct store_err *e)
 {
@@ -86,28 +87,25 @@ static int read_in_use(struct store *s, struct conn *c, int64_t app_pk, int64_t 
     return rc == 0 ? 0 : sql_fail(s, c, "list in use", e);
 }
 
-/* Reads list `id` with its use; 1 found, 0 (SW_LIST recorded), -1. */
+/* Reads list `id` with its use into l and its key into *pk: 1 found, 0 not
+ * found (SW_LIST), -1 failure. */
 static int list_by_id(struct store *s, struct conn *c, int64_t app_pk, const char *id,
                       struct clist *l, int64_t *pk, struct store_err *e)
 {
     struct sqlp p[] = {P_INT(app_pk), P_TEXT(id)};
-    struct sqlres *r = sql_query(s, c, &Q_L_BY_ID, p, 2, e);
-    if (r == NULL)
-        return -1;
-    int rc = s->drv->next(r);
-    if (rc == 1)
-        *pk = read_list(s, r, l);
-    s->drv->done(r);
-    if (rc < 0)
-        return sql_fail(s, c, "list by id", e);
-    if (rc == 0) {
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_L_BY_ID, p, 2, "list by id", &r, e);
+    if (rc == 0)
         store_problem(e, STORE_NOT_FOUND, SW_LIST, id, NULL);
-        return 0;
-    }
+    if (rc != 1)
+        return rc;
+    *pk = read_list(s, r, l);
+    s->drv->done(r);
     return read_in_use(s, c, app_pk, *pk, l, e) == 0 ? 1 : -1;
 }
 
-/* SW_LIST_TAKEN when another list of the tenant has name (self = 0 for none). */
+/* 0 when no other list of the tenant has name (self: the list's own key, 0
+ * for none), else -1 (SW_LIST_TAKEN, or the failure). */
 static int list_name_free(struct store *s, struct conn *c, int64_t app_pk, const char *name,
                           int64_t self, struct store_err *e)
 {
@@ -120,14 +118,31 @@ static int list_name_free(struct store *s, struct conn *c, int64_t app_pk, const
     return rc == 0 ? 0 : -1;
 }
 
-/* A unique-index failure on write: a concurrent request took the name. */
-static int list_conflict(struct store_err *e, const char *name)
+/* Stores a list's name and doc: a new list `id` when *pk is 0 (setting
+ * *pk), else an update of list *pk; `at` is its creation or update time.
+ * 0, or -1; a unique-index failure means a concurrent request took the
+ * name (SW_LIST_TAKEN). */
+static int put_list(struct store *s, struct conn *c, int64_t app_pk, int64_t *pk, const char *id,
+                    const char *name, const json_t *doc, int64_t at, struct store_err *e)
 {
-    if (e->rc == STORE_CONFLICT) {
+    char *lname = text_lower(name), *text = jsonio_dump(doc, NULL);
+    int rc;
+    if (*pk == 0) {
+        struct sqlp p[] = {P_INT(app_pk), P_TEXT(id),   P_TEXT(name),
+                           P_TEXT(lname), P_TEXT(text), P_INT(at)};
+        rc = sql_int(s, c, &Q_L_INSERT, p, 6, pk, e) == 1 ? 0 : -1;
+    } else {
+        struct sqlp p[] = {P_INT(app_pk), P_INT(*pk),   P_TEXT(name),
+                           P_TEXT(lname), P_TEXT(text), P_INT(at)};
+        rc = sql_exec(s, c, &Q_L_UPDATE, p, 6, e);
+    }
+    free(lname);
+    free(text);
+    if (rc != 0 && e->rc == STORE_CONFLICT) {
         store_err_reset(e);
         store_problem(e, STORE_CONFLICT, SW_LIST_TAKEN, name, NULL);
     }
-    return -1;
+    return rc;
 }
 
 enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *client_id,
@@ -136,32 +151,20 @@ enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *cli
 {
     struct conn *c = sql_acquire(s);
     int ret = -1;
-    int64_t pk, now = timefmt_now_ms();
+    int64_t pk = 0;
     char id[IDS_MAX + 1];
-    char *lname = text_lower(f->name), *doc = NULL;
-    json_t *d = json_pack("{s:s, s:s, s:b, s:s, s:s}", "description", f->description, "source",
-                          "passiveApi", "allowDuplicates", f->allow_duplicates > 0, "createdBy",
-                          client_id, "updatedBy", client_id);
-    doc = jsonio_dump(d, NULL);
-    json_decref(d);
+    json_t *doc = json_pack("{s:s, s:s, s:b, s:s, s:s}", "description", f->description, "source",
+                            "passiveApi", "allowDuplicates", f->allow_duplicates > 0, "createdBy",
+                            client_id, "updatedBy", client_id);
     ids_new("cl", id);
-    struct sqlp p[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(f->name), P_TEXT(lname), P_TEXT(doc),
-                       P_INT(now)};
-    if (sql_begin(s, c, app_pk, e) != 0 || list_name_free(s, c, app_pk, f->name, 0, e) != 0)
-        goto out;
-    if (sql_int(s, c, &Q_L_INSERT, p, 6, &pk, e) != 1) {
-        list_conflict(e, f->name);
-        goto out;
-    }
-    if (list_by_id(s, c, app_pk, id, out, &pk, e) != 1 || sql_commit(s, c, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0 || list_name_free(s, c, app_pk, f->name, 0, e) != 0 ||
+        put_list(s, c, app_pk, &pk, id, f->name, doc, timefmt_now_ms(), e) != 0 ||
+        list_by_id(s, c, app_pk, id, out, &pk, e) != 1 || sql_commit(s, c, e) != 0)
         goto out;
     ret = 0;
 out:
-    free(lname);
-    free(doc);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    json_decref(doc);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_list_get(struct store *s, int64_t app_pk, const char *id, struct clist *out,
@@ -170,9 +173,7 @@ enum store_rc store_list_get(struct store *s, int64_t app_pk, const char *id, st
     struct conn *c = sql_acquire(s);
     int64_t pk;
     int rc = sql_begin(s, c, 0, e) == 0 ? list_by_id(s, c, app_pk, id, out, &pk, e) : -1;
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(rc == 1 ? 0 : -1, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
 enum store_rc store_list_get_all(struct store *s, int64_t app_pk, struct clist **out, size_t *n,
@@ -209,8 +210,6 @@ enum store_rc store_list_get_all(struct store *s, int64_t app_pk, struct clist *
     ret = 0;
 out:
     free(pks);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
     if (ret != 0) {
         for (size_t i = 0; i < *n; i++)
             clist_clear(&(*out)[i]);
@@ -218,7 +217,7 @@ out:
         *out = NULL;
         *n = 0;
     }
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
@@ -228,7 +227,6 @@ enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
     struct conn *c = sql_acquire(s);
     int64_t pk = 0;
     int ret = -1;
-    char *lname = NULL, *doc = NULL;
     if (sql_begin(s, c, app_pk, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
         goto out;
     if (f->name != NULL && list_name_free(s, c, app_pk, f->name, pk, e) != 0)
@@ -243,23 +241,33 @@ enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
         json_object_set_new(out->doc, "allowDuplicates", json_boolean(f->allow_duplicates));
     json_object_set_new(out->doc, "updatedBy", json_string(client_id));
     out->updated_at = timefmt_now_ms();
-    lname = text_lower(out->name);
-    doc = jsonio_dump(out->doc, NULL);
-    struct sqlp p[] = {P_INT(app_pk), P_INT(pk), P_TEXT(out->name), P_TEXT(lname), P_TEXT(doc),
-                       P_INT(out->updated_at)};
-    if (sql_exec(s, c, &Q_L_UPDATE, p, 6, e) != 0) {
-        list_conflict(e, out->name);
-        goto out;
-    }
-    if (sql_commit(s, c, e) != 0)
+    if (put_list(s, c, app_pk, &pk, id, out->name, out->doc, out->updated_at, e) != 0 ||
+        sql_commit(s, c, e) != 0)
         goto out;
     ret = 0;
 out:
-    free(lname);
-    free(doc);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
+}
+
+/* The names of the campaigns of in_use ([{name, id}]), in its order, joined
+ * by ", " (caller frees): every campaign is named. */
+static char *in_use_names(const json_t *in_use)
+{
+    size_t i, len = 0, cap = 64;
+    char *names = xmalloc(cap);
+    json_t *u;
+    names[0] = '\0';
+    json_array_foreach(in_use, i, u) {
+        const char *n = json_string_value(json_object_get(u, "name"));
+        size_t need = len + strlen(n) + 3;
+        if (need > cap) {
+            while (cap < need)
+                cap *= 2;
+            names = xrealloc(names, cap);
+        }
+        len += (size_t)snprintf(names + len, cap - len, "%s%s", i ? ", " : "", n);
+    }
+    return names;
 }
 
 enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id, struct clist *out,
@@ -271,21 +279,7 @@ enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id,
     if (sql_begin(s, c, app_pk, e) != 0 || list_by_id(s, c, app_pk, id, out, &pk, e) != 1)
         goto out;
     if (json_array_size(out->in_use) > 0) {
-        /* Every campaign is named, in campaignInUse order. */
-        size_t i, len = 0, cap = 64;
-        char *names = xmalloc(cap);
-        json_t *u;
-        names[0] = '\0';
-        json_array_foreach(out->in_use, i, u) {
-            const char *n = json_string_value(json_object_get(u, "name"));
-            size_t need = len + strlen(n) + 3;
-            if (need > cap) {
-                while (cap < need)
-                    cap *= 2;
-                names = xrealloc(names, cap);
-            }
-            len += (size_t)snprintf(names + len, cap - len, "%s%s", i ? ", " : "", n);
-        }
+        char *names = in_use_names(out->in_use);
         store_problem(e, STORE_CONFLICT, SW_LIST_IN_USE, out->name, names);
         free(names);
         goto out;
@@ -295,9 +289,20 @@ enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id,
         goto out;
     ret = 0;
 out:
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
+}
+
+/* A contact of Get Contacts from r's row of Q_CT_PAGE. */
+static json_t *contact_row(struct store *s, struct sqlres *r)
+{
+    json_t *row = json_pack("{s:s, s:o, s:o, s:s}", "_id", s->drv->col_text(r, 0, NULL),
+                            "createdAt", jsonio_time(s->drv->col_int(r, 1)), "updatedAt",
+                            jsonio_time(s->drv->col_int(r, 2)), "phoneNumber",
+                            s->drv->col_text(r, 3, NULL));
+    json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
+    json_object_update(row, extra); /* the optional fields, in the order given */
+    json_decref(extra);
+    return row;
 }
 
 enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *id, int64_t offset,
@@ -318,16 +323,8 @@ enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *i
     struct sqlres *r = sql_query(s, c, &Q_CT_PAGE, p, 3, e);
     if (r == NULL)
         goto out;
-    while ((rc = s->drv->next(r)) == 1) {
-        json_t *row = json_pack("{s:s, s:o, s:o, s:s}", "_id", s->drv->col_text(r, 0, NULL),
-                                "createdAt", jsonio_time(s->drv->col_int(r, 1)), "updatedAt",
-                                jsonio_time(s->drv->col_int(r, 2)), "phoneNumber",
-                                s->drv->col_text(r, 3, NULL));
-        json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
-        json_object_update(row, extra); /* the optional fields, in the order given */
-        json_decref(extra);
-        json_array_append_new(*results, row);
-    }
+    while ((rc = s->drv->next(r)) == 1)
+        json_array_append_new(*results, contact_row(s, r));
     s->drv->done(r);
     if (rc < 0) {
         sql_fail(s, c, "contacts", e);
@@ -336,13 +333,66 @@ enum store_rc store_list_contacts(struct store *s, int64_t app_pk, const char *i
     ret = 0;
 out:
     clist_clear(&l);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
     if (ret != 0) {
         json_decref(*results);
         *results = NULL;
     }
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
+}
+
+/* The list named `name` (ASCII case-insensitive): its key and whether it
+ * allows duplicates.  1 found, 0 not found (SW_LIST_NAME), -1 failure. */
+static int list_by_name(struct store *s, struct conn *c, int64_t app_pk, const char *name,
+                        int64_t *pk, int *allow, struct store_err *e)
+{
+    char *lname = text_lower(name);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(lname)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_L_BY_LNAME, p, 2, "list by name", &r, e);
+    free(lname);
+    if (rc == 0)
+        store_problem(e, STORE_NOT_FOUND, SW_LIST_NAME, name, NULL);
+    if (rc != 1)
+        return rc;
+    *pk = s->drv->col_int(r, 0);
+    json_t *doc = json_loads(s->drv->col_text(r, 1, NULL), 0, NULL);
+    *allow = json_is_true(json_object_get(doc, "allowDuplicates"));
+    json_decref(doc);
+    s->drv->done(r);
+    return 1;
+}
+
+/* Adds contact `it` ({phoneNumber, uniqueId, ...}) to list pk, unless
+ * duplicates are not allowed and its number is in the list already (or was
+ * added earlier in this transaction).  1 added, 0 skipped, -1 failure. */
+static int add_contact(struct store *s, struct conn *c, int64_t pk, json_t *it, int allow,
+                       int64_t now, struct store_err *e)
+{
+    const char *phone = json_string_value(json_object_get(it, "phoneNumber"));
+    char *digits = sql_digits(phone);
+    struct sqlp ph[] = {P_INT(pk), P_TEXT(digits)};
+    int rc = allow ? 0 : sql_int(s, c, &Q_CT_HAS, ph, 2, NULL, e);
+    if (rc == 0) {
+        char id[IDS_MAX + 1];
+        ids_new("cc", id);
+        json_t *extra = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(it, k, v)
+            if (strcmp(k, "phoneNumber") != 0)
+                json_object_set(extra, k, v);
+        char *doc = jsonio_dump(extra, NULL);
+        json_decref(extra);
+        struct sqlp pa[] = {P_INT(pk), P_TEXT(id), P_TEXT(phone), P_TEXT(digits),
+                            P_TEXT(json_string_value(json_object_get(it, "uniqueId"))),
+                            P_TEXT(doc), P_INT(now)};
+        rc = sql_exec(s, c, &Q_CT_ADD, pa, 7, e) == 0 ? 1 : -1;
+        free(doc);
+    } else if (rc == 1) {
+        rc = 0;
+    }
+    free(digits);
+    return rc;
 }
 
 enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const char *list_name,
@@ -350,30 +400,11 @@ enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const cha
                                       void *ctx, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    char *lname = text_lower(list_name);
     int64_t pk = 0, now = timefmt_now_ms(), added = 0;
     int allow = 0, ret = -1, rc;
-    if (sql_begin(s, c, app_pk, e) != 0)
+    if (sql_begin(s, c, app_pk, e) != 0 ||
+        list_by_name(s, c, app_pk, list_name, &pk, &allow, e) != 1)
         goto out;
-    struct sqlp pl[] = {P_INT(app_pk), P_TEXT(lname)};
-    struct sqlres *r = sql_query(s, c, &Q_L_BY_LNAME, pl, 2, e);
-    if (r == NULL)
-        goto out;
-    if ((rc = s->drv->next(r)) == 1) {
-        pk = s->drv->col_int(r, 0);
-        json_t *doc = json_loads(s->drv->col_text(r, 1, NULL), 0, NULL);
-        allow = json_is_true(json_object_get(doc, "allowDuplicates"));
-        json_decref(doc);
-    }
-    s->drv->done(r);
-    if (rc < 0) {
-        sql_fail(s, c, "list by name", e);
-        goto out;
-    }
-    if (rc == 0) {
-        store_problem(e, STORE_NOT_FOUND, SW_LIST_NAME, list_name, NULL);
-        goto out;
-    }
     if (validate(items, ctx) != 0) {
         store_problem(e, STORE_REJECTED, SW_CALLER, NULL, NULL);
         goto out;
@@ -381,42 +412,14 @@ enum store_rc store_list_add_contacts(struct store *s, int64_t app_pk, const cha
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it) {
-        const char *phone = json_string_value(json_object_get(it, "phoneNumber"));
-        char *digits = sql_digits(phone);
-        int64_t seen = 0;
-        struct sqlp ph[] = {P_INT(pk), P_TEXT(digits)};
-        /* Without duplicates, a number already in the list, or earlier in this
-         * request (inserted just above, in this transaction), is skipped. */
-        rc = allow ? 0 : sql_int(s, c, &Q_CT_HAS, ph, 2, &seen, e);
-        if (rc == 0) {
-            char id[IDS_MAX + 1];
-            ids_new("cc", id);
-            json_t *extra = json_object();
-            const char *k;
-            json_t *v;
-            json_object_foreach(it, k, v)
-                if (strcmp(k, "phoneNumber") != 0)
-                    json_object_set(extra, k, v);
-            char *doc = jsonio_dump(extra, NULL);
-            json_decref(extra);
-            struct sqlp pa[] = {P_INT(pk), P_TEXT(id), P_TEXT(phone), P_TEXT(digits),
-                                P_TEXT(json_string_value(json_object_get(it, "uniqueId"))),
-                                P_TEXT(doc), P_INT(now)};
-            rc = sql_exec(s, c, &Q_CT_ADD, pa, 7, e);
-            free(doc);
-            added++;
-        }
-        free(digits);
-        if (rc < 0)
+        if ((rc = add_contact(s, c, pk, it, allow, now, e)) < 0)
             goto out;
+        added += rc;
     }
     struct sqlp pt[] = {P_INT(pk), P_INT(now)};
     if ((added > 0 && sql_exec(s, c, &Q_L_TOUCH, pt, 2, e) != 0) || sql_commit(s, c, e) != 0)
         goto out;
     ret = 0;
 out:
-    free(lname);
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }

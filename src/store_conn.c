@@ -89,6 +89,13 @@ enum store_rc store_result(int ret, const struct store_err *e)
     return e->rc != STORE_OK ? e->rc : STORE_INTERNAL;
 }
 
+enum store_rc sql_end(struct store *s, struct conn *c, int ret, const struct store_err *e)
+{
+    s->drv->rollback(c->db);
+    sql_release(s, c);
+    return store_result(ret, e);
+}
+
 /* ---- running statements ---------------------------------------------------- */
 
 int sql_fail(struct store *s, struct conn *c, const char *what, struct store_err *e)
@@ -111,7 +118,20 @@ struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
     return r;
 }
 
-/* Runs a statement to completion. */
+int sql_first(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+              const char *what, struct sqlres **r, struct store_err *e)
+{
+    *r = sql_query(s, c, q, p, n, e);
+    if (*r == NULL)
+        return -1;
+    int rc = s->drv->next(*r);
+    if (rc == 1)
+        return 1;
+    s->drv->done(*r);
+    *r = NULL;
+    return rc < 0 ? sql_fail(s, c, what, e) : 0;
+}
+
 int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
              struct store_err *e)
 {
@@ -125,19 +145,17 @@ int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct
     return rc == 0 ? 0 : sql_fail(s, c, "exec", e);
 }
 
-/* Runs a statement whose first column of its first row is an integer.
- * Returns 1 and sets *out when there is a row, 0 when none, -1 on failure. */
 int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
             int64_t *out, struct store_err *e)
 {
-    struct sqlres *r = sql_query(s, c, q, p, n, e);
-    if (r == NULL)
-        return -1;
-    int rc = s->drv->next(r);
-    if (rc == 1 && out != NULL)
-        *out = s->drv->col_int(r, 0);
-    s->drv->done(r);
-    return rc < 0 ? sql_fail(s, c, "query", e) : rc;
+    struct sqlres *r;
+    int rc = sql_first(s, c, q, p, n, "query", &r, e);
+    if (rc == 1) {
+        if (out != NULL)
+            *out = s->drv->col_int(r, 0);
+        s->drv->done(r);
+    }
+    return rc;
 }
 
 int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e)

@@ -178,6 +178,7 @@ struct recount {
     int nout;
 };
 
+/* Writes the closed rows waiting in rc->out: 0, or -1. */
 static int recount_flush(struct recount *rc, struct store_err *e)
 {
     int r = counts_put(rc->s, rc->c, rc->app_pk, rc->type, rc->out, rc->nout, e);
@@ -185,6 +186,8 @@ static int recount_flush(struct recount *rc, struct store_err *e)
     return r;
 }
 
+/* Closes the open bucket of level, if any, writing when rc->out is full:
+ * 0, or -1. */
 static int recount_close(struct recount *rc, int level, struct store_err *e)
 {
     if (!rc->is_open[level])
@@ -194,12 +197,41 @@ static int recount_close(struct recount *rc, int level, struct store_err *e)
     return rc->nout == COUNTS_PUT_MAX ? recount_flush(rc, e) : 0;
 }
 
+/* Closes every level's bucket and writes what waits: 0, or -1. */
 static int recount_close_all(struct recount *rc, struct store_err *e)
 {
     for (int level = 0; level < LC_LEVELS; level++)
         if (recount_close(rc, level, e) != 0)
             return -1;
     return recount_flush(rc, e);
+}
+
+/* Counts the scan's current row (type, created_at, status, priority,
+ * dialing_mode): 0, or -1. */
+static int recount_row(struct recount *rc, struct sqlres *r, struct store_err *e)
+{
+    const struct sqldb_ops *d = rc->s->drv;
+    const char *type = d->col_text(r, 0, NULL);
+    int64_t at = d->col_int(r, 1);
+    int slot = lc_slot((int)d->col_int(r, 2), (int)d->col_int(r, 3), (int)d->col_int(r, 4));
+    if (type == NULL || strcmp(type, rc->type) != 0) {
+        if (recount_close_all(rc, e) != 0)
+            return -1;
+        snprintf(rc->type, sizeof rc->type, "%s", type ? type : "");
+    }
+    for (int level = 0; level < LC_LEVELS; level++) {
+        int64_t b = lc_bucket(at, level);
+        if (rc->is_open[level] && rc->open[level].bucket != b && recount_close(rc, level, e) != 0)
+            return -1;
+        if (!rc->is_open[level]) {
+            memset(&rc->open[level].v, 0, sizeof rc->open[level].v);
+            rc->open[level].level = level;
+            rc->open[level].bucket = b;
+            rc->is_open[level] = 1;
+        }
+        rc->open[level].v.n[slot]++;
+    }
+    return 0;
 }
 
 int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e)
@@ -216,42 +248,16 @@ int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct s
     /* The scan stays open while the rows are written: a second statement on
      * the same connection (sqldb.h allows it). */
     struct sqlres *r = sql_query(s, c, &Q_COUNTS_SCAN, p, 1, e);
-    if (r == NULL)
-        goto out;
-    while ((step = s->drv->next(r)) == 1) {
-        const char *type = s->drv->col_text(r, 0, NULL);
-        int64_t at = s->drv->col_int(r, 1);
-        int slot = lc_slot((int)s->drv->col_int(r, 2), (int)s->drv->col_int(r, 3),
-                           (int)s->drv->col_int(r, 4));
-        if (type == NULL || strcmp(type, rc->type) != 0) {
-            if (recount_close_all(rc, e) != 0)
-                goto fail;
-            snprintf(rc->type, sizeof rc->type, "%s", type ? type : "");
-        }
-        for (int level = 0; level < LC_LEVELS; level++) {
-            int64_t b = lc_bucket(at, level);
-            if (rc->is_open[level] && rc->open[level].bucket != b && recount_close(rc, level, e) != 0)
-                goto fail;
-            if (!rc->is_open[level]) {
-                memset(&rc->open[level].v, 0, sizeof rc->open[level].v);
-                rc->open[level].level = level;
-                rc->open[level].bucket = b;
-                rc->is_open[level] = 1;
-            }
-            rc->open[level].v.n[slot]++;
-        }
+    if (r != NULL) {
+        while ((step = s->drv->next(r)) == 1)
+            if (recount_row(rc, r, e) != 0)
+                break;
+        if (step < 0)
+            sql_fail(s, c, "recount", e);
+        s->drv->done(r);
+        if (step == 0)
+            ret = recount_close_all(rc, e);
     }
-    if (step < 0) {
-        sql_fail(s, c, "recount", e);
-        goto fail;
-    }
-    s->drv->done(r);
-    r = NULL;
-    ret = recount_close_all(rc, e);
-    goto out;
-fail:
-    s->drv->done(r);
-out:
     free(rc->out);
     free(rc);
     return ret;

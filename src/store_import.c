@@ -26,7 +26,6 @@
 static const struct sqlq Q_I_ID_TAKEN = {
     "SELECT 1 FROM campaigns WHERE app_pk = $1 AND id = $2"};
 
-
 struct list_ref {
     char *key;   /* given id (or "") + '\n' + lowered name */
     int64_t pk;
@@ -44,6 +43,7 @@ struct store_import {
     size_t nrefs, caprefs;
 };
 
+/* FNV-1a of the string p. */
 static uint64_t hash_str(const char *p)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -52,6 +52,7 @@ static uint64_t hash_str(const char *p)
     return h;
 }
 
+/* The slot of key in the map: its entry, or the empty slot where it goes. */
 static struct list_ref *ref_slot(struct store_import *im, const char *key)
 {
     size_t mask = im->caprefs - 1;
@@ -121,12 +122,12 @@ enum store_rc store_import_begin(struct store *s, int64_t app_pk, struct store_i
     return STORE_OK;
 }
 
-/* Resolves item idx's lists into dnc_pk and list_pks; 1 when a reference
- * conflicts (reported), -1 on failure. */
+/* Resolves item idx's lists into dnc_pk and list_pks: 1 resolved, 0 when a
+ * reference conflicts (reported), -1 on failure. */
 static int item_lists(struct store_import *im, struct campaign *it, size_t idx, int64_t *dnc_pk,
                       int64_t *list_pks, size_t nlists, struct store_err *e)
 {
-    int bad = 0;
+    int ok = 1;
     *dnc_pk = 0;
     if (it->dnc != NULL) {
         char id[IDS_MAX + 1] = "";
@@ -136,7 +137,7 @@ static int item_lists(struct store_import *im, struct campaign *it, size_t idx, 
         if (*dnc_pk < 0)
             return -1;
         if (*dnc_pk == 0)
-            bad = 1;
+            ok = 0;
         else
             json_object_set_new(it->dnc, "id", json_string(id));
     }
@@ -147,7 +148,7 @@ static int item_lists(struct store_import *im, struct campaign *it, size_t idx, 
         if (list_pks[i] < 0)
             return -1;
         if (list_pks[i] == 0)
-            bad = 1;
+            ok = 0;
         for (size_t j = 0; j < i; j++) {
             if (list_pks[i] != 0 && list_pks[j] == list_pks[i]) {
                 struct store_problem *sp =
@@ -155,14 +156,15 @@ static int item_lists(struct store_import *im, struct campaign *it, size_t idx, 
                 sp->elem = (long)idx;
                 sp->index = (long)i;
                 sp->other = (long)j;
-                bad = 1;
+                ok = 0;
             }
         }
     }
-    return bad;
+    return ok;
 }
 
-/* Why item idx came back without a row: its id, or else its name. */
+/* Why item idx came back without a row: its id, or else its name.  0, or
+ * -1. */
 static int report_conflict(struct store_import *im, const struct campaign *it, size_t idx,
                            struct store_err *e)
 {
@@ -202,7 +204,7 @@ static void lists_sql(size_t n, char *sql, size_t cap)
                         3 * i + 1, 3 * i + 2, 3 * i + 3);
 }
 
-/* Inserts the list rows of the inserted items of a batch. */
+/* Inserts the list rows of the inserted items of a batch: 0, or -1. */
 static int insert_lists(struct store_import *im, struct campaign *items, size_t n,
                         int64_t **list_pks, struct store_err *e)
 {
@@ -227,7 +229,57 @@ static int insert_lists(struct store_import *im, struct campaign *items, size_t 
     return 0;
 }
 
-/* One INSERT of up to IMPORT_ROWS items (lists resolved). */
+/* Binds item `it` as one row of the campaigns INSERT into q[0..
+ * CAMPAIGN_PARAMS), with its lowered name and doc text allocated into
+ * *lname and *doc (caller frees). */
+static void bind_item(const struct store_import *im, const struct campaign *it, int64_t dnc_pk,
+                      struct sqlp *q, char **lname, char **doc)
+{
+    *lname = text_lower(it->name);
+    *doc = jsonio_dump(it->doc, NULL);
+    q[0] = P_INT(im->app_pk);
+    q[1] = P_TEXT(it->id);
+    q[2] = P_TEXT(campaign_type_name(it->type));
+    q[3] = P_TEXT(it->name);
+    q[4] = P_TEXT(*lname);
+    q[5] = P_INT(it->status);
+    q[6] = P_INT(it->priority);
+    q[7] = P_INT(it->mode);
+    q[8] = P_INT(it->created_at);
+    q[9] = P_INT(it->updated_at);
+    q[10] = it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
+    q[11] = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
+    q[12] = P_TEXT(*doc);
+}
+
+/* After a batch's INSERT: every item that came back without a row is
+ * reported as a conflict, every inserted one counted (and, up to
+ * IMPORT_COUNT_EACH, added to the listing's counts).  0, or -1. */
+static int after_insert(struct store_import *im, const struct campaign *items, size_t n,
+                        size_t first, struct store_err *e)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct campaign *it = &items[i];
+        if (it->pk == 0) {
+            if (report_conflict(im, it, first + i, e) != 0)
+                return -1;
+            im->conflicts = 1;
+            continue;
+        }
+        im->added++;
+        if (im->added <= IMPORT_COUNT_EACH) {
+            struct lc_change ch = {it->created_at,
+                                   lc_slot((int)it->status, it->priority, (int)it->mode), +1};
+            if (sql_counts_change(im->s, im->c, im->app_pk, campaign_type_name(it->type), &ch, 1,
+                                  e) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* One INSERT of up to IMPORT_ROWS items (lists resolved), their list rows,
+ * and what after_insert does: 0, or -1. */
 static int insert_batch(struct store_import *im, struct campaign *items, size_t n, size_t first,
                         const int64_t *dnc_pks, int64_t **list_pks, struct store_err *e)
 {
@@ -235,33 +287,16 @@ static int insert_batch(struct store_import *im, struct campaign *items, size_t 
     struct sqlp p[IMPORT_ROWS * CAMPAIGN_PARAMS];
     char *lname[IMPORT_ROWS], *doc[IMPORT_ROWS];
     char sql[IMPORT_ROWS * CAMPAIGN_PARAMS * 8 + 512];
-    int ret = -1;
+    int ret = -1, rc;
     for (size_t i = 0; i < n; i++) {
-        struct campaign *it = &items[i];
-        struct sqlp *q = &p[i * CAMPAIGN_PARAMS];
-        lname[i] = text_lower(it->name);
-        doc[i] = jsonio_dump(it->doc, NULL);
-        q[0] = P_INT(im->app_pk);
-        q[1] = P_TEXT(it->id);
-        q[2] = P_TEXT(campaign_type_name(it->type));
-        q[3] = P_TEXT(it->name);
-        q[4] = P_TEXT(lname[i]);
-        q[5] = P_INT(it->status);
-        q[6] = P_INT(it->priority);
-        q[7] = P_INT(it->mode);
-        q[8] = P_INT(it->created_at);
-        q[9] = P_INT(it->updated_at);
-        q[10] = it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
-        q[11] = dnc_pks[i] > 0 ? P_INT(dnc_pks[i]) : P_NULL;
-        q[12] = P_TEXT(doc[i]);
-        it->pk = 0;
+        bind_item(im, &items[i], dnc_pks[i], &p[i * CAMPAIGN_PARAMS], &lname[i], &doc[i]);
+        items[i].pk = 0;
     }
     insert_sql(n, sql, sizeof sql);
     struct sqlq q = {sql};
     struct sqlres *r = sql_query(s, im->c, &q, p, (int)(n * CAMPAIGN_PARAMS), e);
     if (r == NULL)
         goto out;
-    int rc;
     size_t at = 0;
     while ((rc = s->drv->next(r)) == 1) {
         const char *id = s->drv->col_text(r, 1, NULL);
@@ -272,34 +307,30 @@ static int insert_batch(struct store_import *im, struct campaign *items, size_t 
             items[at].pk = s->drv->col_int(r, 0);
     }
     s->drv->done(r);
-    if (rc < 0) {
+    if (rc < 0)
         sql_fail(s, im->c, "import", e);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct campaign *it = &items[i];
-        if (it->pk == 0) {
-            if (report_conflict(im, it, first + i, e) != 0)
-                goto out;
-            im->conflicts = 1;
-            continue;
-        }
-        im->added++;
-        if (im->added <= IMPORT_COUNT_EACH) {
-            struct lc_change ch = {it->created_at,
-                                   lc_slot((int)it->status, it->priority, (int)it->mode), +1};
-            if (sql_counts_change(s, im->c, im->app_pk, campaign_type_name(it->type), &ch, 1, e) !=
-                0)
-                goto out;
-        }
-    }
-    ret = insert_lists(im, items, n, list_pks, e);
+    else if (after_insert(im, items, n, first, e) == 0)
+        ret = insert_lists(im, items, n, list_pks, e);
 out:
     for (size_t i = 0; i < n; i++) {
         free(lname[i]);
         free(doc[i]);
     }
     return ret;
+}
+
+/* Fills in what item `it` left out (times, id) before it is stored, and
+ * remembers that contactLists was absent, so export omits it too. */
+static void complete_item(const struct store_import *im, struct campaign *it)
+{
+    if (it->created_at == CAMPAIGN_NO_TIME)
+        it->created_at = im->now;
+    if (it->updated_at == CAMPAIGN_NO_TIME)
+        it->updated_at = im->now;
+    if (it->id[0] == '\0')
+        ids_new("cd", it->id);
+    if (it->contact_lists == NULL)
+        json_object_set_new(it->doc, "noContactLists", json_true());
 }
 
 enum store_rc store_import_add(struct store_import *im, struct campaign *items, size_t n,
@@ -314,21 +345,13 @@ enum store_rc store_import_add(struct store_import *im, struct campaign *items, 
         int bad = 0, ret = 0;
         for (size_t i = 0; i < k; i++) {
             struct campaign *it = &items[at + i];
-            if (it->created_at == CAMPAIGN_NO_TIME)
-                it->created_at = im->now;
-            if (it->updated_at == CAMPAIGN_NO_TIME)
-                it->updated_at = im->now;
-            if (it->id[0] == '\0')
-                ids_new("cd", it->id);
-            /* Remember that contactLists was absent, so export omits it too. */
-            if (it->contact_lists == NULL)
-                json_object_set_new(it->doc, "noContactLists", json_true());
+            complete_item(im, it);
             size_t nl = json_array_size(it->contact_lists);
             list_pks[i] = xcalloc(nl + 1, sizeof *list_pks[i]);
             int r = item_lists(im, it, first + at + i, &dnc_pks[i], list_pks[i], nl, e);
             if (r < 0)
                 ret = -1;
-            bad |= r > 0;
+            bad |= r == 0;
         }
         if (ret == 0 && bad)
             im->conflicts = 1;

@@ -13,6 +13,13 @@
 #include "sqldb.h"
 #include "store.h"
 
+/* Return conventions of the internal functions below and of the store's
+ * static helpers: an action returns 0, or -1 with e set; a lookup returns
+ * 1 found, 0 not found (a problem recorded where its comment says so), -1
+ * failure; a key (pk) is > 0 found, 0 not found or in conflict, -1
+ * failure.  A public operation (store.h) returns sql_end(): its enum
+ * store_rc.  The one cleanup label is `out`. */
+
 /* Columns read by sql_read_campaign, in order, and their positions; a
  * statement may select more after them, from CC_N on. */
 #define CAMPAIGN_COLS                                                                      \
@@ -55,6 +62,8 @@ struct store {
     int nidle;
 };
 
+/* Borrows an idle connection, waiting for one; give it back with sql_end
+ * (or sql_release). */
 struct conn *sql_acquire(struct store *s);
 void sql_release(struct store *s, struct conn *c);
 
@@ -79,10 +88,21 @@ enum store_rc store_result(int ret, const struct store_err *e);
  * conflict, else STORE_INTERNAL); details go to the log only.  Always
  * returns -1. */
 int sql_fail(struct store *s, struct conn *c, const char *what, struct store_err *e);
+/* Ends a public operation on c: rolls back what was not committed (nothing
+ * when no transaction is open), returns c to the pool, and gives the
+ * operation's result, store_result(ret, e).  Every operation that borrowed c
+ * with sql_acquire ends here. */
+enum store_rc sql_end(struct store *s, struct conn *c, int ret, const struct store_err *e);
+
 /* Runs q; NULL with e set on failure.  Finish with s->drv->done(). */
 struct sqlres *sql_query(struct store *s, struct conn *c, const struct sqlq *q,
                          const struct sqlp *p, int n, struct store_err *e);
-/* Runs q to completion. */
+/* Runs q and steps to its first row: 1 with *r on it (finish with
+ * s->drv->done(*r)), 0 when there is none, -1 on failure (`what` names the
+ * statement in the log).  On 0 and -1 nothing is left open. */
+int sql_first(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
+              const char *what, struct sqlres **r, struct store_err *e);
+/* Runs q to completion: 0, or -1. */
 int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
              struct store_err *e);
 /* Runs q and reads an integer from column 0 of its first row: 1 and *out
@@ -90,12 +110,14 @@ int sql_exec(struct store *s, struct conn *c, const struct sqlq *q, const struct
 int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct sqlp *p, int n,
             int64_t *out, struct store_err *e);
 /* lock: 0 for a read-only transaction, else a write serialized on the
- * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h. */
+ * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h.  0, or -1. */
 int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e);
+/* 0, or -1. */
 int sql_commit(struct store *s, struct conn *c, struct store_err *e);
 /* The tenant's write version: sql_begin moves it in every write transaction
  * of the tenant.  1 and *out set, 0 for an unknown app, -1 on failure. */
 int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out, struct store_err *e);
+/* Copies src (NULL as "") into dst[cap], cut to fit. */
 void sql_copy(char *dst, size_t cap, const char *src);
 /* The digits of a phone number (the + dropped); caller frees. */
 char *sql_digits(const char *phone);
@@ -115,14 +137,14 @@ struct lc_change {
 };
 
 /* Applies up to two changes to the counts of (app_pk, type), inside the
- * caller's write transaction. */
+ * caller's write transaction: 0, or -1. */
 int sql_counts_change(struct store *s, struct conn *c, int64_t app_pk, const char *type,
                       const struct lc_change *ch, int n, struct store_err *e);
 /* Recomputes the tenant's counts from its campaigns, inside the caller's
- * write transaction: one walk of campaigns_created. */
+ * write transaction: one walk of campaigns_created.  0, or -1. */
 int sql_counts_recount(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e);
 /* Counts every tenant that has campaigns but no counts (databases made
- * before schema version 3), one write transaction each. */
+ * before schema version 3), one write transaction each: 0, or -1. */
 int sql_counts_backfill(struct store *s, struct conn *c, struct store_err *e);
 
 /* The sums a listing needs: matching campaigns in the range (m), all of the
@@ -130,17 +152,19 @@ int sql_counts_backfill(struct store *s, struct conn *c, struct store_err *e);
 struct list_counts {
     int64_t m, r, all;
 };
+/* The sums for listing q: 0, or -1. */
 int sql_counts_read(struct store *s, struct conn *c, int64_t app_pk, const struct list_query *q,
                     struct list_counts *out, struct store_err *e);
 
 /* ---- a campaign's row (store_rows.c) ------------------------------------- */
 
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), without
- * its contact list names (an empty array unless an import left them out). */
+ * its contact list names (an empty array unless an import left them out):
+ * 0, or -1. */
 int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
                           struct store_err *e);
 /* Reads the CAMPAIGN_COLS of r's current row into c (initialised), with its
- * contact list names. */
+ * contact list names: 0, or -1. */
 int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
                       struct store_err *e);
 
@@ -153,7 +177,8 @@ int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char i
 
 /* Inserts (it->pk == 0, setting it) or updates campaign `it` with its DNC
  * list (0 = none) and contact lists; nlists < 0 on an update leaves the
- * stored contact lists alone.  A name taken meanwhile fails with SW_RACE. */
+ * stored contact lists alone.  0, or -1; a name taken meanwhile fails with
+ * SW_RACE. */
 int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
                        int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists,
                        struct store_err *e);

@@ -167,6 +167,7 @@ static void page_lists_sql(size_t n, char *sql, size_t cap)
     snprintf(sql + len, cap - (size_t)len, ") ORDER BY cl.campaign_pk, cl.pos");
 }
 
+/* Fills the contact_lists of the page's campaigns: 0, or -1. */
 static int page_lists(struct store *s, struct conn *c, struct store_page *out, struct store_err *e)
 {
     const struct sqldb_ops *d = s->drv;
@@ -193,6 +194,34 @@ static int page_lists(struct store *s, struct conn *c, struct store_page *out, s
     return rc < 0 ? sql_fail(s, c, "list lists", e) : 0;
 }
 
+/* Runs the page statement of q under the plan the counts k choose: a
+ * result of CAMPAIGN_COLS rows, or NULL on failure. */
+static struct sqlres *page_query(struct store *s, struct conn *c, int64_t app_pk,
+                                 const struct list_query *q, const struct list_counts *k,
+                                 struct store_err *e)
+{
+    char *text = xmalloc(PAGE_SQL_MAX);
+    struct sqlq page = {text};
+    enum page_plan plan = choose_plan(q, k);
+    page_sql(q, plan, text, PAGE_SQL_MAX);
+    struct sqlp p[10 + MONTHS_MAX] = {
+        P_INT(app_pk),         P_TEXT(campaign_type_name(q->type)),
+        P_INT(q->start_ms),    P_INT(q->end_ms),
+        P_INT(q->status_mask), P_INT(q->priority_mask),
+        P_INT(q->mode_mask),   P_INT(q->limit),
+        P_INT(q->offset),      P_INT(q->offset + q->limit)};
+    int np = 9;
+    if (plan == PAGE_MONTHS) {
+        int months = range_months(q);
+        for (int m = 0; m < months; m++)
+            p[10 + m] = P_INT((q->start_ms >> MONTH_SHIFT) + m);
+        np = 10 + months;
+    }
+    struct sqlres *r = sql_query(s, c, &page, p, np, e);
+    free(text);
+    return r;
+}
+
 enum store_rc store_campaign_list(struct store *s, int64_t app_pk, const struct list_query *q,
                                   struct store_page *out, struct store_err *e)
 {
@@ -210,25 +239,7 @@ enum store_rc store_campaign_list(struct store *s, int64_t app_pk, const struct 
         ret = 0;
         goto out;
     }
-    char *text = xmalloc(PAGE_SQL_MAX);
-    struct sqlq page = {text};
-    enum page_plan plan = choose_plan(q, &k);
-    page_sql(q, plan, text, PAGE_SQL_MAX);
-    struct sqlp p[10 + MONTHS_MAX] = {
-        P_INT(app_pk),         P_TEXT(campaign_type_name(q->type)),
-        P_INT(q->start_ms),    P_INT(q->end_ms),
-        P_INT(q->status_mask), P_INT(q->priority_mask),
-        P_INT(q->mode_mask),   P_INT(q->limit),
-        P_INT(q->offset),      P_INT(q->offset + q->limit)};
-    int np = 9;
-    if (plan == PAGE_MONTHS) {
-        int months = range_months(q);
-        for (int m = 0; m < months; m++)
-            p[10 + m] = P_INT((q->start_ms >> MONTH_SHIFT) + m);
-        np = 10 + months;
-    }
-    struct sqlres *r = sql_query(s, c, &page, p, np, e);
-    free(text);
+    struct sqlres *r = page_query(s, c, app_pk, q, &k, e);
     if (r == NULL)
         goto out;
     out->items = xcalloc((size_t)q->limit, sizeof *out->items);
@@ -249,11 +260,9 @@ enum store_rc store_campaign_list(struct store *s, int64_t app_pk, const struct 
         goto out;
     ret = 0;
 out:
-    d->rollback(c->db);
-    sql_release(s, c);
     if (ret != 0)
         store_page_clear(out);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 void store_page_clear(struct store_page *p)

@@ -28,6 +28,14 @@ static const struct sqlq Q_CAMPAIGN_ADD = {
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING campaign_pk"};
 static const struct sqlq Q_CAMPAIGN_LIST_ADD = {
     "INSERT INTO campaign_lists(campaign_pk, pos, list_pk) VALUES ($1, $2, $3)"};
+static const struct sqlq Q_CAMPAIGN_UPDATE = {
+    "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
+    " dialing_mode = $7, updated_at = $8, instance_updated_at = $9, dnc_list_pk = $10,"
+    " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
+static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
+    "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
+static const struct sqlq Q_CAMPAIGN_SLOT = {
+    "SELECT created_at, status, priority, dialing_mode FROM campaigns WHERE campaign_pk = $1"};
 
 /* ---- operations: campaigns ---------------------------------------------- */
 
@@ -54,8 +62,6 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
     return doc;
 }
 
-/* Reads the CAMPAIGN_COLS of the current row into c (initialised), without
- * its contact lists.  Returns 0, or -1 with e set. */
 int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
                           struct store_err *e)
 {
@@ -112,6 +118,18 @@ int sql_read_campaign(struct store *s, struct conn *conn, struct sqlres *r, stru
     return rc == 0 ? 0 : sql_fail(s, conn, "campaign lists", e);
 }
 
+/* A conflict of import element elem's reference at contactLists[index]
+ * (dncLists when index is -1): returns 0, the "conflict" of
+ * sql_list_resolve. */
+static int64_t ref_conflict(struct store_err *e, enum store_what what, const char *a, const char *b,
+                            long elem, long index)
+{
+    struct store_problem *sp = store_problem(e, STORE_CONFLICT, what, a, b);
+    sp->elem = elem;
+    sp->index = index;
+    return 0;
+}
+
 /* Finds or creates the list that (id, name) names in the tenant, per
  * contract.md §6.  Fills in id when it was not given.  Returns list_pk, 0 for
  * a conflict (a problem of import element elem, list index), or -1 on a
@@ -123,79 +141,68 @@ int64_t sql_list_resolve(struct store *s, struct conn *c, int64_t app_pk, char i
     char *lname = text_lower(name);
     int64_t pk = -1, by_name = 0, by_id = 0;
     char name_id[IDS_MAX + 1] = "";
-    int id_same_name = 0, rc;
+    int same_name = 0, rc;
+    struct sqlres *r;
     struct sqlp pn[] = {P_INT(app_pk), P_TEXT(lname)};
-    struct sqlres *r = sql_query(s, c, &Q_LIST_BY_LNAME, pn, 2, e);
-    if (r == NULL)
-        goto out;
-    if ((rc = d->next(r)) == 1) {
+    if ((rc = sql_first(s, c, &Q_LIST_BY_LNAME, pn, 2, "list by name", &r, e)) == 1) {
         by_name = d->col_int(r, 0);
         sql_copy(name_id, sizeof name_id, d->col_text(r, 1, NULL));
-    }
-    d->done(r);
-    if (rc < 0) {
-        sql_fail(s, c, "list by name", e);
-        goto out;
-    }
-    if (id[0] != '\0') {
-        struct sqlp pi[] = {P_INT(app_pk), P_TEXT(id)};
-        if ((r = sql_query(s, c, &Q_LIST_BY_ID, pi, 2, e)) == NULL)
-            goto out;
-        if ((rc = d->next(r)) == 1) {
-            by_id = d->col_int(r, 0);
-            char *l = text_lower(d->col_text(r, 2, NULL));
-            id_same_name = strcmp(l, lname) == 0;
-            free(l);
-        }
         d->done(r);
-        if (rc < 0) {
-            sql_fail(s, c, "list by id", e);
-            goto out;
-        }
-        if (by_id != 0 && !id_same_name) {
-            struct store_problem *sp =
-                store_problem(e, STORE_CONFLICT, SW_IMP_LIST_OTHER_NAME, id, NULL);
-            sp->elem = elem;
-            sp->index = index;
-            pk = 0;
-            goto out;
-        }
-        if (by_id == 0 && by_name != 0) {
-            struct store_problem *sp =
-                store_problem(e, STORE_CONFLICT, SW_IMP_LIST_OTHER_ID, name, name_id);
-            sp->elem = elem;
-            sp->index = index;
-            pk = 0;
-            goto out;
-        }
-        if (by_id != 0) {
-            pk = by_id;
-            goto out;
-        }
-    } else if (by_name != 0) {
+    }
+    if (rc < 0)
+        goto out;
+    struct sqlp pi[] = {P_INT(app_pk), P_TEXT(id)};
+    if (id[0] != '\0' && (rc = sql_first(s, c, &Q_LIST_BY_ID, pi, 2, "list by id", &r, e)) == 1) {
+        by_id = d->col_int(r, 0);
+        char *l = text_lower(d->col_text(r, 2, NULL));
+        same_name = strcmp(l, lname) == 0;
+        free(l);
+        d->done(r);
+    }
+    if (rc < 0)
+        goto out;
+    if (id[0] != '\0' && by_id != 0 && !same_name) {
+        pk = ref_conflict(e, SW_IMP_LIST_OTHER_NAME, id, NULL, elem, index);
+    } else if (id[0] != '\0' && by_id == 0 && by_name != 0) {
+        pk = ref_conflict(e, SW_IMP_LIST_OTHER_ID, name, name_id, elem, index);
+    } else if (by_id != 0) {
+        pk = by_id;
+    } else if (id[0] == '\0' && by_name != 0) {
         memcpy(id, name_id, sizeof name_id);
         pk = by_name;
-        goto out;
     } else {
-        ids_new("cl", id);
+        if (id[0] == '\0')
+            ids_new("cl", id);
+        struct sqlp pa[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(name), P_TEXT(lname), P_INT(now)};
+        if (sql_int(s, c, &Q_LIST_ADD, pa, 5, &pk, e) != 1)
+            pk = -1;
     }
-    struct sqlp pa[] = {P_INT(app_pk), P_TEXT(id), P_TEXT(name), P_TEXT(lname), P_INT(now)};
-    if (sql_int(s, c, &Q_LIST_ADD, pa, 5, &pk, e) != 1)
-        pk = -1;
 out:
     free(lname);
     return pk;
 }
 
-
-static const struct sqlq Q_CAMPAIGN_UPDATE = {
-    "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
-    " dialing_mode = $7, updated_at = $8, instance_updated_at = $9, dnc_list_pk = $10,"
-    " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
-static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
-    "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
-static const struct sqlq Q_CAMPAIGN_SLOT = {
-    "SELECT created_at, status, priority, dialing_mode FROM campaigns WHERE campaign_pk = $1"};
+/* The counts' change for an update of `it` (ch[0], already its new slot):
+ * ch[1] its stored slot leaving.  Sets *n to the changes to make: 0 when
+ * the slot stays, else 2.  0, or -1. */
+static int slot_change(struct store *s, struct conn *c, const struct campaign *it,
+                       struct lc_change ch[2], int *n, struct store_err *e)
+{
+    struct sqlp p[] = {P_INT(it->pk)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_CAMPAIGN_SLOT, p, 1, "campaign slot", &r, e);
+    if (rc == 0)
+        return store_fail(e, STORE_INTERNAL, SW_DB, "campaign slot", NULL);
+    if (rc < 0)
+        return -1;
+    ch[1] = (struct lc_change){s->drv->col_int(r, 0),
+                               lc_slot((int)s->drv->col_int(r, 1), (int)s->drv->col_int(r, 2),
+                                       (int)s->drv->col_int(r, 3)),
+                               -1};
+    s->drv->done(r);
+    *n = ch[1].created_at == ch[0].created_at && ch[1].slot == ch[0].slot ? 0 : 2;
+    return 0;
+}
 
 int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct campaign *it,
                        int64_t dnc_pk, const int64_t *list_pks, ssize_t nlists, struct store_err *e)
@@ -219,26 +226,8 @@ int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct c
             goto out;
     } else {
         /* The counts move only when the campaign changes slot. */
-        struct sqlp po[] = {P_INT(it->pk)};
-        struct sqlres *r = sql_query(s, c, &Q_CAMPAIGN_SLOT, po, 1, e);
-        if (r == NULL)
+        if (slot_change(s, c, it, ch, &nch, e) != 0)
             goto out;
-        int rc = s->drv->next(r);
-        if (rc == 1) {
-            ch[1] = (struct lc_change){s->drv->col_int(r, 0),
-                                       lc_slot((int)s->drv->col_int(r, 1), (int)s->drv->col_int(r, 2),
-                                               (int)s->drv->col_int(r, 3)),
-                                       -1};
-            nch = ch[1].created_at == ch[0].created_at && ch[1].slot == ch[0].slot ? 0 : 2;
-        }
-        s->drv->done(r);
-        if (rc != 1) {
-            if (rc == 0)
-                store_fail(e, STORE_INTERNAL, SW_DB, "campaign slot", NULL);
-            else
-                sql_fail(s, c, "campaign slot", e);
-            goto out;
-        }
         struct sqlp p[] = {
             P_INT(app_pk), P_INT(it->pk), P_TEXT(it->name), P_TEXT(lname), P_INT(it->status),
             P_INT(it->priority), P_INT(it->mode), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),

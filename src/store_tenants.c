@@ -38,44 +38,40 @@ enum store_rc store_ping(struct store *s, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_int(s, c, &Q_PING, NULL, 0, NULL, e);
-    sql_release(s, c);
-    return store_result(rc == 1 ? 0 : -1, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
+}
+
+/* Whether the comma-separated scopes hold SCOPE_CAMPAIGNS. */
+static int has_campaign_scope(const char *scopes)
+{
+    for (const char *q = scopes ? scopes : ""; *q;) {
+        size_t n = strcspn(q, ",");
+        if (n == strlen(SCOPE_CAMPAIGNS) && strncmp(q, SCOPE_CAMPAIGNS, n) == 0)
+            return 1;
+        q += n + (q[n] == ',');
+    }
+    return 0;
 }
 
 enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
                                struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    int ret = -1;
     struct sqlp p[] = {P_TEXT(client_id)};
-    struct sqlres *r = sql_query(s, c, &Q_CLIENT_GET, p, 1, e);
-    if (r == NULL)
-        goto out;
-    int rc = s->drv->next(r);
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_CLIENT_GET, p, 1, "client get", &r, e);
     if (rc == 1) {
         sql_copy(out->client_id, sizeof out->client_id, client_id);
         sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 0, NULL));
-        const char *scopes = s->drv->col_text(r, 1, NULL);
-        out->has_campaign_scope = 0;
-        for (const char *q = scopes ? scopes : ""; *q;) { /* comma-separated */
-            size_t n = strcspn(q, ",");
-            if (n == strlen(SCOPE_CAMPAIGNS) && strncmp(q, SCOPE_CAMPAIGNS, n) == 0)
-                out->has_campaign_scope = 1;
-            q += n + (q[n] == ',');
-        }
+        out->has_campaign_scope = has_campaign_scope(s->drv->col_text(r, 1, NULL));
         sql_copy(out->stream_id, sizeof out->stream_id, s->drv->col_text(r, 2, NULL));
         sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 3, NULL));
         out->app_pk = s->drv->col_int(r, 4);
-        ret = 0;
+        s->drv->done(r);
     } else if (rc == 0) {
         store_fail(e, STORE_NOT_FOUND, SW_CLIENT, NULL, NULL);
-    } else {
-        sql_fail(s, c, "client get", e);
     }
-    s->drv->done(r);
-out:
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
 static void new_secret(char out[STORE_SECRET_LEN + 1])
@@ -88,6 +84,22 @@ static void new_secret(char out[STORE_SECRET_LEN + 1])
         out[2 * i + 1] = hex[b[i] & 15];
     }
     out[STORE_SECRET_LEN] = '\0';
+}
+
+/* The app of stream_id in *app_pk (0 when there is none yet): 0, or -1
+ * (SW_APP_OTHER_ACCOUNT when it is another account's). */
+static int app_of_stream(struct store *s, struct conn *c, const char *account_id,
+                         const char *stream_id, int64_t *app_pk, struct store_err *e)
+{
+    struct sqlp p[] = {P_TEXT(stream_id)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_APP_BY_STREAM, p, 1, "app by stream", &r, e);
+    if (rc != 1)
+        return rc;
+    *app_pk = s->drv->col_int(r, 0);
+    int same = strcmp(s->drv->col_text(r, 1, NULL), account_id) == 0;
+    s->drv->done(r);
+    return same ? 0 : store_fail(e, STORE_CONFLICT, SW_APP_OTHER_ACCOUNT, stream_id, NULL);
 }
 
 enum store_rc store_app_create(struct store *s, const char *account_id, const char *stream_id,
@@ -105,25 +117,8 @@ enum store_rc store_app_create(struct store *s, const char *account_id, const ch
     sql_copy(out->account_id, sizeof out->account_id, account_id);
     if (stream_id != NULL) {
         sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
-        struct sqlp ps[] = {P_TEXT(stream_id)};
-        struct sqlres *r = sql_query(s, c, &Q_APP_BY_STREAM, ps, 1, e);
-        if (r == NULL)
+        if (app_of_stream(s, c, account_id, stream_id, &app_pk, e) != 0)
             goto out;
-        int rc = s->drv->next(r);
-        int same = 1;
-        if (rc == 1) {
-            app_pk = s->drv->col_int(r, 0);
-            same = strcmp(s->drv->col_text(r, 1, NULL), account_id) == 0;
-        }
-        s->drv->done(r);
-        if (rc < 0) {
-            sql_fail(s, c, "app by stream", e);
-            goto out;
-        }
-        if (!same) {
-            store_fail(e, STORE_CONFLICT, SW_APP_OTHER_ACCOUNT, stream_id, NULL);
-            goto out;
-        }
     } else {
         ids_new("st", out->stream_id);
     }
@@ -141,9 +136,7 @@ enum store_rc store_app_create(struct store *s, const char *account_id, const ch
         goto out;
     ret = 0;
 out:
-    s->drv->rollback(c->db);
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, ret, e);
 }
 
 enum store_rc store_app_find(struct store *s, const char *account_id, const char *stream_id,
@@ -152,36 +145,28 @@ enum store_rc store_app_find(struct store *s, const char *account_id, const char
     struct conn *c = sql_acquire(s);
     struct sqlp p[] = {P_TEXT(account_id), P_TEXT(stream_id)};
     int rc = sql_int(s, c, &Q_APP_FIND, p, 2, app_pk, e);
-    sql_release(s, c);
     if (rc == 0)
         store_fail(e, STORE_NOT_FOUND, SW_APP, stream_id, account_id);
-    return store_result(rc == 1 ? 0 : -1, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
 enum store_rc store_app_first_client(struct store *s, const char *stream_id,
                                      struct store_creds *out, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    int ret = -1;
     struct sqlp p[] = {P_TEXT(stream_id)};
-    struct sqlres *r = sql_query(s, c, &Q_APP_FIRST_CLIENT, p, 1, e);
-    if (r != NULL) {
-        int rc = s->drv->next(r);
-        if (rc == 1) {
-            sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
-            sql_copy(out->client_id, sizeof out->client_id, s->drv->col_text(r, 0, NULL));
-            sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 1, NULL));
-            sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
-            ret = 0;
-        } else if (rc == 0) {
-            store_fail(e, STORE_NOT_FOUND, SW_APP_NO_CLIENT, stream_id, NULL);
-        } else {
-            sql_fail(s, c, "first client", e);
-        }
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_APP_FIRST_CLIENT, p, 1, "first client", &r, e);
+    if (rc == 1) {
+        sql_copy(out->stream_id, sizeof out->stream_id, stream_id);
+        sql_copy(out->client_id, sizeof out->client_id, s->drv->col_text(r, 0, NULL));
+        sql_copy(out->secret, sizeof out->secret, s->drv->col_text(r, 1, NULL));
+        sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 2, NULL));
         s->drv->done(r);
+    } else if (rc == 0) {
+        store_fail(e, STORE_NOT_FOUND, SW_APP_NO_CLIENT, stream_id, NULL);
     }
-    sql_release(s, c);
-    return store_result(ret, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
 enum store_rc store_tenant_version(struct store *s, int64_t app_pk, int64_t *out,
@@ -189,8 +174,7 @@ enum store_rc store_tenant_version(struct store *s, int64_t app_pk, int64_t *out
 {
     struct conn *c = sql_acquire(s);
     int rc = sql_version(s, c, app_pk, out, e);
-    sql_release(s, c);
     if (rc == 0)
         store_fail(e, STORE_NOT_FOUND, SW_TENANT, NULL, NULL);
-    return store_result(rc == 1 ? 0 : -1, e);
+    return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
