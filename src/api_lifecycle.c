@@ -139,7 +139,7 @@ int api_campaign_schedule(struct api_call *c)
      * (§1.1 step 1), before the query and the lookup, as on every route
      * that needs a body. */
     if (enable != NULL && strcmp(enable, "true") == 0 && c->body == NULL) {
-        apierr_one(&c->err, 400, NULL, "Request body is required and must be a JSON object");
+        jsonio_body_required(&c->err);
         return -1;
     }
     int type;

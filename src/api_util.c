@@ -3,7 +3,6 @@
 
 #include "api.h"
 #include "check.h"
-#include "check.h"
 
 int api_query_type(struct api_call *c, int required, int *type)
 {

@@ -27,7 +27,7 @@
 #define CONTRACT_PRIORITY_MAX 5
 
 /* Paging (contract §3): skip, page and the listing's limit. */
-#define CONTRACT_COUNT_MAX 1000000000LL /* skip and page */
+#define CONTRACT_COUNT_MAX 1000000000LL /* skip, page, and any count the CLI takes */
 #define CONTRACT_COUNT_DIGITS_MAX 12    /* a count given as a string of digits */
 #define CONTRACT_LIMIT_MAX 100
 #define CONTRACT_LIMIT_DEFAULT 10       /* Get All Campaigns, the contacts view */

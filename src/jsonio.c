@@ -67,10 +67,15 @@ static void nul_strings(const json_t *v, char *path, size_t len, size_t cap, str
     }
 }
 
+void jsonio_body_required(struct apierr *e)
+{
+    apierr_one(e, 400, NULL, "Request body is required and must be a JSON object");
+}
+
 json_t *jsonio_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e)
 {
     if (len == 0) {
-        apierr_one(e, 400, NULL, "Request body is required and must be a JSON object");
+        jsonio_body_required(e);
         return NULL;
     }
     if (!jsonio_depth_ok(buf, len, max_depth)) {

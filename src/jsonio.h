@@ -16,6 +16,9 @@
  * whose own limit (2048) is far above the contract's. */
 bool jsonio_depth_ok(const char *buf, size_t len, size_t max_depth);
 
+/* The 400 of a route that needs a JSON object body and got none. */
+void jsonio_body_required(struct apierr *e);
+
 /* Parses buf[0..len) as one JSON object: duplicate keys rejected, depth
  * limited.  On failure returns NULL and sets a 400 on e naming the problem. */
 json_t *jsonio_parse_object(const char *buf, size_t len, size_t max_depth, struct apierr *e);

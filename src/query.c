@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "check.h"
-#include "jsonio.h"
 #include "timefmt.h"
 
 static void parse_date(json_t *body, const char *key, int64_t absent, int64_t *out,

@@ -1,12 +1,12 @@
 """The order of errors[] (README, API notes: "Order of errors[]"): problems
 are listed in the order the request is read, and the paging numbers are
 always read limit, skip, page, on every route that takes them."""
-from conftest import list_ok, post_list
+from conftest import fields_of, list_ok, post_list
 
 
 def fields_in_order(resp):
     assert resp.status_code == 400, resp.text
-    return [e.get("field") for e in resp.json()["errors"]]
+    return fields_of(resp.json())
 
 
 def test_listing_reports_paging_in_order(http, demo_server, demo_tenant):
