@@ -180,10 +180,6 @@ int api_clist_contacts(struct api_call *c)
                             (json_int_t)total));
 }
 
-/* The contact fields of family spec §9.8 besides phoneNumber. */
-static const char *const contact_keys[] = {"firstName", "lastName", "timeZone", "uniqueId",
-                                           "contactPriority", NULL};
-
 /* The items of `data` (ctx: the call), checked once the list is known
  * (§1.1: 404 before 400); unknown keys are dropped so they are never
  * stored. */
@@ -211,7 +207,7 @@ static int contacts_valid(json_t *items, void *ctx)
         snprintf(field, sizeof field, "data[%zu].phoneNumber", i);
         if (!json_is_string(ph) || !campaign_phone_valid(json_string_value(ph)))
             apierr_field(e, field, ph ? "must be an E.164 phone number" : "is required");
-        for (const char *const *k = contact_keys; *k; k++) {
+        for (const char *const *k = clist_contact_fields; *k; k++) {
             json_t *v = json_object_get(it, *k);
             snprintf(field, sizeof field, "data[%zu].%s", i, *k);
             if (v != NULL && (!json_is_string(v) ||
@@ -223,7 +219,7 @@ static int contacts_valid(json_t *items, void *ctx)
         json_t *v, *tmp;
         json_object_foreach_safe(it, tmp, k, v) {
             int known = strcmp(k, "phoneNumber") == 0;
-            for (const char *const *ck = contact_keys; *ck && !known; ck++)
+            for (const char *const *ck = clist_contact_fields; *ck && !known; ck++)
                 known = strcmp(k, *ck) == 0;
             if (!known)
                 json_object_del(it, k);

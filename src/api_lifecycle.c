@@ -106,8 +106,14 @@ int api_campaign_status(struct api_call *c)
 {
     struct store_err se = STORE_ERR_INIT;
     const char *view = c->query(c, "view");
+    int type; /* family §2: optional, sms or voice; the stored type governs */
+    int bad = api_query_type(c, 0, &type) != 0;
     if (view != NULL && strcmp(view, "status") != 0 && strcmp(view, "contacts") != 0) {
-        apierr_one(&c->err, 400, "query.view", "must be status or contacts");
+        apierr_field(&c->err, "query.view", "must be status or contacts");
+        bad = 1;
+    }
+    if (bad) {
+        apierr_set(&c->err, 400, "Request validation failed");
         return -1;
     }
     struct campaign cp;

@@ -6,6 +6,9 @@
 
 #include "jsonio.h"
 
+const char *const clist_contact_fields[] = {"firstName", "lastName", "timeZone", "uniqueId",
+                                            "contactPriority", NULL};
+
 static json_t *mapping(void)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "firstName", "firstName", "lastName",

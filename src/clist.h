@@ -22,6 +22,11 @@ struct clist {
 
 void clist_clear(struct clist *l);
 
+/* A contact's optional fields (family spec §9.8), in the list mapping's
+ * order (§9.1), which is the order Get Contacts shows them in after
+ * phoneNumber (§9.7).  NULL-terminated. */
+extern const char *const clist_contact_fields[];
+
 enum clist_form { CLIST_FULL, CLIST_CREATED, CLIST_SUMMARY };
 
 json_t *clist_render(const struct clist *l, enum clist_form form);

@@ -300,7 +300,11 @@ static json_t *contact_row(struct store *s, struct sqlres *r)
                             jsonio_time(s->drv->col_int(r, 2)), "phoneNumber",
                             s->drv->col_text(r, 3, NULL));
     json_t *extra = json_loads(s->drv->col_text(r, 4, NULL), 0, NULL);
-    json_object_update(row, extra); /* the optional fields, in the order given */
+    for (const char *const *k = clist_contact_fields; *k; k++) { /* in mapping order */
+        json_t *v = json_object_get(extra, *k);
+        if (v != NULL)
+            json_object_set(row, *k, v);
+    }
     json_decref(extra);
     return row;
 }

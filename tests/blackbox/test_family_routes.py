@@ -367,6 +367,22 @@ def test_query_is_checked_before_the_object(fam):
                  ["query.limit"])
 
 
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/{x}"), ("PUT", "/{x}"), ("DELETE", "/{x}"), ("POST", "/trigger/{x}?trigger=play"),
+    ("POST", "/{x}/status"), ("POST", "/{x}/status?view=contacts")])
+def test_campaign_type_is_sms_or_voice_on_every_route_by_id(fam, method, path):
+    # family §2: when present, campaignType must be sms or voice (the status
+    # view used to accept fax)
+    url = path.format(x=UNKNOWN_CD)
+    url += ("&" if "?" in url else "?") + "campaignType=fax"
+    assert_error(fam.req(method, url, {}), 400, ["query.campaignType"])
+
+
+def test_status_view_reports_view_and_type_together(fam):
+    assert_error(fam.req("POST", f"/{UNKNOWN_CD}/status?view=bogus&campaignType=fax", {}), 400,
+                 ["query.campaignType", "query.view"])
+
+
 def test_object_is_checked_before_the_body(fam):
     # 404 for the object comes before 400 for the body
     assert_error(fam.req("PUT", f"/{UNKNOWN_CD}", {"priority": "9"}), 404)
