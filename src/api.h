@@ -38,6 +38,7 @@ struct api_call {
     /* Query parameters: the decoded value of key, NULL when absent. */
     const char *(*query)(const struct api_call *c, const char *key);
     void *conn;             /* for query(); opaque */
+    int draining;           /* the server is stopping (GET /healthz says so) */
     struct apierr err;
     int status;             /* success status */
     json_t *response;       /* success body; owned, freed by server.c */

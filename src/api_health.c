@@ -6,6 +6,10 @@
 
 int api_health(struct api_call *c)
 {
+    if (c->draining) { /* a load balancer stops sending here */
+        apierr_one(&c->err, 503, NULL, "The server is stopping");
+        return -1;
+    }
     struct store_err se = STORE_ERR_INIT;
     if (api_store(store_ping(c->store, &se), &se, &c->err) != 0) {
         c->err.status = 503;

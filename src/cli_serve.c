@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,7 +15,10 @@
 #include "server.h"
 
 /* The defaults, which serve_usage states through these same macros. */
-#define DRAIN_SECONDS 10 /* for the requests in flight at a stop */
+#define INFLIGHT_SECONDS 10 /* for the requests in progress at a stop */
+#define SERVE_DRAIN_S 5
+#define SERVE_MAX_CONNS 16384 /* the most by default, open-file limit permitting */
+#define FD_RESERVE 256        /* descriptors kept for the store, logs, files */
 #define SERVE_LISTEN "127.0.0.1:8080"
 #define SERVE_MAX_BODY 1048576
 #define SERVE_MAX_HEADERS 16384
@@ -28,8 +32,11 @@
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
     "\n"
-    "Runs the API server until SIGTERM or SIGINT, then stops accepting, finishes\n"
-    "the requests in flight (up to " CLI_STR(DRAIN_SECONDS) " s) and closes the store.\n"
+    "Runs the API server until SIGTERM or SIGINT.  Then GET /healthz answers 503\n"
+    "and responses say Connection: close, new connections are still served for\n"
+    "--drain-s seconds, the connections already queued are accepted, the\n"
+    "listening socket is closed, the requests in progress finish (up to\n"
+    CLI_STR(INFLIGHT_SECONDS) " s), and the store is closed.\n"
     "\n"
     "  --listen HOST:PORT      address to listen on (default " SERVE_LISTEN ";\n"
     "                          port 0 picks a free port, printed on stderr)\n"
@@ -60,8 +67,18 @@ static const char serve_usage[] =
     "  --list-cache-mb N       memory for rendered Get All Campaigns pages, keyed\n"
     "                          by the tenant's write version (default "
     CLI_STR(SERVE_LIST_CACHE_MB) "; 0: off)\n"
-    "  --request-timeout S     a request must arrive within S s (default "
-    CLI_STR(SERVE_REQUEST_S) ")\n"
+    "  --request-timeout S     a request's headers and body must arrive within S s\n"
+    "                          in all (then 408), and a response must be read\n"
+    "                          within S s (default " CLI_STR(SERVE_REQUEST_S) ")\n"
+    "  --max-conns N           connections at once (default: " CLI_STR(SERVE_MAX_CONNS)
+    ", or less\n"
+    "                          when the open-file limit cannot be raised); when\n"
+    "                          full, the oldest idle one is closed for a new one,\n"
+    "                          or the new one is answered 503\n"
+    "  --max-conns-per-ip N    connections at once from one address, then 429\n"
+    "                          (default 0: no limit)\n"
+    "  --drain-s S             at a stop, keep serving new connections for S s\n"
+    "                          (default " CLI_STR(SERVE_DRAIN_S) ")\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
@@ -98,11 +115,13 @@ struct serve_opts {
     struct server_config cfg;
     const char *db, *db_read;
     int demo, pool; /* pool 0: one connection per thread */
+    int drain_s;
 };
 
 enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
-    O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE
+    O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
+    O_CONNS, O_CONNS_IP, O_DRAIN
 };
 
 static const struct option serve_options[] = {
@@ -122,6 +141,9 @@ static const struct option serve_options[] = {
     {"max-contacts", required_argument, NULL, O_CONTACTS},
     {"idle-timeout", required_argument, NULL, O_IDLE},
     {"request-timeout", required_argument, NULL, O_REQ},
+    {"max-conns", required_argument, NULL, O_CONNS},
+    {"max-conns-per-ip", required_argument, NULL, O_CONNS_IP},
+    {"drain-s", required_argument, NULL, O_DRAIN},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -137,6 +159,7 @@ static const struct {
     {O_BURST, 1, 1000000},      {O_LCACHE, 0, 65536},  {O_BODY, 1, 1L << 30},
     {O_HEADERS, 256, 1L << 20}, {O_URL, 64, 1L << 20}, {O_DEPTH, 2, 1000},
     {O_CONTACTS, 1, 1000000},   {O_IDLE, 1, 86400},    {O_REQ, 1, 3600},
+    {O_CONNS, 1, 1 << 20},      {O_CONNS_IP, 0, 1 << 20}, {O_DRAIN, 0, 3600},
 };
 
 /* The defaults that serve_usage describes. */
@@ -155,6 +178,7 @@ static void serve_defaults(struct serve_opts *o)
             .list_cache_bytes = (size_t)SERVE_LIST_CACHE_MB << 20,
         },
         .db_read = getenv("CAMPAIGND_DB_READ"),
+        .drain_s = SERVE_DRAIN_S,
     };
 }
 
@@ -174,6 +198,9 @@ static void set_number(struct serve_opts *o, int id, long v)
     case O_CONTACTS: o->cfg.limits.max_contacts = (size_t)v; break;
     case O_IDLE: o->cfg.idle_timeout_s = (int)v; break;
     case O_REQ: o->cfg.request_timeout_s = (int)v; break;
+    case O_CONNS: o->cfg.max_conns = (int)v; break;
+    case O_CONNS_IP: o->cfg.max_conns_per_ip = (int)v; break;
+    case O_DRAIN: o->drain_s = (int)v; break;
     }
 }
 
@@ -265,6 +292,34 @@ static void block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Raises the open-file limit as far as the connection limit needs and the
+ * hard limit allows, and fits the connection limit (given or the default)
+ * under it; logs both. */
+static void size_conns(struct serve_opts *o)
+{
+    int want = o->cfg.max_conns > 0 ? o->cfg.max_conns : SERVE_MAX_CONNS;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        rl.rlim_cur = rl.rlim_max = 1024;
+    rlim_t was = rl.rlim_cur, need = (rlim_t)want + FD_RESERVE + 4 * (rlim_t)o->pool;
+    if (rl.rlim_cur < need) {
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = was;
+    }
+    long room = (long)rl.rlim_cur - FD_RESERVE - 4L * o->pool;
+    if (room < 16)
+        room = 16;
+    if (want > room) {
+        log_warn("--max-conns %d does not fit the open-file limit %ld; using %ld", want,
+                 (long)rl.rlim_cur, room);
+        want = (int)room;
+    }
+    o->cfg.max_conns = want;
+    log_info("open-file limit %ld (was %ld); connection limit %d", (long)rl.rlim_cur, (long)was,
+             want);
+}
+
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
  * stop, then drains it: the exit status. */
 static int serve(const struct serve_opts *o, const char *url, struct store *s, struct store *rs,
@@ -288,8 +343,9 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
                  (unsigned)server_port(srv), shown, o->cfg.threads);
         int sig = 0;
         sigwait(stop, &sig);
-        log_info("signal %d: stopping; finishing requests in flight", sig);
-        server_stop(srv, DRAIN_SECONDS);
+        log_info("signal %d: stopping; serving new connections for %d s more", sig,
+                 o->drain_s);
+        server_stop(srv, o->drain_s, INFLIGHT_SECONDS);
         auth_cache_clear();
         log_info("stopped");
         rc = 0;
@@ -309,6 +365,7 @@ int cli_serve(int argc, char **argv)
     const char *url = cli_db_url(o.db);
     if (o.pool == 0)
         o.pool = o.cfg.threads;
+    size_conns(&o);
     struct store *s = cli_open_store(url, o.pool), *rs = NULL;
     if (s == NULL)
         return 1;

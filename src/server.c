@@ -9,6 +9,7 @@
  * Every error body comes from srv_respond_error(). */
 #include "server.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <stdatomic.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "jsonio.h"
+#include "listener.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "router.h"
@@ -28,20 +30,26 @@
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
+/* The most of a body over --max-body that is read and thrown away so the
+ * client can read its 413 (nginx's lingering close does the same). */
+#define SRV_DISCARD_MAX (64 << 20)
 
 struct server {
     struct MHD_Daemon *d;
+    struct listener *lst;
+    char *raw[3];           /* the listener's own answers: 408, 503, 429 */
+    atomic_int draining;    /* stopping: /healthz 503, Connection: close */
     struct store *store;
     struct store *read_store;
     struct lcache *list_cache;
     struct ratelimit *limiter;  /* NULL when rate limiting is off */
     struct server_config cfg;
     atomic_int active;      /* requests between uri_log and completed */
-    uint16_t port;
 };
 
 struct req {
     struct server *srv;
+    int fd;                          /* the connection's socket */
     int64_t start_us;
     size_t raw_url_len;
     char path[SRV_PATH_LOG_MAX];     /* raw path, no query: for the log */
@@ -53,6 +61,7 @@ struct req {
     char *body;
     size_t body_len, body_cap;
     int too_large;
+    size_t discarded;                /* body bytes read past max_body */
     int status;                      /* 0 until a response is queued */
     size_t bytes;
 };
@@ -88,6 +97,10 @@ static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r
         len = strlen(text);
         status = 500;
     }
+    if (!listener_respond(r->srv->lst, r->fd)) { /* answered 408 already */
+        free(text);
+        return MHD_NO;
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(text);
@@ -96,6 +109,8 @@ static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
     if (allow != NULL && allow[0] != '\0')
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (atomic_load(&r->srv->draining))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", retry_after);
@@ -226,9 +241,19 @@ static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, c
     apierr_clear(&e);
     memcpy(r->stream_id, probe.stream_id, sizeof r->stream_id);
     memcpy(r->object_id, probe.object_id, sizeof r->object_id);
+    /* A body over the limit is answered at once when the client waits for
+     * 100-continue, or when it is too big to read and throw away.  Else it
+     * is read to its end and answered then: closing with the body unread
+     * would reset the connection, and a client still sending would lose
+     * the 413 to a broken pipe. */
     long long cl = content_length(header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH));
-    if (cl > (long long)lim->max_body)
-        return srv_fail(conn, r, 413, "The request body is too large");
+    if (cl > (long long)lim->max_body) {
+        const char *expect = header(conn, MHD_HTTP_HEADER_EXPECT);
+        if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
+            cl > (long long)SRV_DISCARD_MAX)
+            return srv_fail(conn, r, 413, "The request body is too large");
+        r->too_large = 1;
+    }
     return MHD_YES;
 }
 
@@ -245,6 +270,7 @@ static void call_init(struct api_call *call, struct MHD_Connection *conn, const 
     memcpy(call->object_id, r->object_id, sizeof call->object_id);
     call->query = query_value;
     call->conn = conn;
+    call->draining = atomic_load(&srv->draining);
     apierr_init(&call->err);
 }
 
@@ -293,6 +319,8 @@ static int srv_body(struct MHD_Connection *conn, const struct req *r, struct api
 /* Last call: the request is complete. */
 static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
 {
+    if (!listener_handle(r->srv->lst, r->fd))
+        return MHD_NO; /* past its deadline: answered 408 already */
     struct api_call call;
     call_init(&call, conn, r);
     int rc = 0;
@@ -340,15 +368,15 @@ static enum MHD_Result srv_handle(void *cls, struct MHD_Connection *conn, const 
     }
     if (*upload_data_size > 0) {
         const struct server_config *cfg = &r->srv->cfg;
-        if (now_us() - r->start_us > (int64_t)cfg->request_timeout_s * 1000000) {
-            log_warn("request body not received within %d s; closing", cfg->request_timeout_s);
-            return MHD_NO;
-        }
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         if (r->too_large || r->body_len + n > cfg->limits.max_body) {
             r->too_large = 1;
-            return MHD_YES;
+            r->discarded += n;
+            if (r->discarded <= SRV_DISCARD_MAX)
+                return MHD_YES; /* answered 413 at its end */
+            log_warn("request body over %d MiB; closing", SRV_DISCARD_MAX >> 20);
+            return MHD_NO;
         }
         if (r->body_len + n > r->body_cap) {
             size_t cap = r->body_cap ? r->body_cap : 1024;
@@ -378,11 +406,11 @@ static void *srv_uri_log(void *cls, const char *uri, struct MHD_Connection *conn
     size_t n = strcspn(uri, "?");
     snprintf(r->path, sizeof r->path, "%.*s", (int)(n < sizeof r->path ? n : sizeof r->path - 1),
              uri);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    r->fd = ci != NULL ? ci->connect_fd : -1;
+    listener_request(srv->lst, r->fd);
     atomic_fetch_add(&srv->active, 1);
-    /* Until this request completes, the connection may idle for at most the
-     * request timeout instead of the keep-alive timeout. */
-    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-                              (unsigned)srv->cfg.request_timeout_s);
     return r;
 }
 
@@ -391,14 +419,13 @@ static void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls
 {
     struct server *srv = cls;
     struct req *r = *con_cls;
-    (void)toe;
+    (void)conn;
     if (r == NULL)
         return;
+    if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        listener_done(srv->lst, r->fd);
     log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes,
                now_us() - r->start_us);
-    if (conn != NULL)
-        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-                                  (unsigned)srv->cfg.idle_timeout_s);
     free(r->body);
     free(r);
     *con_cls = NULL;
@@ -455,13 +482,92 @@ static int srv_resolve(const char *listen, struct sockaddr_storage *ss, socklen_
     return 0;
 }
 
-struct server *server_start(const struct server_config *cfg, struct store *store,
-                            struct store *read_store, struct apierr *e)
+/* A complete response the listener writes itself: the contract's error
+ * body for status and msg, with Connection: close. */
+static char *raw_response(int status, const char *msg)
+{
+    struct apierr e;
+    apierr_init(&e);
+    apierr_one(&e, status, NULL, msg);
+    json_t *body = apierr_body(&e);
+    size_t len = 0;
+    char *text = jsonio_dump(body, &len);
+    json_decref(body);
+    apierr_clear(&e);
+    size_t cap = len + 256;
+    char *out = xmalloc(cap);
+    snprintf(out, cap,
+             "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n%s\r\n%s",
+             status, MHD_get_reason_phrase_for((unsigned)status), len,
+             status == 408 ? "" : "Retry-After: 1\r\n", text);
+    free(text);
+    return out;
+}
+
+/* listener_add_fn: the listener's new connection, to libmicrohttpd. */
+static int srv_add(void *cls, int fd, const struct sockaddr *sa, socklen_t len)
+{
+    struct server *s = cls;
+    if (MHD_add_connection(s->d, fd, sa, len) == MHD_YES)
+        return 0;
+    log_warn("a connection could not be served (%s)", strerror(errno));
+    return -1;
+}
+
+/* libmicrohttpd's connection notifications: the listener learns of each
+ * close before the socket is closed. */
+static void srv_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+                       enum MHD_ConnectionNotificationCode code)
+{
+    struct server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = (void *)(intptr_t)(ci != NULL ? ci->connect_fd + 1 : 0);
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL) {
+        listener_closed(s->lst, (int)(intptr_t)*socket_context - 1);
+    }
+}
+
+static void srv_free(struct server *s)
+{
+    listener_free(s->lst);
+    for (int i = 0; i < 3; i++)
+        free(s->raw[i]);
+    ratelimit_free(s->limiter);
+    lcache_free(s->list_cache);
+    free(s);
+}
+
+/* The listener on cfg->listen: 0, or -1 with e. */
+static int srv_listen(struct server *s, const struct server_config *cfg, struct apierr *e)
 {
     struct sockaddr_storage ss;
     socklen_t sslen = 0;
     if (srv_resolve(cfg->listen, &ss, &sslen, e) != 0)
-        return NULL;
+        return -1;
+    s->raw[0] = raw_response(408, "The request did not arrive in time");
+    s->raw[1] = raw_response(503, "The server has too many connections; try again later");
+    s->raw[2] = raw_response(429, "Too many connections from this address; try again later");
+    struct listener_config lc = {
+        .max_conns = cfg->max_conns,
+        .max_conns_per_ip = cfg->max_conns_per_ip,
+        .request_timeout_s = cfg->request_timeout_s,
+        .idle_timeout_s = cfg->idle_timeout_s,
+        .resp_408 = s->raw[0], .resp_503 = s->raw[1], .resp_429 = s->raw[2],
+    };
+    s->lst = listener_open((struct sockaddr *)&ss, sslen, &lc);
+    if (s->lst == NULL) {
+        apierr_set(e, 500, "Cannot listen on %s: %s", cfg->listen, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct server *server_start(const struct server_config *cfg, struct store *store,
+                            struct store *read_store, struct apierr *e)
+{
     struct server *s = xcalloc(1, sizeof *s);
     s->store = store;
     s->read_store = read_store;
@@ -471,52 +577,62 @@ struct server *server_start(const struct server_config *cfg, struct store *store
         s->limiter = ratelimit_new(cfg->rate_limit,
                                    cfg->rate_burst > 0 ? cfg->rate_burst : cfg->rate_limit);
     atomic_init(&s->active, 0);
+    atomic_init(&s->draining, 0);
+    if (srv_listen(s, cfg, e) != 0) {
+        srv_free(s);
+        return NULL;
+    }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
+                     MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
     size_t mem = cfg->limits.max_url + cfg->limits.max_headers + 32 * 1024;
+    /* The listener enforces the connection limit; libmicrohttpd's, per
+     * worker thread, only needs room for it (and for closing ones). */
+    unsigned mhd_limit = (unsigned)cfg->max_conns * 2 + 64 * (unsigned)cfg->threads;
     s->d = MHD_start_daemon(
         flags, 0, NULL, NULL, srv_handle, s,
         MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, s,   /* must come first */
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads > 1 ? cfg->threads : 0),
-        /* A new connection must deliver its request within the request
-         * timeout; between requests it may idle for the idle timeout. */
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->request_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, mhd_limit,
+        /* The listener keeps the deadlines; this is only a backstop. */
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(2 * (cfg->request_timeout_s +
+                                                       cfg->idle_timeout_s)),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, mem,
         MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, s,
         MHD_OPTION_NOTIFY_COMPLETED, srv_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, srv_notify, s,
         MHD_OPTION_END);
-    if (s->d == NULL) {
-        apierr_set(e, 500, "Cannot listen on %s (in use, or not a local address?)", cfg->listen);
-        ratelimit_free(s->limiter);
-        lcache_free(s->list_cache);
-        free(s);
+    if (s->d == NULL || listener_start(s->lst, srv_add, s) != 0) {
+        apierr_set(e, 500, "Cannot serve on %s", cfg->listen);
+        if (s->d != NULL)
+            MHD_stop_daemon(s->d);
+        srv_free(s);
         return NULL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    s->port = info ? info->port : 0;
     return s;
 }
 
 uint16_t server_port(const struct server *s)
 {
-    return s->port;
+    return listener_port(s->lst);
 }
 
-void server_stop(struct server *s, int drain_s)
+/* Whether a request is anywhere between its first byte and its last. */
+static int requests_open(struct server *s)
 {
-    MHD_socket fd = MHD_quiesce_daemon(s->d);
-    int64_t deadline = now_us() + (int64_t)drain_s * 1000000;
-    while (atomic_load(&s->active) > 0 && now_us() < deadline) {
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    return atomic_load(&s->active) > 0 || listener_busy(s->lst) > 0;
+}
+
+void server_stop(struct server *s, int drain_s, int inflight_s)
+{
+    atomic_store(&s->draining, 1);
+    int64_t until = now_us() + (int64_t)drain_s * 1000000;
+    struct timespec tick = {0, 10 * 1000 * 1000};
+    while (now_us() < until)
+        nanosleep(&tick, NULL);
+    listener_stop_accepting(s->lst);
+    until = now_us() + (int64_t)inflight_s * 1000000;
+    while (requests_open(s) && now_us() < until)
+        nanosleep(&tick, NULL);
     MHD_stop_daemon(s->d);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
-    ratelimit_free(s->limiter);
-    lcache_free(s->list_cache);
-    free(s);
+    srv_free(s);
 }

@@ -16,7 +16,9 @@ struct server_config {
     int idle_timeout_s;        /* idle keep-alive connection */
     double rate_limit;         /* requests per second per API client; 0 = off */
     double rate_burst;         /* requests at once per API client */
-    int request_timeout_s;     /* headers and body of one request */
+    int request_timeout_s;     /* a request's arrival, a response's departure */
+    int max_conns;             /* connections at once (listener.h) */
+    int max_conns_per_ip;      /* per client address; 0 = no limit */
     size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
 };
 
@@ -31,8 +33,11 @@ struct server *server_start(const struct server_config *cfg, struct store *store
 /* The bound port (useful with port 0). */
 uint16_t server_port(const struct server *s);
 
-/* Graceful stop: stops accepting, waits up to drain_s seconds for requests
- * in flight to finish, then closes every connection and frees s. */
-void server_stop(struct server *s, int drain_s);
+/* Graceful stop: GET /healthz answers 503 and every response says
+ * Connection: close at once; new connections are still served for drain_s
+ * seconds; then what the kernel has queued is accepted and the listening
+ * socket closed; requests in progress get up to inflight_s seconds to
+ * finish; then every connection is closed and s freed. */
+void server_stop(struct server *s, int drain_s, int inflight_s);
 
 #endif

@@ -199,6 +199,8 @@ class Server:
         if demo:
             cmd.append("--demo")
         cmd += [str(a) for a in args]
+        if "--drain-s" not in cmd:
+            cmd += ["--drain-s", "0"]  # stop at once unless a test measures the drain
         self.cmd = cmd
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._out,
                                      stderr=self._err, env=child_env(), cwd=str(self.workdir))

@@ -131,14 +131,21 @@ def test_default_limit_is_one_mebibyte(http, demo_server, demo_tenant):
     assert r.status_code == 200, r.text[:300]
 
 
-def test_default_limit_content_length_over_is_413_from_headers(demo_server, demo_tenant):
-    # The Content-Length alone decides: the answer comes before any body byte.
+@pytest.mark.parametrize("expect", [True, False])
+def test_default_limit_content_length_over_is_413(demo_server, demo_tenant, expect):
+    # With Expect: 100-continue the Content-Length alone decides and the
+    # answer comes before any body byte; without it the body is read (and
+    # thrown away) first, so that a client still sending can read the 413.
     h = demo_tenant.headers()
     lines = [f"POST {demo_tenant.path()}?accountId={demo_tenant.account} HTTP/1.1",
              "Host: 127.0.0.1", f"Content-Length: {1048577}"]
     lines += [f"{k}: {v}" for k, v in h.items()]
+    if expect:
+        lines.append("Expect: 100-continue")
     with connect(demo_server.port) as s:
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        if not expect:
+            s.sendall(b" " * 1048577)
         status, headers, body = read_response(s, timeout=5)
     assert status == 413
     assert headers["content-type"].split(";")[0] == "application/json"
