@@ -244,7 +244,7 @@ static void accept_ready(struct listener *l)
         pthread_mutex_unlock(&l->lock);
         if (refused) {
             send_raw(fd, refused == 429 ? l->cfg.resp_429 : l->cfg.resp_503);
-            log_access("-", "-", refused, 0, 0);
+            log_access("-", "-", refused, 0, 0, "-");
             close(fd);
             continue;
         }
@@ -294,7 +294,7 @@ static void reap(struct listener *l, int64_t now)
             continue;
         if (ph == PH_READING) {
             send_raw(fd, l->cfg.resp_408);
-            log_access("-", "-", 408, 0, 0);
+            log_access("-", "-", 408, 0, 0, "-");
             shutdown(fd, SHUT_WR);
         } else {
             shutdown(fd, SHUT_RDWR);

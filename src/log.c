@@ -51,17 +51,19 @@ static void log_sanitize(char *out, size_t cap, const char *s)
     out[i] = '\0';
 }
 
-void log_access(const char *method, const char *path, int status, size_t bytes, int64_t usec)
+void log_access(const char *method, const char *path, int status, size_t bytes, int64_t usec,
+                const char *request_id)
 {
     FILE *fp = log_access_set ? log_access_fp : stderr;
     if (fp == NULL)
         return;
-    char ts[TIMEFMT_LEN + 1], m[16], p[512], line[700];
+    char ts[TIMEFMT_LEN + 1], m[16], p[512], id[160], line[900];
     timefmt_format(timefmt_now_ms(), ts);
     log_sanitize(m, sizeof m, method ? method : "-");
     log_sanitize(p, sizeof p, path ? path : "-");
-    int n = snprintf(line, sizeof line, "%s access \"%s %s\" %d %zu %lldus\n", ts, m, p, status,
-                     bytes, (long long)usec);
+    log_sanitize(id, sizeof id, request_id ? request_id : "-");
+    int n = snprintf(line, sizeof line, "%s access \"%s %s\" %d %zu %lldus %s\n", ts, m, p,
+                     status, bytes, (long long)usec, id);
     if (n > 0)
         fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, fp);
 }

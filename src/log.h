@@ -20,6 +20,7 @@ void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(p
 
 /* One access line: method, path (no query string: it never reaches the log),
  * status, response body bytes, duration in microseconds. */
-void log_access(const char *method, const char *path, int status, size_t bytes, int64_t usec);
+void log_access(const char *method, const char *path, int status, size_t bytes, int64_t usec,
+                const char *request_id);
 
 #endif

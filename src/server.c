@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "jsonio.h"
 #include "listener.h"
 #include "log.h"
@@ -30,6 +31,9 @@
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
+/* X-Request-Id: a client's is kept when it has 1..SRV_RID_MAX characters
+ * of [A-Za-z0-9._:-]; otherwise one is made (24 hex digits). */
+#define SRV_RID_MAX 128
 /* The most of a body over --max-body that is read and thrown away so the
  * client can read its 413 (nginx's lingering close does the same). */
 #define SRV_DISCARD_MAX (64 << 20)
@@ -54,6 +58,7 @@ struct req {
     size_t raw_url_len;
     char path[SRV_PATH_LOG_MAX];     /* raw path, no query: for the log */
     char method[16];
+    char rid[SRV_RID_MAX + 1];       /* X-Request-Id: the client's, or made */
     int seen_headers;
     const struct route *route;
     char stream_id[API_SEGMENT_MAX];
@@ -111,6 +116,8 @@ static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     if (atomic_load(&r->srv->draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+    if (r->rid[0] != '\0')
+        MHD_add_response_header(resp, "X-Request-Id", r->rid);
     if (retry_after > 0) {
         char secs[16];
         snprintf(secs, sizeof secs, "%d", retry_after);
@@ -215,12 +222,31 @@ static int body_present(const struct req *r)
     return 0;
 }
 
+/* The request's id into r->rid: the client's X-Request-Id when sane, else
+ * a new one. */
+static void request_id(struct MHD_Connection *conn, struct req *r)
+{
+    const char *v = header(conn, "X-Request-Id");
+    size_t n = v != NULL ? strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                     "0123456789._:-")
+                         : 0;
+    if (n > 0 && n <= SRV_RID_MAX && v[n] == '\0') {
+        memcpy(r->rid, v, n + 1);
+        return;
+    }
+    unsigned char b[12];
+    ids_random(b, sizeof b);
+    for (size_t i = 0; i < sizeof b; i++)
+        snprintf(r->rid + 2 * i, 3, "%02x", b[i]);
+}
+
 /* First call of a request: everything decidable from the headers alone. */
 static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, const char *url,
                                    const char *method)
 {
     const struct api_limits *lim = &r->srv->cfg.limits;
     snprintf(r->method, sizeof r->method, "%s", method);
+    request_id(conn, r);
     if (r->raw_url_len > lim->max_url)
         return srv_fail(conn, r, 414, "The request URL is too long");
     size_t hbytes = 0;
@@ -425,7 +451,7 @@ static void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         listener_done(srv->lst, r->fd);
     log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes,
-               now_us() - r->start_us);
+               now_us() - r->start_us, r->rid[0] ? r->rid : "-");
     free(r->body);
     free(r);
     *con_cls = NULL;

@@ -8,6 +8,7 @@ dribble past --request-timeout; a response nobody reads is cut off), the
 answered).  Every loop here is bounded in count and time, on 127.0.0.1."""
 import http.client
 import json
+import re
 import resource
 import signal
 import socket
@@ -386,4 +387,47 @@ def test_sigterm_under_load_answers_every_request_sent(server_factory, run):
     before = [o for t, o in outcomes if t < signalled]
     assert len(before) > 50
     assert [o for o in before if o != "ok"] == []
+    stop_cleanly(srv)
+
+
+# ---- request ids -------------------------------------------------------------
+
+
+def test_every_response_carries_a_request_id(server_factory):
+    srv = server_factory()
+    t = app_create(srv.db)
+    ids = []
+    for req in (HEALTH, b"GET /no/such HTTP/1.1\r\nHost: x\r\n\r\n", list_request_bytes(t),
+                list_request_bytes(t, body=b"{")):
+        with connect(srv.port) as s:
+            s.sendall(req)
+            status, headers, _ = read_response(s)
+        assert re.fullmatch(r"[0-9a-f]{24}", headers["x-request-id"]), headers
+        ids.append((status, headers["x-request-id"]))
+    assert [st for st, _ in ids] == [200, 404, 200, 400]
+    assert len({i for _, i in ids}) == 4
+    # the access log names each (its line is written once the answer is sent)
+    pats = [re.compile(r' access "\S+ \S+" \d{3} \d+ \d+us ' + rid + "$", re.M) for _, rid in ids]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not all(p.search(srv.stderr()) for p in pats):
+        time.sleep(0.05)
+    assert all(p.search(srv.stderr()) for p in pats), srv.stderr()[-2000:]
+    stop_cleanly(srv)
+
+
+@pytest.mark.parametrize("sent,kept", [
+    ("abc-123", True), ("0b6e3f1c-9a2d-4c8e-b1f0-7d3a5e9c2b41", True), ("a.b:c_d", True),
+    ("x" * 128, True), ("x" * 129, False), ("has space", False), ('quote"d', False),
+    ("", False), ("ümlaut", False)])
+def test_a_sane_client_request_id_is_kept(server_factory, sent, kept):
+    srv = server_factory()
+    with connect(srv.port) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: " + sent.encode() +
+                  b"\r\n\r\n")
+        status, headers, _ = read_response(s)
+    assert status == 200
+    if kept:
+        assert headers["x-request-id"] == sent
+    else:
+        assert re.fullmatch(r"[0-9a-f]{24}", headers["x-request-id"])
     stop_cleanly(srv)

@@ -342,7 +342,7 @@ def test_access_log_lines(http, server_factory, demo_server, demo_tenant):
     err = srv.stderr()
     lines = [l for l in err.splitlines() if " access " in l]
     path = LIST_PATH.format(stream=demo_tenant.stream)
-    pat = re.compile(r'^\S+ access "(\S+) (\S+)" (\d{3}) (\d+) (\d+)us$')
+    pat = re.compile(r'^\S+ access "(\S+) (\S+)" (\d{3}) (\d+) (\d+)us ([0-9a-f]{24})$')
     parsed = [pat.match(l) for l in lines]
     assert all(parsed), lines
     got = [(m.group(1), m.group(2), int(m.group(3)), int(m.group(4))) for m in parsed]
