@@ -116,6 +116,7 @@ struct serve_opts {
     const char *db, *db_read;
     int demo, pool; /* pool 0: one connection per thread */
     int drain_s;
+    long nofile, nofile_was; /* the open-file limit now and before serve */
 };
 
 enum {
@@ -294,7 +295,7 @@ static void block_signals(sigset_t *stop)
 
 /* Raises the open-file limit as far as the connection limit needs and the
  * hard limit allows, and fits the connection limit (given or the default)
- * under it; logs both. */
+ * under it (serve logs both). */
 static void size_conns(struct serve_opts *o)
 {
     int want = o->cfg.max_conns > 0 ? o->cfg.max_conns : SERVE_MAX_CONNS;
@@ -316,8 +317,8 @@ static void size_conns(struct serve_opts *o)
         want = (int)room;
     }
     o->cfg.max_conns = want;
-    log_info("open-file limit %ld (was %ld); connection limit %d", (long)rl.rlim_cur, (long)was,
-             want);
+    o->nofile = (long)rl.rlim_cur;
+    o->nofile_was = (long)was;
 }
 
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
@@ -339,8 +340,10 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
             print_demo(&creds, server_port(srv));
         char shown[256];
         store_url_redact(url, shown, sizeof shown);
-        log_info("campaignd listening on %s (port %u), store %s, %d threads", o->cfg.listen,
-                 (unsigned)server_port(srv), shown, o->cfg.threads);
+        log_info("campaignd listening on %s (port %u), store %s, %d threads, %d connections "
+                 "(open-file limit %ld, was %ld)",
+                 o->cfg.listen, (unsigned)server_port(srv), shown, o->cfg.threads,
+                 o->cfg.max_conns, o->nofile, o->nofile_was);
         int sig = 0;
         sigwait(stop, &sig);
         log_info("signal %d: stopping; serving new connections for %d s more", sig,

@@ -321,10 +321,9 @@ static int pg_migrate(struct sqldb *db, struct sqldb_fail *f)
         snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%d)", PG_LOCK_MIGRATE);
         pg_exec(db, sql);
     }
-    if (ret != 0) {
-        log_error("postgresql: migrating: %s", db->msg);
-        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the PostgreSQL database");
-    }
+    if (ret != 0)
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the PostgreSQL database: %s",
+                       db->msg);
     return ret;
 }
 
@@ -352,9 +351,13 @@ static struct sqldb *pg_open(const char *url, int first, struct sqldb_fail *f)
     const char *vals[] = {url, "3", "campaignd", NULL};
     db->conn = PQconnectdbParams(keys, vals, 1);
     if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-        log_error("postgresql: cannot connect: %s",
-                  db->conn ? PQerrorMessage(db->conn) : "out of memory");
-        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot connect to PostgreSQL");
+        /* libpq's message may span lines: its first says why */
+        char why[200];
+        snprintf(why, sizeof why, "%s", db->conn ? PQerrorMessage(db->conn) : "out of memory");
+        why[strcspn(why, "\n")] = '\0';
+        if (!first) /* a reconnect while serving; at start the caller says it */
+            log_error("postgresql: cannot connect: %s", why);
+        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot connect to PostgreSQL: %s", why);
         pg_close(db);
         return NULL;
     }

@@ -1,10 +1,12 @@
 /* sqldb_sqlite.c - the SQLite driver of sqldb.h: WAL mode, synchronous=FULL
  * (a COMMIT is on disk before it returns), prepared statements cached per
  * connection, and the schema's SQLite DDL with its migrations. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "sqldb.h"
@@ -200,13 +202,11 @@ static int sl_cache(struct sqldb *db, int kib)
     return sl_exec(db, sql);
 }
 
-/* A migration that failed: logs why, rolls it back and says so in f.
- * Returns -1. */
+/* A migration that failed: rolls it back and says why in f.  Returns -1. */
 static int sl_migrate_failed(struct sqldb *db, const char *path, struct sqldb_fail *f)
 {
-    log_error("sqlite: migrating %s: %s", path, db->msg);
+    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the database %s: %s", path, db->msg);
     sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot prepare the database %s", path);
     return -1;
 }
 
@@ -261,29 +261,40 @@ static void sl_close(struct sqldb *db)
     free(db);
 }
 
+/* An open that failed: says why in f (SQLite's reason, and the file
+ * system's when the file cannot be written), logs it too when the server
+ * is already running (first == 0), and frees db.  Returns NULL. */
+static struct sqldb *sl_open_failed(struct sqldb *db, const char *path, int first,
+                                    struct sqldb_fail *f)
+{
+    char why[200];
+    snprintf(why, sizeof why, "%s", db->h ? sqlite3_errmsg(db->h) : "out of memory");
+    if (access(path, F_OK) == 0 && access(path, W_OK) != 0) {
+        size_t n = strlen(why);
+        snprintf(why + n, sizeof why - n, " (%s)", strerror(errno));
+    }
+    if (!first)
+        log_error("sqlite: cannot open %s: %s", path, why);
+    sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot open the database %s: %s", path, why);
+    sl_close(db);
+    return NULL;
+}
+
 static struct sqldb *sl_open(const char *path, int first, struct sqldb_fail *f)
 {
     struct sqldb *db = xcalloc(1, sizeof *db);
     int rc = sqlite3_open_v2(path, &db->h,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
-    if (rc != SQLITE_OK) {
-        log_error("sqlite: cannot open %s: %s", path, db->h ? sqlite3_errmsg(db->h) : "?");
-        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot open the database %s", path);
-        sl_close(db);
-        return NULL;
-    }
+    if (rc != SQLITE_OK)
+        return sl_open_failed(db, path, first, f);
     sqlite3_busy_timeout(db->h, 5000);
     sqlite3_extended_result_codes(db->h, 1);
     /* WAL: readers never block the writer.  FULL: a COMMIT is durable before
      * the request that made it is acknowledged. */
     if (sl_exec(db, "PRAGMA journal_mode=WAL") != 0 || sl_exec(db, "PRAGMA synchronous=FULL") != 0 ||
-        sl_cache(db, SL_CACHE_KIB) != 0 || sl_exec(db, "PRAGMA foreign_keys=ON") != 0) {
-        log_error("sqlite: %s: %s", path, db->msg);
-        sqldb_fail_set(f, SQLDB_UNAVAILABLE, "Cannot open the database %s", path);
-        sl_close(db);
-        return NULL;
-    }
+        sl_cache(db, SL_CACHE_KIB) != 0 || sl_exec(db, "PRAGMA foreign_keys=ON") != 0)
+        return sl_open_failed(db, path, first, f);
     if (first && sl_migrate(db, path, f) != 0) {
         sl_close(db);
         return NULL;

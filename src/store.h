@@ -259,7 +259,7 @@ enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *
  * all (updatedAt descending), update, delete (SW_LIST_IN_USE), contacts
  * (insertion order), add contacts by list name (SW_LIST_NAME; then
  * validate(items), STORE_REJECTED when it returns nonzero; duplicates
- * skipped unless allowed). */
+ * skipped unless allowed).  On failure a clist `out` is left empty. */
 enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *client_id,
                                 const struct clist_fields *f, struct clist *out,
                                 struct store_err *e);

@@ -164,6 +164,8 @@ enum store_rc store_list_create(struct store *s, int64_t app_pk, const char *cli
     ret = 0;
 out:
     json_decref(doc);
+    if (ret != 0)
+        clist_clear(out); /* e.g. the commit failed on a full disk */
     return sql_end(s, c, ret, e);
 }
 
@@ -173,6 +175,8 @@ enum store_rc store_list_get(struct store *s, int64_t app_pk, const char *id, st
     struct conn *c = sql_acquire(s);
     int64_t pk;
     int rc = sql_begin(s, c, 0, e) == 0 ? list_by_id(s, c, app_pk, id, out, &pk, e) : -1;
+    if (rc != 1)
+        clist_clear(out);
     return sql_end(s, c, rc == 1 ? 0 : -1, e);
 }
 
@@ -246,6 +250,8 @@ enum store_rc store_list_update(struct store *s, int64_t app_pk, const char *id,
         goto out;
     ret = 0;
 out:
+    if (ret != 0)
+        clist_clear(out);
     return sql_end(s, c, ret, e);
 }
 
@@ -289,6 +295,8 @@ enum store_rc store_list_delete(struct store *s, int64_t app_pk, const char *id,
         goto out;
     ret = 0;
 out:
+    if (ret != 0)
+        clist_clear(out);
     return sql_end(s, c, ret, e);
 }
 
