@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <jwt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "jsonio.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* base64url without padding; returns decoded length or -1. */
@@ -168,22 +170,34 @@ int auth_verify_token(const char *token, const char *secret, int64_t now_s)
  * client and its time claims; it is accepted again only with the same bytes,
  * its time claims are checked every time, and the tenancy checks run on the
  * client as before, so the answer is the one a full verification would
- * give.  This relies on clients being immutable: nothing changes or deletes
- * one once `app create` made it.  A command that did would have to forget
- * the client's tokens here (auth_cache_clear).  Tokens compare in constant
- * time; failures are never remembered. */
+ * give.  Tokens compare in constant time; failures are never remembered.
+ *
+ * A client can be revoked or rotated (`campaignd client`), by another
+ * process or node.  Each does so in the transaction that moves the store's
+ * credentials epoch, and every node reads the epoch at most AUTH_EPOCH_MS
+ * after its last look, forgetting every remembered token when it moved:
+ * a revoked client is refused everywhere within AUTH_EPOCH_MS.  A token
+ * verified during the look is not remembered (the generation moved).  A
+ * token that verified with a rotated-out secret is remembered only until
+ * that secret's end. */
 
 #define AUTH_CACHE 512
+#define AUTH_EPOCH_MS 500
 
 struct cached {
     char *token;
     size_t len;
     struct store_client client;
     struct claims claims;
+    int64_t valid_until_ms;     /* 0, or the end of the old secret it used */
 };
 
 static struct cached auth_cache[AUTH_CACHE];
+static uint64_t auth_cache_gen;  /* moves at every clear; under auth_cache_mu */
 static pthread_mutex_t auth_cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int64_t epoch_next_ms;  /* when to look at the epoch again */
+static int64_t epoch_seen = -1;        /* under epoch_mu */
+static pthread_mutex_t epoch_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static size_t cache_slot(const char *token, size_t len)
 {
@@ -201,32 +215,34 @@ static int same_bytes(const char *a, const char *b, size_t n)
     return d == 0;
 }
 
-/* The client and claims of a remembered token; 1 when found. */
-static int cache_get(const char *token, size_t len, struct store_client *client,
-                     struct claims *claims)
+/* The remembered entry of a token (copied into *out); 1 when found.  *gen
+ * is the cache's generation either way, for cache_put. */
+static int cache_get(const char *token, size_t len, struct cached *out, uint64_t *gen)
 {
     int found = 0;
     pthread_mutex_lock(&auth_cache_mu);
     struct cached *c = &auth_cache[cache_slot(token, len)];
     if (c->token != NULL && c->len == len && same_bytes(c->token, token, len)) {
-        *client = c->client;
-        *claims = c->claims;
+        *out = *c;
+        out->token = NULL;
         found = 1;
     }
+    *gen = auth_cache_gen;
     pthread_mutex_unlock(&auth_cache_mu);
     return found;
 }
 
-static void cache_put(const char *token, size_t len, const struct store_client *client,
-                      const struct claims *claims)
+/* Remembers a verified token, unless the cache was cleared since gen. */
+static void cache_put(const char *token, size_t len, const struct cached *v, uint64_t gen)
 {
     pthread_mutex_lock(&auth_cache_mu);
-    struct cached *c = &auth_cache[cache_slot(token, len)];
-    free(c->token);
-    c->token = xstrndup(token, len);
-    c->len = len;
-    c->client = *client;
-    c->claims = *claims;
+    if (gen == auth_cache_gen) {
+        struct cached *c = &auth_cache[cache_slot(token, len)];
+        free(c->token);
+        *c = *v;
+        c->token = xstrndup(token, len);
+        c->len = len;
+    }
     pthread_mutex_unlock(&auth_cache_mu);
 }
 
@@ -237,7 +253,28 @@ void auth_cache_clear(void)
         free(auth_cache[i].token);
         auth_cache[i].token = NULL;
     }
+    auth_cache_gen++;
     pthread_mutex_unlock(&auth_cache_mu);
+}
+
+/* Looks at the credentials epoch when AUTH_EPOCH_MS have passed since the
+ * last look, forgetting every remembered token if it moved.  One thread
+ * looks at a time; a store that cannot answer is asked again next time. */
+static void epoch_check(struct store *s, int64_t now_ms)
+{
+    if (now_ms < atomic_load(&epoch_next_ms) || pthread_mutex_trylock(&epoch_mu) != 0)
+        return;
+    struct store_err se = STORE_ERR_INIT;
+    int64_t epoch;
+    if (now_ms >= atomic_load(&epoch_next_ms) && store_cred_epoch(s, &epoch, &se) == STORE_OK) {
+        if (epoch != epoch_seen) {
+            auth_cache_clear();
+            epoch_seen = epoch;
+        }
+        atomic_store(&epoch_next_ms, now_ms + AUTH_EPOCH_MS);
+    }
+    store_err_clear(&se);
+    pthread_mutex_unlock(&epoch_mu);
 }
 
 char *auth_sign_token(const char *client_id, const char *secret, int64_t now_s, int64_t ttl_s)
@@ -271,20 +308,24 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
     if (strncmp(tok, "Bearer ", 7) == 0)
         tok += 7;
 
-    struct store_client client;
+    struct cached v;
+    struct store_client *client = &v.client;
     char app_id[IDS_MAX + 8];
-    struct claims claims;
     size_t len = strlen(tok);
-    memset(&client, 0, sizeof client);
-    if (len <= AUTH_TOKEN_MAX && cache_get(tok, len, &client, &claims)) {
-        if (!claims_ok(&claims, r->now_s))
+    int64_t now_ms = r->now_s * 1000;
+    uint64_t gen = 0;
+    memset(&v, 0, sizeof v);
+    epoch_check(s, timefmt_now_ms());
+    if (len <= AUTH_TOKEN_MAX && cache_get(tok, len, &v, &gen)) {
+        if (!claims_ok(&v.claims, r->now_s) ||
+            (v.valid_until_ms != 0 && now_ms >= v.valid_until_ms))
             return deny401(e, "The auth token is invalid or expired");
     } else {
         int known = 0;
         if (auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
             struct apierr lookup;
             apierr_init(&lookup);
-            if (api_store(store_client_get(s, app_id, &client, &se), &se, &lookup) == 0) {
+            if (api_store(store_client_get(s, app_id, client, &se), &se, &lookup) == 0) {
                 known = 1;
             } else if (lookup.status != 404) {
                 apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
@@ -298,12 +339,18 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
             unsigned char rnd[16];
             ids_random(rnd, sizeof rnd);
             for (size_t i = 0; i < sizeof rnd; i++)
-                client.secret[i] = (char)('a' + rnd[i] % 26);
-            client.secret[sizeof rnd] = '\0';
+                client->secret[i] = (char)('a' + rnd[i] % 26);
+            client->secret[sizeof rnd] = '\0';
         }
-        if (verify_full(tok, client.secret, r->now_s, &claims) != 0 || !known)
+        int ok = verify_full(tok, client->secret, r->now_s, &v.claims) == 0;
+        if (!ok && known && client->old_secret[0] != '\0' && now_ms < client->old_until_ms &&
+            verify_full(tok, client->old_secret, r->now_s, &v.claims) == 0) {
+            ok = 1; /* signed with the secret a rotation keeps for a while */
+            v.valid_until_ms = client->old_until_ms;
+        }
+        if (!ok || !known)
             return deny401(e, "The auth token is invalid or expired");
-        cache_put(tok, len, &client, &claims);
+        cache_put(tok, len, &v, gen);
     }
 
     int bad = 0;
@@ -327,13 +374,13 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
         apierr_set(e, 400, "Request validation failed");
         return -1;
     }
-    if (strcmp(client.stream_id, r->stream_path) != 0 ||
-        strcmp(client.account_id, r->account_header) != 0 || !client.has_campaign_scope) {
+    if (strcmp(client->stream_id, r->stream_path) != 0 ||
+        strcmp(client->account_id, r->account_header) != 0 || !client->has_campaign_scope) {
         apierr_one(e, 403, NULL, "The client is not allowed to manage campaigns of this app");
         return -1;
     }
-    t->app_pk = client.app_pk;
-    memcpy(t->client_id, client.client_id, sizeof t->client_id);
-    memcpy(t->account_id, client.account_id, sizeof t->account_id);
+    t->app_pk = client->app_pk;
+    memcpy(t->client_id, client->client_id, sizeof t->client_id);
+    memcpy(t->account_id, client->account_id, sizeof t->account_id);
     return 0;
 }

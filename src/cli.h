@@ -10,6 +10,7 @@
 int cli_serve(int argc, char **argv);
 int cli_app(int argc, char **argv);
 int cli_token(int argc, char **argv);
+int cli_client(int argc, char **argv);
 int cli_import(int argc, char **argv);
 int cli_export(int argc, char **argv);
 int cli_campaign(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* cli_admin.c - `campaignd app create` and `campaignd token`. */
+/* cli_admin.c - `campaignd app create`, `campaignd token` and `campaignd client`. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +8,11 @@
 #include "api_store.h"
 #include "auth.h"
 #include "cli.h"
+#include "timefmt.h"
 
 #define TOKEN_TTL_MAX 31536000 /* seconds: a year */
+#define GRACE_MAX 2592000      /* seconds: 30 days */
+#define GRACE_DEFAULT 3600
 
 static const char app_usage[] =
     "usage: campaignd app create --account ID [--stream st-...] [--name TEXT]\n"
@@ -153,4 +156,87 @@ int cli_token(int argc, char **argv)
     if (rc != 0 && e.status == 404)
         apierr_reset(&e, 404, "There is no client %s", client);
     return cli_done("token", rc, &e, s);
+}
+
+static const char client_usage[] =
+    "usage: campaignd client revoke --client-id cs-... [--db URL]\n"
+    "       campaignd client rotate --client-id cs-... [--grace S] [--db URL]\n"
+    "\n"
+    "revoke: the client's tokens are refused from now on, by every server on the\n"
+    "store (within half a second).  Prints {\"clientId\",\"revoked\":true}.\n"
+    "rotate: the client gets a new secret; tokens signed with the previous one\n"
+    "are still accepted for --grace seconds (default " CLI_STR(GRACE_DEFAULT) ", 0.."
+    CLI_STR(GRACE_MAX) ").\n"
+    "Prints {\"clientId\",\"clientSecret\",\"previousSecretValidUntil\"}.\n"
+    "\n"
+    "  --client-id ID  the API client (required)\n"
+    "  --grace S       rotate: seconds the previous secret stays valid\n"
+    "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
+
+/* The options of `client revoke|rotate` (argv[0] the subcommand): CLI_GO or
+ * an exit status. */
+static int parse_client(int argc, char **argv, const char **client, long *grace, const char **db)
+{
+    static const struct option opts[] = {
+        {"client-id", required_argument, NULL, 'c'}, {"grace", required_argument, NULL, 'g'},
+        {"db", required_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': *client = optarg; break;
+        case 'g':
+            if (cli_parse_long(optarg, 0, GRACE_MAX, grace) != 0) {
+                fprintf(stderr, "campaignd client: --grace must be 0..%d seconds\n", GRACE_MAX);
+                return 2;
+            }
+            break;
+        case 'd': *db = optarg; break;
+        case 'h': return cli_usage(client_usage, 0);
+        default: return cli_usage(client_usage, 2);
+        }
+    }
+    if (*client == NULL || optind < argc)
+        return cli_usage(client_usage, 2);
+    return CLI_GO;
+}
+
+int cli_client(int argc, char **argv)
+{
+    int rc = cli_sub(argc, argv, client_usage);
+    if (rc != CLI_GO)
+        return rc;
+    int rotate = strcmp(argv[1], "rotate") == 0;
+    if (!rotate && strcmp(argv[1], "revoke") != 0) {
+        fprintf(stderr, "campaignd client: unknown subcommand \"%s\"\n%s", argv[1], client_usage);
+        return 2;
+    }
+    const char *client = NULL, *db = NULL;
+    long grace = GRACE_DEFAULT;
+    if ((rc = parse_client(argc - 1, argv + 1, &client, &grace, &db)) != CLI_GO)
+        return rc;
+    struct store *s = cli_open_store(cli_db_url(db), 1);
+    if (s == NULL)
+        return 1;
+    struct store_err se = STORE_ERR_INIT;
+    struct apierr e;
+    apierr_init(&e);
+    char secret[STORE_SECRET_LEN + 1];
+    int64_t until = timefmt_now_ms() + (int64_t)grace * 1000;
+    rc = api_store(rotate ? store_client_rotate(s, client, (int64_t)grace * 1000, secret, &se)
+                          : store_client_revoke(s, client, &se),
+                   &se, &e);
+    if (rc == 0 && rotate) {
+        char ts[TIMEFMT_LEN + 1];
+        timefmt_format(until, ts);
+        printf("{\"clientId\":\"%s\",\"clientSecret\":\"%s\",\"previousSecretValidUntil\":\"%s\"}\n",
+               client, secret, ts);
+    } else if (rc == 0) {
+        printf("{\"clientId\":\"%s\",\"revoked\":true}\n", client);
+    }
+    if (rc != 0 && e.status == 404)
+        apierr_reset(&e, 404, "There is no client %s (or it is revoked)", client);
+    return cli_done(rotate ? "client rotate" : "client revoke", rc, &e, s);
 }

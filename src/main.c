@@ -16,6 +16,8 @@ static const char usage[] =
     "                                        create an account/app and an API client\n"
     "  token --client-id cs-... [--ttl SECONDS]\n"
     "                                        print a signed HS256 JWT for a client\n"
+    "  client revoke|rotate --client-id cs-... [--grace S]\n"
+    "                                        revoke a client, or give it a new secret\n"
     "  import --account ID --stream st-... FILE   load campaigns (FILE '-' = stdin)\n"
     "  export --account ID --stream st-... [--type voice|sms]\n"
     "                                        print a tenant's campaigns\n"
@@ -32,7 +34,7 @@ static const struct {
 } commands[] = {
     {"serve", cli_serve},       {"app", cli_app},       {"token", cli_token},
     {"import", cli_import},     {"export", cli_export}, {"campaign", cli_campaign},
-    {"registry", cli_registry},
+    {"registry", cli_registry}, {"client", cli_client},
 };
 
 int main(int argc, char **argv)

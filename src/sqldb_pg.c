@@ -144,6 +144,11 @@ static const char *const pg_migrations[] = {
     "  (PARTITION BY list_pk ORDER BY contact_pk) AS rn FROM contacts) AS r"
     "  WHERE contacts.contact_pk = r.contact_pk;"
     "CREATE INDEX contacts_pos ON contacts(list_pk, pos);",
+    /* 4: credentials that can be revoked and rotated (store_tenants.c). */
+    "ALTER TABLE clients ADD COLUMN revoked_at BIGINT;"
+    "ALTER TABLE clients ADD COLUMN old_secret TEXT;"
+    "ALTER TABLE clients ADD COLUMN old_until BIGINT;"
+    "INSERT INTO meta(key, value) VALUES ('cred_epoch', 0) ON CONFLICT (key) DO NOTHING;",
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 

@@ -142,6 +142,11 @@ static const char *const sl_migrations[] = {
     "  (PARTITION BY list_pk ORDER BY contact_pk) AS rn FROM contacts) AS r"
     "  WHERE contacts.contact_pk = r.contact_pk;"
     "CREATE INDEX contacts_pos ON contacts(list_pk, pos);",
+    /* 4: credentials that can be revoked and rotated (store_tenants.c). */
+    "ALTER TABLE clients ADD COLUMN revoked_at INTEGER;"
+    "ALTER TABLE clients ADD COLUMN old_secret TEXT;"
+    "ALTER TABLE clients ADD COLUMN old_until INTEGER;"
+    "INSERT INTO meta(key, value) VALUES ('cred_epoch', 0) ON CONFLICT (key) DO NOTHING;",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 

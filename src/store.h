@@ -114,6 +114,10 @@ struct store_client {
     char account_id[CONTRACT_ACCOUNT_MAX + 1];
     int64_t app_pk;               /* the tenant key */
     int has_campaign_scope;
+    /* After a rotation, the previous secret until old_until_ms (Unix ms);
+     * "" when there is none. */
+    char old_secret[STORE_SECRET_LEN + 1];
+    int64_t old_until_ms;
 };
 
 /* What `app create` prints. */
@@ -186,8 +190,18 @@ void store_close(struct store *s);
 void store_url_redact(const char *url, char *out, size_t cap);
 
 enum store_rc store_ping(struct store *s, struct store_err *e);
+/* A client that is not revoked (SW_CLIENT when there is none). */
 enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
                                struct store_err *e);
+/* Revokes a client for good (SW_CLIENT when unknown or revoked already). */
+enum store_rc store_client_revoke(struct store *s, const char *client_id, struct store_err *e);
+/* Gives a client a new secret (in secret), keeping the current one valid
+ * for grace_ms more (SW_CLIENT when unknown or revoked). */
+enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t grace_ms,
+                                  char secret[STORE_SECRET_LEN + 1], struct store_err *e);
+/* The credentials epoch: every revoke and rotate moves it, so a node that
+ * remembers verified tokens knows when to forget them. */
+enum store_rc store_cred_epoch(struct store *s, int64_t *out, struct store_err *e);
 /* Creates the account and app when new, and always a new client.  stream_id
  * NULL means generate one.  SW_APP_OTHER_ACCOUNT for an existing stream of
  * another account. */

@@ -12,8 +12,18 @@
 /* Reads the database itself: SQLite answers "SELECT 1" without the file. */
 static const struct sqlq Q_PING = {"SELECT count(*) FROM apps"};
 static const struct sqlq Q_CLIENT_GET = {
-    "SELECT c.secret, c.scopes, a.stream_id, a.account_id, a.app_pk"
-    " FROM clients c JOIN apps a ON a.app_pk = c.app_pk WHERE c.client_id = $1"};
+    "SELECT c.secret, c.scopes, a.stream_id, a.account_id, a.app_pk, c.old_secret, c.old_until"
+    " FROM clients c JOIN apps a ON a.app_pk = c.app_pk"
+    " WHERE c.client_id = $1 AND c.revoked_at IS NULL"};
+static const struct sqlq Q_CLIENT_REVOKE = {
+    "UPDATE clients SET revoked_at = $2, old_secret = NULL, old_until = NULL"
+    " WHERE client_id = $1 AND revoked_at IS NULL RETURNING 1"};
+static const struct sqlq Q_CLIENT_ROTATE = {
+    "UPDATE clients SET old_secret = secret, old_until = $3, secret = $2"
+    " WHERE client_id = $1 AND revoked_at IS NULL RETURNING 1"};
+static const struct sqlq Q_CRED_EPOCH = {"SELECT value FROM meta WHERE key = 'cred_epoch'"};
+static const struct sqlq Q_CRED_EPOCH_MOVE = {
+    "UPDATE meta SET value = value + 1 WHERE key = 'cred_epoch'"};
 static const struct sqlq Q_ACCOUNT_ADD = {
     "INSERT INTO accounts(account_id, created_at) VALUES ($1, $2)"
     " ON CONFLICT (account_id) DO NOTHING"};
@@ -67,11 +77,59 @@ enum store_rc store_client_get(struct store *s, const char *client_id, struct st
         sql_copy(out->stream_id, sizeof out->stream_id, s->drv->col_text(r, 2, NULL));
         sql_copy(out->account_id, sizeof out->account_id, s->drv->col_text(r, 3, NULL));
         out->app_pk = s->drv->col_int(r, 4);
+        sql_copy(out->old_secret, sizeof out->old_secret, s->drv->col_text(r, 5, NULL));
+        out->old_until_ms = s->drv->col_int(r, 6);
         s->drv->done(r);
     } else if (rc == 0) {
         store_fail(e, STORE_NOT_FOUND, SW_CLIENT, NULL, NULL);
     }
     return sql_end(s, c, rc == 1 ? 0 : -1, e);
+}
+
+/* Runs the client update q (its n parameters p, client_id first) and moves
+ * the credentials epoch in one transaction: 0, or -1 (SW_CLIENT when no
+ * live client). */
+static int client_change(struct store *s, const struct sqlq *q, const struct sqlp *p, int n,
+                         struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    int ret = -1, rc;
+    if (sql_begin(s, c, SQLDB_LOCK_ALL, e) != 0 || (rc = sql_int(s, c, q, p, n, NULL, e)) < 0)
+        goto out;
+    if (rc == 0) {
+        store_fail(e, STORE_NOT_FOUND, SW_CLIENT, NULL, NULL);
+        goto out;
+    }
+    if (sql_exec(s, c, &Q_CRED_EPOCH_MOVE, NULL, 0, e) != 0 || sql_commit(s, c, e) != 0)
+        goto out;
+    ret = 0;
+out:
+    return sql_end(s, c, ret, e);
+}
+
+enum store_rc store_client_revoke(struct store *s, const char *client_id, struct store_err *e)
+{
+    struct sqlp p[] = {P_TEXT(client_id), P_INT(timefmt_now_ms())};
+    return client_change(s, &Q_CLIENT_REVOKE, p, 2, e);
+}
+
+static void new_secret(char out[STORE_SECRET_LEN + 1]);
+
+enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t grace_ms,
+                                  char secret[STORE_SECRET_LEN + 1], struct store_err *e)
+{
+    new_secret(secret);
+    struct sqlp p[] = {P_TEXT(client_id), P_TEXT(secret), P_INT(timefmt_now_ms() + grace_ms)};
+    return client_change(s, &Q_CLIENT_ROTATE, p, 3, e);
+}
+
+enum store_rc store_cred_epoch(struct store *s, int64_t *out, struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    int rc = sql_int(s, c, &Q_CRED_EPOCH, NULL, 0, out, e);
+    if (rc == 0)
+        *out = 0;
+    return sql_end(s, c, rc >= 0 ? 0 : -1, e);
 }
 
 static void new_secret(char out[STORE_SECRET_LEN + 1])
