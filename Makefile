@@ -16,7 +16,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
               libpq-dev libssl-dev tzdata
-TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl \
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
               postgresql postgresql-client
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 TSAN_DEPS  := $(TEST_DEPS) libtsan2

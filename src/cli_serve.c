@@ -1,4 +1,5 @@
 /* cli_serve.c - `campaignd serve`: options, the demo, signals, shutdown. */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include "cli.h"
 #include "log.h"
 #include "server.h"
+#include "xalloc.h"
 
 /* The defaults, which serve_usage states through these same macros. */
 #define INFLIGHT_SECONDS 10 /* for the requests in progress at a stop */
@@ -79,6 +81,9 @@ static const char serve_usage[] =
     "                          (default 0: no limit)\n"
     "  --drain-s S             at a stop, keep serving new connections for S s\n"
     "                          (default " CLI_STR(SERVE_DRAIN_S) ")\n"
+    "  --tls-cert FILE         serve HTTPS (TLS 1.2/1.3, AEAD ciphers only) with this\n"
+    "                          PEM certificate chain ...\n"
+    "  --tls-key FILE          ... and this PEM private key (both or neither)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
@@ -116,13 +121,14 @@ struct serve_opts {
     const char *db, *db_read;
     int demo, pool; /* pool 0: one connection per thread */
     int drain_s;
+    const char *tls_cert, *tls_key; /* file paths */
     long nofile, nofile_was; /* the open-file limit now and before serve */
 };
 
 enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
-    O_CONNS, O_CONNS_IP, O_DRAIN
+    O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY
 };
 
 static const struct option serve_options[] = {
@@ -145,6 +151,8 @@ static const struct option serve_options[] = {
     {"max-conns", required_argument, NULL, O_CONNS},
     {"max-conns-per-ip", required_argument, NULL, O_CONNS_IP},
     {"drain-s", required_argument, NULL, O_DRAIN},
+    {"tls-cert", required_argument, NULL, O_TLS_CERT},
+    {"tls-key", required_argument, NULL, O_TLS_KEY},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -252,6 +260,8 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     case O_DEMO: o->demo = 1; return CLI_GO;
     case O_DB: o->db = v; return CLI_GO;
     case O_DBREAD: o->db_read = v; return CLI_GO;
+    case O_TLS_CERT: o->tls_cert = v; return CLI_GO;
+    case O_TLS_KEY: o->tls_key = v; return CLI_GO;
     case O_NOLOG: log_set_access(NULL); return CLI_GO;
     case O_LEVEL: return log_level_option(v);
     case O_HELP: return cli_usage(serve_usage, 0);
@@ -278,6 +288,10 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o)
         fprintf(stderr, "campaignd serve: unexpected argument \"%s\"\n", argv[optind]);
         return 2;
     }
+    if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+        fprintf(stderr, "campaignd serve: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
     return CLI_GO;
 }
 
@@ -291,6 +305,31 @@ static void block_signals(sigset_t *stop)
     sigaddset(stop, SIGINT);
     pthread_sigmask(SIG_BLOCK, stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
+
+#define PEM_MAX (1 << 20)
+
+/* The whole of a small file (a PEM), NUL-terminated, or NULL after saying
+ * why on stderr.  Caller frees. */
+static char *read_pem(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "campaignd serve: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = xmalloc(PEM_MAX + 1);
+    size_t n = fread(buf, 1, PEM_MAX + 1, f);
+    int err = ferror(f);
+    fclose(f);
+    if (err || n == 0 || n > PEM_MAX) {
+        fprintf(stderr, "campaignd serve: cannot read %s: %s\n", path,
+                err ? "read error" : n == 0 ? "empty file" : "larger than 1 MiB");
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
 }
 
 /* Raises the open-file limit as far as the connection limit needs and the
@@ -357,6 +396,24 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     return rc;
 }
 
+/* Opens the stores and serves: the exit status. */
+static int open_and_serve(struct serve_opts *o, const sigset_t *stop)
+{
+    const char *url = cli_db_url(o->db);
+    struct store *s = cli_open_store(url, o->pool), *rs = NULL;
+    if (s == NULL)
+        return 1;
+    if (o->db_read != NULL && *o->db_read != '\0' &&
+        (rs = cli_open_replica(o->db_read, o->pool)) == NULL) {
+        store_close(s);
+        return 1;
+    }
+    int rc = serve(o, url, s, rs, stop);
+    store_close(rs);
+    store_close(s);
+    return rc;
+}
+
 int cli_serve(int argc, char **argv)
 {
     struct serve_opts o;
@@ -365,20 +422,19 @@ int cli_serve(int argc, char **argv)
         return rc;
     sigset_t stop;
     block_signals(&stop);
-    const char *url = cli_db_url(o.db);
     if (o.pool == 0)
         o.pool = o.cfg.threads;
     size_conns(&o);
-    struct store *s = cli_open_store(url, o.pool), *rs = NULL;
-    if (s == NULL)
-        return 1;
-    if (o.db_read != NULL && *o.db_read != '\0' &&
-        (rs = cli_open_replica(o.db_read, o.pool)) == NULL) {
-        store_close(s);
+    char *cert = NULL, *key = NULL;
+    if (o.tls_cert != NULL &&
+        ((cert = read_pem(o.tls_cert)) == NULL || (key = read_pem(o.tls_key)) == NULL)) {
+        free(cert);
         return 1;
     }
-    rc = serve(&o, url, s, rs, &stop);
-    store_close(rs);
-    store_close(s);
+    o.cfg.tls_cert_pem = cert;
+    o.cfg.tls_key_pem = key;
+    rc = open_and_serve(&o, &stop);
+    free(cert);
+    free(key);
     return rc;
 }

@@ -149,6 +149,8 @@ static int take(struct listener *l, int fd, int from, int64_t now)
  * nearly (best effort, never blocks). */
 static void send_raw(int fd, const char *resp)
 {
+    if (resp == NULL) /* TLS: nothing can be written in clear */
+        return;
     size_t len = strlen(resp), off = 0;
     while (off < len) {
         ssize_t n = send(fd, resp + off, len - off, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -243,7 +245,7 @@ static void accept_ready(struct listener *l)
         int refused = admit(l, fd, (struct sockaddr *)&ss, mono_us());
         pthread_mutex_unlock(&l->lock);
         if (refused) {
-            send_raw(fd, refused == 429 ? l->cfg.resp_429 : l->cfg.resp_503);
+            send_raw(fd, refused == 429 ? l->cfg.resp_429 : l->cfg.resp_503); /* or nothing */
             log_access("-", "-", refused, 0, 0, "-");
             close(fd);
             continue;
@@ -292,7 +294,7 @@ static void reap(struct listener *l, int64_t now)
             idle++;
         if (now <= atomic_load(&s->deadline_us) || !take(l, fd, ph, now))
             continue;
-        if (ph == PH_READING) {
+        if (ph == PH_READING && l->cfg.resp_408 != NULL) {
             send_raw(fd, l->cfg.resp_408);
             log_access("-", "-", 408, 0, 0, "-");
             shutdown(fd, SHUT_WR);

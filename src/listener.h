@@ -36,7 +36,8 @@ struct listener_config {
     int idle_timeout_s;     /* a keep-alive connection between requests */
     /* Complete raw HTTP responses (head and body) the listener writes
      * itself, with Connection: close: a request past its deadline, the
-     * server full, one address over its limit. */
+     * server full, one address over its limit.  NULL (over TLS): the
+     * connection is closed without a word. */
     const char *resp_408, *resp_503, *resp_429;
 };
 

@@ -37,6 +37,11 @@
 /* The most of a body over --max-body that is read and thrown away so the
  * client can read its 413 (nginx's lingering close does the same). */
 #define SRV_DISCARD_MAX (64 << 20)
+/* GnuTLS priorities for --tls-cert: TLS 1.2 and 1.3, forward-secret key
+ * exchange and AEAD ciphers only. */
+#define SRV_TLS_PRIORITIES                                                                         \
+    "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"        \
+    "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-RSA:-DHE-RSA:-DHE-DSS"
 
 struct server {
     struct MHD_Daemon *d;
@@ -573,9 +578,11 @@ static int srv_listen(struct server *s, const struct server_config *cfg, struct 
     socklen_t sslen = 0;
     if (srv_resolve(cfg->listen, &ss, &sslen, e) != 0)
         return -1;
-    s->raw[0] = raw_response(408, "The request did not arrive in time");
-    s->raw[1] = raw_response(503, "The server has too many connections; try again later");
-    s->raw[2] = raw_response(429, "Too many connections from this address; try again later");
+    if (cfg->tls_cert_pem == NULL) { /* over TLS the listener can only close */
+        s->raw[0] = raw_response(408, "The request did not arrive in time");
+        s->raw[1] = raw_response(503, "The server has too many connections; try again later");
+        s->raw[2] = raw_response(429, "Too many connections from this address; try again later");
+    }
     struct listener_config lc = {
         .max_conns = cfg->max_conns,
         .max_conns_per_ip = cfg->max_conns_per_ip,
@@ -610,6 +617,20 @@ struct server *server_start(const struct server_config *cfg, struct store *store
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)(uintptr_t)cfg->tls_cert_pem},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)(uintptr_t)cfg->tls_key_pem},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)SRV_TLS_PRIORITIES},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    if (cfg->tls_cert_pem != NULL) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            apierr_set(e, 500, "This libmicrohttpd was built without TLS");
+            srv_free(s);
+            return NULL;
+        }
+        flags |= MHD_USE_TLS;
+    }
     size_t mem = cfg->limits.max_url + cfg->limits.max_headers + 32 * 1024;
     /* The listener enforces the connection limit; libmicrohttpd's, per
      * worker thread, only needs room for it (and for closing ones). */
@@ -626,9 +647,11 @@ struct server *server_start(const struct server_config *cfg, struct store *store
         MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, s,
         MHD_OPTION_NOTIFY_COMPLETED, srv_completed, s,
         MHD_OPTION_NOTIFY_CONNECTION, srv_notify, s,
+        MHD_OPTION_ARRAY, cfg->tls_cert_pem != NULL ? tls : &tls[3],
         MHD_OPTION_END);
     if (s->d == NULL || listener_start(s->lst, srv_add, s) != 0) {
-        apierr_set(e, 500, "Cannot serve on %s", cfg->listen);
+        apierr_set(e, 500, "Cannot serve on %s%s", cfg->listen,
+                   cfg->tls_cert_pem != NULL ? " (is the TLS certificate or key invalid?)" : "");
         if (s->d != NULL)
             MHD_stop_daemon(s->d);
         srv_free(s);

@@ -19,6 +19,8 @@ struct server_config {
     int request_timeout_s;     /* a request's arrival, a response's departure */
     int max_conns;             /* connections at once (listener.h) */
     int max_conns_per_ip;      /* per client address; 0 = no limit */
+    const char *tls_cert_pem;  /* HTTPS: certificate chain and key (PEM), */
+    const char *tls_key_pem;   /* or both NULL for plain HTTP */
     size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
 };
 
