@@ -33,7 +33,7 @@ LAYERS = [
     ("store", "sqldb sqldb_sqlite sqldb_pg store_int store_conn store_counts store_rows"
               " store_tenants store_campaigns store_clists store_listing store_import store"),
     ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists"),
-    ("server", "listener router server"),
+    ("server", "listener router dispatch server"),
     ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo demo_data main"),
 ]
 LAYER = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}

@@ -1,12 +1,14 @@
-/* server.c - libmicrohttpd glue.
+/* server.c - libmicrohttpd glue: connections come from listener.c,
+ * requests are decided by dispatch.c.
  *
  * One request flows one way:
  *   uri_log (allocate struct req, start the clock)
- *   -> first handler call: 414, 431, route (404/405), 413 by Content-Length
- *   -> body chunks: buffered up to max_body (413 at the end when over)
- *   -> last call: auth (401/400/403), Content-Type (415), the route handler
+ *   -> first handler call: dispatch_head (414, 431, route 404/405), then
+ *      413 by Content-Length when the body is not worth reading
+ *   -> body chunks: buffered up to max_body (read and thrown away past it)
+ *   -> last call: dispatch_run (413, auth, 429, 415/400, the handler)
  *   -> completed: access-log line, free.
- * Every error body comes from srv_respond_error(). */
+ * Every body, error or not, comes from dispatch.c. */
 #include "server.h"
 
 #include <errno.h>
@@ -21,13 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dispatch.h"
 #include "ids.h"
-#include "jsonio.h"
 #include "listener.h"
 #include "log.h"
 #include "ratelimit.h"
-#include "router.h"
-#include "timefmt.h"
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
@@ -65,9 +65,7 @@ struct req {
     char method[16];
     char rid[SRV_RID_MAX + 1];       /* X-Request-Id: the client's, or made */
     int seen_headers;
-    const struct route *route;
-    char stream_id[API_SEGMENT_MAX];
-    char object_id[API_SEGMENT_MAX];
+    struct dispatch_req head;        /* the route, from the headers */
     char *body;
     size_t body_len, body_cap;
     int too_large;
@@ -85,65 +83,38 @@ static int64_t now_us(void)
 
 /* ---- responses ------------------------------------------------------------ */
 
-/* Queues JSON text (taking it) as the response. */
-static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r, int status,
-                                      char *text, size_t len, const char *allow,
-                                      int retry_after);
-
-static enum MHD_Result srv_queue_json(struct MHD_Connection *conn, struct req *r, int status,
-                                      json_t *body, const char *allow, int retry_after)
+/* Queues the answer out (taking its text) as the response. */
+static enum MHD_Result srv_queue(struct MHD_Connection *conn, struct req *r,
+                                 struct dispatch_out *out)
 {
-    size_t len = 0;
-    char *text = jsonio_dump(body, &len);
-    return srv_queue_text(conn, r, status, text, len, allow, retry_after);
-}
-
-static enum MHD_Result srv_queue_text(struct MHD_Connection *conn, struct req *r, int status,
-                                      char *text, size_t len, const char *allow,
-                                      int retry_after)
-{
-    if (text == NULL) {
-        text = xstrdup("{\"status\":\"error\",\"message\":\"Internal error\",\"errors\":[]}");
-        len = strlen(text);
-        status = 500;
-    }
+    char *text = out->text;
+    out->text = NULL;
     if (!listener_respond(r->srv->lst, r->fd)) { /* answered 408 already */
         free(text);
         return MHD_NO;
     }
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(out->len, text, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(text);
         return MHD_NO;
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    if (allow != NULL && allow[0] != '\0')
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (out->allow[0] != '\0')
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, out->allow);
     if (atomic_load(&r->srv->draining))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (r->rid[0] != '\0')
         MHD_add_response_header(resp, "X-Request-Id", r->rid);
-    if (retry_after > 0) {
+    if (out->retry_after > 0) {
         char secs[16];
-        snprintf(secs, sizeof secs, "%d", retry_after);
+        snprintf(secs, sizeof secs, "%d", out->retry_after);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
     }
-    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)status, resp);
+    enum MHD_Result ret = MHD_queue_response(conn, (unsigned)out->status, resp);
     MHD_destroy_response(resp);
-    r->status = status;
-    r->bytes = len;
-    return ret;
-}
-
-/* The one place an error becomes a response. */
-static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req *r,
-                                         const struct apierr *e)
-{
-    json_t *body = apierr_body(e);
-    enum MHD_Result ret = srv_queue_json(conn, r, e->status ? e->status : 500, body,
-                                         e->status == 405 ? e->allow : NULL,
-                                         e->status == 429 ? e->retry_after : 0);
-    json_decref(body);
+    r->status = out->status;
+    r->bytes = out->len;
     return ret;
 }
 
@@ -151,15 +122,14 @@ static enum MHD_Result srv_respond_error(struct MHD_Connection *conn, struct req
 static enum MHD_Result srv_fail(struct MHD_Connection *conn, struct req *r, int status,
                                 const char *msg)
 {
-    struct apierr e;
-    apierr_init(&e);
-    apierr_one(&e, status, NULL, msg);
-    enum MHD_Result ret = srv_respond_error(conn, r, &e);
-    apierr_clear(&e);
+    struct dispatch_out out = {0};
+    dispatch_fail(status, msg, &out);
+    enum MHD_Result ret = srv_queue(conn, r, &out);
+    dispatch_out_clear(&out);
     return ret;
 }
 
-/* ---- request framing ------------------------------------------------------ */
+/* ---- the request as dispatch.c reads it ----------------------------------- */
 
 /* Adds a header's size on the wire to *cls (a size_t). */
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -171,23 +141,38 @@ static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-/* The request header name, or NULL. */
-static const char *header(struct MHD_Connection *conn, const char *name)
+static const char *io_header(void *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
-/* contract.md §2: JSON (any parameters), form-urlencoded (curl --data's
- * default, parsed as JSON), or no Content-Type at all. */
-static int content_type_ok(const char *ct)
+static const char *io_query(void *conn, const char *key)
 {
-    if (ct == NULL)
-        return 1;
-    size_t n = strcspn(ct, ";");
-    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
-        n--;
-    return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
-           (n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0);
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+/* Whether the query has key, even with no value ("?trigger"). */
+static int io_has_query(void *conn, const char *key)
+{
+    const char *v = NULL;
+    size_t len = 0;
+    return MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v,
+                                         &len) == MHD_YES;
+}
+
+/* The dispatch view of connection conn carrying request r. */
+static struct dispatch_io srv_io(struct MHD_Connection *conn, const struct req *r)
+{
+    struct dispatch_io io = {io_header, io_query, io_has_query, 0, r->raw_url_len, conn};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &io.header_bytes);
+    return io;
+}
+
+/* What every request of the server gets. */
+static struct dispatch_env srv_env(struct server *srv)
+{
+    return (struct dispatch_env){srv->store, srv->read_store, srv->list_cache, srv->limiter,
+                                 &srv->cfg.limits, atomic_load(&srv->draining)};
 }
 
 /* Parses a Content-Length value; -1 when absent or not a plain number. */
@@ -204,34 +189,11 @@ static long long content_length(const char *v)
     return n;
 }
 
-static const char *query_value(const struct api_call *c, const char *key)
-{
-    return MHD_lookup_connection_value(c->conn, MHD_GET_ARGUMENT_KIND, key);
-}
-
-/* Whether the query has key, even with no value ("?trigger"). */
-static int has_query(void *conn, const char *key)
-{
-    const char *v = NULL;
-    size_t len = 0;
-    return MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, key, strlen(key), &v,
-                                         &len) == MHD_YES;
-}
-
-/* Whether the body holds anything but JSON whitespace. */
-static int body_present(const struct req *r)
-{
-    for (size_t i = 0; i < r->body_len; i++)
-        if (r->body[i] != ' ' && r->body[i] != '\t' && r->body[i] != '\n' && r->body[i] != '\r')
-            return 1;
-    return 0;
-}
-
 /* The request's id into r->rid: the client's X-Request-Id when sane, else
  * a new one. */
 static void request_id(struct MHD_Connection *conn, struct req *r)
 {
-    const char *v = header(conn, "X-Request-Id");
+    const char *v = io_header(conn, "X-Request-Id");
     size_t n = v != NULL ? strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                                      "0123456789._:-")
                          : 0;
@@ -249,37 +211,24 @@ static void request_id(struct MHD_Connection *conn, struct req *r)
 static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, const char *url,
                                    const char *method)
 {
-    const struct api_limits *lim = &r->srv->cfg.limits;
     snprintf(r->method, sizeof r->method, "%s", method);
     request_id(conn, r);
-    if (r->raw_url_len > lim->max_url)
-        return srv_fail(conn, r, 414, "The request URL is too long");
-    size_t hbytes = 0;
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &hbytes);
-    if (hbytes > lim->max_headers)
-        return srv_fail(conn, r, 431, "The request headers are too large");
-
-    struct apierr e;
-    struct api_call probe;
-    apierr_init(&e);
-    memset(&probe, 0, sizeof probe);
-    r->route = router_match(method, url, has_query, conn, &probe, &e);
-    if (r->route == NULL) {
-        enum MHD_Result ret = srv_respond_error(conn, r, &e);
-        apierr_clear(&e);
+    struct dispatch_env env = srv_env(r->srv);
+    struct dispatch_io io = srv_io(conn, r);
+    struct dispatch_out out = {0};
+    if (dispatch_head(&env, &io, method, url, &r->head, &out) != 0) {
+        enum MHD_Result ret = srv_queue(conn, r, &out);
+        dispatch_out_clear(&out);
         return ret;
     }
-    apierr_clear(&e);
-    memcpy(r->stream_id, probe.stream_id, sizeof r->stream_id);
-    memcpy(r->object_id, probe.object_id, sizeof r->object_id);
     /* A body over the limit is answered at once when the client waits for
      * 100-continue, or when it is too big to read and throw away.  Else it
      * is read to its end and answered then: closing with the body unread
      * would reset the connection, and a client still sending would lose
      * the 413 to a broken pipe. */
-    long long cl = content_length(header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH));
-    if (cl > (long long)lim->max_body) {
-        const char *expect = header(conn, MHD_HTTP_HEADER_EXPECT);
+    long long cl = content_length(io_header(conn, MHD_HTTP_HEADER_CONTENT_LENGTH));
+    if (cl > (long long)r->srv->cfg.limits.max_body) {
+        const char *expect = io_header(conn, MHD_HTTP_HEADER_EXPECT);
         if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
             cl > (long long)SRV_DISCARD_MAX)
             return srv_fail(conn, r, 413, "The request body is too large");
@@ -288,94 +237,17 @@ static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, c
     return MHD_YES;
 }
 
-/* The call the route's handler gets for request r. */
-static void call_init(struct api_call *call, struct MHD_Connection *conn, const struct req *r)
-{
-    struct server *srv = r->srv;
-    memset(call, 0, sizeof *call);
-    call->store = srv->store;
-    call->read_store = srv->read_store ? srv->read_store : srv->store;
-    call->list_cache = srv->list_cache;
-    call->limits = &srv->cfg.limits;
-    memcpy(call->stream_id, r->stream_id, sizeof call->stream_id);
-    memcpy(call->object_id, r->object_id, sizeof call->object_id);
-    call->query = query_value;
-    call->conn = conn;
-    call->draining = atomic_load(&srv->draining);
-    apierr_init(&call->err);
-}
-
-/* Authentication (401, 400, 403), then the client's rate limit (429): 0
- * with call->tenant set, or -1 with call->err. */
-static int srv_admit(struct MHD_Connection *conn, const struct req *r, struct api_call *call)
-{
-    struct server *srv = r->srv;
-    struct auth_request ar = {
-        .auth = header(conn, "auth"),
-        .iid = header(conn, "iid"),
-        .account_header = header(conn, "accountId"),
-        .account_query = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "accountId"),
-        .stream_path = r->stream_id,
-        .now_s = (int64_t)time(NULL),
-    };
-    int rc = auth_check(srv->store, &ar, &call->tenant, &call->err);
-    int wait;
-    if (rc == 0 && srv->limiter != NULL &&
-        (wait = ratelimit_take(srv->limiter, call->tenant.client_id, timefmt_now_ms())) > 0) {
-        apierr_one(&call->err, 429, NULL, "Too many requests; try again later");
-        call->err.retry_after = wait;
-        rc = -1;
-    }
-    return rc;
-}
-
-/* Body framing (contract §2): 415, then a body that must be one JSON
- * object, parsed into call->body.  Routes without a body flag ignore the
- * body entirely.  0, or -1 with call->err. */
-static int srv_body(struct MHD_Connection *conn, const struct req *r, struct api_call *call)
-{
-    int flags = r->route->flags;
-    if (!((flags & ROUTE_BODY) || ((flags & ROUTE_BODY_OPT) && body_present(r))))
-        return 0;
-    if (!content_type_ok(header(conn, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-        apierr_one(&call->err, 415, "headers.Content-Type",
-                   "The body must be sent as application/json");
-        return -1;
-    }
-    call->body = jsonio_parse_object(r->body ? r->body : "", r->body_len,
-                                     r->srv->cfg.limits.max_depth, &call->err);
-    return call->body == NULL ? -1 : 0;
-}
-
 /* Last call: the request is complete. */
 static enum MHD_Result srv_dispatch(struct MHD_Connection *conn, struct req *r)
 {
     if (!listener_handle(r->srv->lst, r->fd))
         return MHD_NO; /* past its deadline: answered 408 already */
-    struct api_call call;
-    call_init(&call, conn, r);
-    int rc = 0;
-    if (r->too_large) {
-        apierr_one(&call.err, 413, NULL, "The request body is too large");
-        rc = -1;
-    }
-    if (rc == 0 && (r->route->flags & ROUTE_AUTH))
-        rc = srv_admit(conn, r, &call);
-    if (rc == 0)
-        rc = srv_body(conn, r, &call);
-    if (rc == 0)
-        rc = r->route->handler(&call);
-
-    enum MHD_Result ret;
-    if (rc == 0 && call.response_text != NULL)
-        ret = srv_queue_text(conn, r, call.status, call.response_text, call.response_len, NULL, 0);
-    else if (rc == 0)
-        ret = srv_queue_json(conn, r, call.status, call.response, NULL, 0);
-    else
-        ret = srv_respond_error(conn, r, &call.err);
-    json_decref(call.response);
-    json_decref(call.body);
-    apierr_clear(&call.err);
+    struct dispatch_env env = srv_env(r->srv);
+    struct dispatch_io io = srv_io(conn, r);
+    struct dispatch_out out = {0};
+    dispatch_run(&env, &io, &r->head, r->body, r->body_len, r->too_large, &out);
+    enum MHD_Result ret = srv_queue(conn, r, &out);
+    dispatch_out_clear(&out);
     return ret;
 }
 
@@ -517,23 +389,17 @@ static int srv_resolve(const char *listen, struct sockaddr_storage *ss, socklen_
  * body for status and msg, with Connection: close. */
 static char *raw_response(int status, const char *msg)
 {
-    struct apierr e;
-    apierr_init(&e);
-    apierr_one(&e, status, NULL, msg);
-    json_t *body = apierr_body(&e);
-    size_t len = 0;
-    char *text = jsonio_dump(body, &len);
-    json_decref(body);
-    apierr_clear(&e);
-    size_t cap = len + 256;
-    char *out = xmalloc(cap);
-    snprintf(out, cap,
+    struct dispatch_out out = {0};
+    dispatch_fail(status, msg, &out);
+    size_t cap = out.len + 256;
+    char *text = xmalloc(cap);
+    snprintf(text, cap,
              "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n"
              "Connection: close\r\n%s\r\n%s",
-             status, MHD_get_reason_phrase_for((unsigned)status), len,
-             status == 408 ? "" : "Retry-After: 1\r\n", text);
-    free(text);
-    return out;
+             status, MHD_get_reason_phrase_for((unsigned)status), out.len,
+             status == 408 ? "" : "Retry-After: 1\r\n", out.text);
+    dispatch_out_clear(&out);
+    return text;
 }
 
 /* listener_add_fn: the listener's new connection, to libmicrohttpd. */

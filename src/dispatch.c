@@ -1,0 +1,203 @@
+/* dispatch.c - see dispatch.h. */
+#include "dispatch.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "auth.h"
+#include "jsonio.h"
+#include "ratelimit.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+/* ---- answers -------------------------------------------------------------- */
+
+/* body as the answer's text; a body that cannot be written is a 500. */
+static void out_json(struct dispatch_out *out, int status, json_t *body)
+{
+    out->status = status;
+    out->text = jsonio_dump(body, &out->len);
+    if (out->text == NULL) {
+        out->text = xstrdup("{\"status\":\"error\",\"message\":\"Internal error\",\"errors\":[]}");
+        out->len = strlen(out->text);
+        out->status = 500;
+    }
+}
+
+void dispatch_error(const struct apierr *e, struct dispatch_out *out)
+{
+    json_t *body = apierr_body(e);
+    out_json(out, e->status ? e->status : 500, body);
+    json_decref(body);
+    if (e->status == 405)
+        memcpy(out->allow, e->allow, sizeof out->allow);
+    if (e->status == 429)
+        out->retry_after = e->retry_after;
+}
+
+void dispatch_fail(int status, const char *msg, struct dispatch_out *out)
+{
+    struct apierr e;
+    apierr_init(&e);
+    apierr_one(&e, status, NULL, msg);
+    dispatch_error(&e, out);
+    apierr_clear(&e);
+}
+
+void dispatch_out_clear(struct dispatch_out *out)
+{
+    free(out->text);
+    memset(out, 0, sizeof *out);
+}
+
+/* ---- the head ------------------------------------------------------------- */
+
+int dispatch_head(const struct dispatch_env *env, const struct dispatch_io *io,
+                  const char *method, const char *url, struct dispatch_req *dr,
+                  struct dispatch_out *out)
+{
+    memset(dr, 0, sizeof *dr);
+    if (io->raw_url_len > env->limits->max_url) {
+        dispatch_fail(414, "The request URL is too long", out);
+        return -1;
+    }
+    if (io->header_bytes > env->limits->max_headers) {
+        dispatch_fail(431, "The request headers are too large", out);
+        return -1;
+    }
+    struct apierr e;
+    struct api_call probe;
+    apierr_init(&e);
+    memset(&probe, 0, sizeof probe);
+    dr->route = router_match(method, url, io->has_query, io->cls, &probe, &e);
+    if (dr->route == NULL)
+        dispatch_error(&e, out);
+    apierr_clear(&e);
+    memcpy(dr->stream_id, probe.stream_id, sizeof dr->stream_id);
+    memcpy(dr->object_id, probe.object_id, sizeof dr->object_id);
+    return dr->route != NULL ? 0 : -1;
+}
+
+/* ---- the whole request ---------------------------------------------------- */
+
+/* api_call's query(): through the carrier (call->conn is the io). */
+static const char *call_query(const struct api_call *c, const char *key)
+{
+    const struct dispatch_io *io = c->conn;
+    return io->query(io->cls, key);
+}
+
+/* The call the route's handler gets. */
+static void call_init(struct api_call *call, const struct dispatch_env *env,
+                      const struct dispatch_io *io, const struct dispatch_req *dr)
+{
+    memset(call, 0, sizeof *call);
+    call->store = env->store;
+    call->read_store = env->read_store ? env->read_store : env->store;
+    call->list_cache = env->list_cache;
+    call->limits = env->limits;
+    memcpy(call->stream_id, dr->stream_id, sizeof call->stream_id);
+    memcpy(call->object_id, dr->object_id, sizeof call->object_id);
+    call->query = call_query;
+    call->conn = (void *)(uintptr_t)io;
+    call->draining = env->draining;
+    apierr_init(&call->err);
+}
+
+/* Authentication (401, 400, 403), then the client's rate limit (429): 0
+ * with call->tenant set, or -1 with call->err. */
+static int admit(const struct dispatch_env *env, const struct dispatch_io *io,
+                 struct api_call *call)
+{
+    struct auth_request ar = {
+        .auth = io->header(io->cls, "auth"),
+        .iid = io->header(io->cls, "iid"),
+        .account_header = io->header(io->cls, "accountId"),
+        .account_query = io->query(io->cls, "accountId"),
+        .stream_path = call->stream_id,
+        .now_s = (int64_t)time(NULL),
+    };
+    int rc = auth_check(env->store, &ar, &call->tenant, &call->err);
+    int wait;
+    if (rc == 0 && env->limiter != NULL &&
+        (wait = ratelimit_take(env->limiter, call->tenant.client_id, timefmt_now_ms())) > 0) {
+        apierr_one(&call->err, 429, NULL, "Too many requests; try again later");
+        call->err.retry_after = wait;
+        rc = -1;
+    }
+    return rc;
+}
+
+/* contract.md §2: JSON (any parameters), form-urlencoded (curl --data's
+ * default, parsed as JSON), or no Content-Type at all. */
+static int content_type_ok(const char *ct)
+{
+    if (ct == NULL)
+        return 1;
+    size_t n = strcspn(ct, ";");
+    while (n > 0 && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    return (n == 16 && strncasecmp(ct, "application/json", n) == 0) ||
+           (n == 33 && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0);
+}
+
+/* Whether body holds anything but JSON whitespace. */
+static int body_present(const char *body, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (body[i] != ' ' && body[i] != '\t' && body[i] != '\n' && body[i] != '\r')
+            return 1;
+    return 0;
+}
+
+/* Body framing (contract §2): 415, then a body that must be one JSON
+ * object, parsed into call->body.  Routes without a body flag ignore the
+ * body entirely.  0, or -1 with call->err. */
+static int frame_body(const struct dispatch_env *env, const struct dispatch_io *io, int flags,
+                      const char *body, size_t len, struct api_call *call)
+{
+    if (!((flags & ROUTE_BODY) || ((flags & ROUTE_BODY_OPT) && body_present(body, len))))
+        return 0;
+    if (!content_type_ok(io->header(io->cls, "Content-Type"))) {
+        apierr_one(&call->err, 415, "headers.Content-Type",
+                   "The body must be sent as application/json");
+        return -1;
+    }
+    call->body = jsonio_parse_object(body ? body : "", len, env->limits->max_depth, &call->err);
+    return call->body == NULL ? -1 : 0;
+}
+
+void dispatch_run(const struct dispatch_env *env, const struct dispatch_io *io,
+                  const struct dispatch_req *dr, const char *body, size_t body_len,
+                  int too_large, struct dispatch_out *out)
+{
+    struct api_call call;
+    call_init(&call, env, io, dr);
+    int rc = 0;
+    if (too_large) {
+        apierr_one(&call.err, 413, NULL, "The request body is too large");
+        rc = -1;
+    }
+    if (rc == 0 && (dr->route->flags & ROUTE_AUTH))
+        rc = admit(env, io, &call);
+    if (rc == 0)
+        rc = frame_body(env, io, dr->route->flags, body, body_len, &call);
+    if (rc == 0)
+        rc = dr->route->handler(&call);
+
+    if (rc == 0 && call.response_text != NULL) {
+        out->status = call.status;
+        out->text = call.response_text;
+        out->len = call.response_len;
+    } else if (rc == 0) {
+        out_json(out, call.status, call.response);
+    } else {
+        dispatch_error(&call.err, out);
+    }
+    json_decref(call.response);
+    json_decref(call.body);
+    apierr_clear(&call.err);
+}
