@@ -8,7 +8,9 @@
 # corpus (-merge=1 keeps only inputs that add coverage) unless the corpus
 # would grow past FUZZ_CORPUS_MAX files (default 300).  Crash, leak and
 # timeout artifacts stay in build/fuzz/run/fuzz_NAME/artifacts/, never in the
-# corpus.  The exit status is non-zero when any target failed.
+# corpus.  The summary gives each target's executions and final coverage
+# (libFuzzer's cov: and ft: counters) and the total executions.  The exit
+# status is non-zero when any target failed.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -31,6 +33,7 @@ count_files() {
 
 failed=0
 summary=""
+total_execs=0
 for bin in "$@"; do
     name=$(basename "$bin")
     corpus=fuzz/corpus/$name
@@ -88,10 +91,13 @@ $name: FAILED (exit $rc) after ${execs:-?} executions; see $work/"
             echo "== $name: merge failed; see $work/merge.log" >&2
         fi
     fi
-    echo "$name: $execs executions in ${secs}s, corpus $before -> $((before + added)) files"
+    cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$work/fuzz.log" | tail -n 1)
+    total_execs=$((total_execs + execs))
+    echo "$name: $execs executions in ${secs}s, $cov, corpus $before -> $((before + added)) files"
     summary="$summary
-$name: $execs executions"
+$name: $execs executions, $cov"
 done
 
-echo "== fuzz summary (stat::number_of_executed_units):$summary"
+echo "== fuzz summary (stat::number_of_executed_units):$summary
+total: $total_execs executions"
 exit $failed

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 void apierr_init(struct apierr *e)
@@ -36,6 +37,7 @@ static char *format(const char *fmt, va_list ap)
     vsnprintf(s, n > 0 ? (size_t)n + 1 : 1, fmt, ap);
     if (n <= 0)
         s[0] = '\0';
+    text_utf8_repair(s); /* a message may quote what a client sent */
     return s;
 }
 
@@ -73,8 +75,12 @@ void apierr_field(struct apierr *e, const char *field, const char *fmt, ...)
     char *msg = format(fmt, ap);
     va_end(ap);
     json_t *o = json_object();
-    if (field != NULL)
-        json_object_set_new(o, "field", json_string(field));
+    if (field != NULL) {
+        char *f = xstrdup(field);
+        text_utf8_repair(f);
+        json_object_set_new(o, "field", json_string(f));
+        free(f);
+    }
     json_object_set_new(o, "msg", json_string(msg));
     json_array_append_new(e->errors, o);
     free(msg);

@@ -27,3 +27,42 @@ char *text_lower(const char *s)
             *p = (char)(*p - 'A' + 'a');
     return d;
 }
+
+/* The length of the well-formed UTF-8 sequence at p, or 0. */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned c = p[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4
+                                                                                             : 0;
+    unsigned lo = 0x80, hi = 0xBF; /* the second byte's range (Unicode table 3-7) */
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    for (size_t i = 1; i < n; i++)
+        if (p[i] < (i == 1 ? lo : 0x80) || p[i] > (i == 1 ? hi : 0xBF))
+            return 0;
+    return n;
+}
+
+size_t text_utf8_repair(char *s)
+{
+    size_t fixed = 0;
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (n == 0) {
+            *p++ = '?';
+            fixed++;
+        } else {
+            p += n;
+        }
+    }
+    return fixed;
+}

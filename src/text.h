@@ -10,6 +10,12 @@
 /* Number of Unicode code points in the UTF-8 string s. */
 size_t text_utf8_len(const char *s);
 
+/* Replaces, in place, every byte of s that is not part of a well-formed
+ * UTF-8 sequence (overlong forms, surrogates and code points past U+10FFFF
+ * included) with '?', so that s can become a JSON string.  Returns how many
+ * bytes it replaced. */
+size_t text_utf8_repair(char *s);
+
 /* Whether code point cp is Unicode white space (White_Space=yes). */
 bool text_is_space(uint32_t cp);
 

@@ -356,6 +356,17 @@ def test_unknown_list_is_404(fam, method, path, ident):
     assert_error(fam.req(method, path.format(x=ident), {"name": "x"}), 404)
 
 
+@pytest.mark.parametrize("method,path", [
+    ("GET", "/contactList/abc%CC"), ("PUT", "/contactList/abc%CC"),
+    ("DELETE", "/contactList/abc%CC"), ("GET", "/abc%CC%FF"), ("DELETE", "/%C0%AF")])
+def test_an_id_that_is_not_utf8_is_a_404_not_a_500(fam, method, path):
+    # found by fuzz_request: the 404 message quotes the id, and an id with
+    # bytes that are not UTF-8 made the error body unwritable (a 500)
+    r = fam.req(method, path, {"name": "x"} if method == "PUT" else None)
+    assert_error(r, 404)
+    assert "?" in r.json()["message"]
+
+
 def test_query_is_checked_before_the_object(fam):
     # family spec §1.1: query parameters (400) come before the object lookup (404)
     assert_error(fam.req("POST", f"/trigger/{UNKNOWN_CD}?trigger=pause", {}), 400,

@@ -1,6 +1,9 @@
 /* test_text.c - the plain text helpers (text.h): code points counted,
  * Unicode white space (White_Space=yes, exactly), ASCII lowering. */
 #include "testutil.h"
+#include <jansson.h>
+#include <stdio.h>
+
 #include "text.h"
 
 static void test_utf8_len(void **state)
@@ -38,6 +41,37 @@ static void test_utf8_len(void **state)
 }
 
 /* Unicode's White_Space property (PropList.txt): 25 code points. */
+static void test_utf8_repair(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        size_t fixed;
+    } cases[] = {
+        {"", "", 0},
+        {"plain ascii", "plain ascii", 0},
+        {"Zo\xc3\xab \xf0\x9f\x98\x80", "Zo\xc3\xab \xf0\x9f\x98\x80", 0}, /* ë, U+1F600 */
+        {"getAllContact\xccist", "getAllContact?ist", 1},  /* a lead byte without its tail */
+        {"\xc0\xaf", "??", 2},                             /* overlong '/' */
+        {"\xe0\x80\xaf", "???", 3},                       /* overlong, three bytes */
+        {"\xed\xa0\x80", "???", 3},                       /* a surrogate, U+D800 */
+        {"\xf4\x90\x80\x80", "????", 4},                 /* past U+10FFFF */
+        {"\xf5\x80", "??", 2},                             /* no such lead byte */
+        {"\xe2\x82", "??", 2},                             /* cut short at the end */
+        {"\x80" "abc", "?abc", 1},                           /* a lone continuation */
+        {"\xef\xbf\xbf\xf4\x8f\xbf\xbf", "\xef\xbf\xbf\xf4\x8f\xbf\xbf", 0}, /* U+FFFF, U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s", cases[i].in);
+        assert_int_equal(text_utf8_repair(buf), cases[i].fixed);
+        assert_string_equal(buf, cases[i].out);
+        json_t *j = json_string(buf); /* jansson takes every repaired string */
+        assert_non_null(j);
+        json_decref(j);
+    }
+}
+
 static void test_is_space(void **state)
 {
     (void)state;
@@ -90,6 +124,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8_len),
+        cmocka_unit_test(test_utf8_repair),
         cmocka_unit_test(test_is_space),
         cmocka_unit_test(test_lower),
     };
