@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A statement: its text, constant or built at run time.  A driver keeps
  * the prepared form under the statement's key (sqlq_key), a 128-bit digest
@@ -25,6 +26,18 @@
 struct sqlq {
     const char *sql;
 };
+
+/* A statement whose text starts with SQLQ_REPLAN is planned with its actual
+ * parameters at every execution on PostgreSQL (an unnamed statement),
+ * instead of being prepared once and left to settle on a generic plan: for
+ * statements whose best plan depends on the values.  (SQLite plans each
+ * statement once either way; to it this is a comment.) */
+#define SQLQ_REPLAN "/* replan */ "
+
+static inline int sqlq_replan(const struct sqlq *q)
+{
+    return strncmp(q->sql, SQLQ_REPLAN, sizeof SQLQ_REPLAN - 1) == 0;
+}
 
 struct sqlq_key {
     uint64_t a, b;

@@ -426,7 +426,8 @@ static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, cons
      * the statement fails and the caller rolls back. */
     if (!db->in_txn && pg_ready(db) != 0)
         return NULL;
-    if (!pg_is_prepared(db, key)) {
+    int replan = sqlq_replan(q);
+    if (!replan && !pg_is_prepared(db, key)) {
         PGresult *res = PQprepare(db->conn, name, q->sql, 0, NULL);
         int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
         if (!ok)
@@ -451,7 +452,9 @@ static struct sqlres *pg_query_once(struct sqldb *db, const struct sqlq *q, cons
             vals[i] = p[i].t == SQLP_TEXT ? p[i].s : NULL;
         }
     }
-    PGresult *res = PQexecPrepared(db->conn, name, n, vals, NULL, NULL, 0);
+    PGresult *res = replan
+                        ? PQexecParams(db->conn, q->sql, n, NULL, vals, NULL, NULL, 0)
+                        : PQexecPrepared(db->conn, name, n, vals, NULL, NULL, 0);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         pg_set_err(db, res, "execute");

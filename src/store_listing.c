@@ -96,7 +96,11 @@ static void page_sql(const struct list_query *q, enum page_plan plan, char *sql,
         int months = range_months(q);
         order_text(fields, desc, n, "u.", uorder, sizeof uorder);
         snprintf(where, sizeof where, LIST_WHERE("%s"), "c.created_at");
-        int len = snprintf(sql, cap, "SELECT " CAMPAIGN_COLS " FROM (SELECT u.pk FROM (");
+        /* PostgreSQL's generic plan of this statement reads the whole range
+         * once per month and sorts it (31 ms instead of 2 ms at 100,000
+         * campaigns, 215 ms at 1,000,000): it is planned with its months. */
+        int len = snprintf(sql, cap,
+                           SQLQ_REPLAN "SELECT " CAMPAIGN_COLS " FROM (SELECT u.pk FROM (");
         for (int m = 0; m < months; m++)
             len += snprintf(sql + len, cap - (size_t)len,
                             "%sSELECT * FROM (SELECT c.campaign_pk AS pk, c.lname AS lname,"
