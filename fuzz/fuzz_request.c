@@ -183,6 +183,14 @@ static void fail(const struct dispatch_out *out, const char *why)
     abort();
 }
 
+static void io_each_query(void *cls, int (*fn)(void *arg, const char *key, const char *value),
+                          void *arg)
+{
+    const struct fuzz_req *q = cls;
+    for (int i = 0; i < q->nquery && fn(arg, q->query[i].key, q->query[i].value) == 0; i++)
+        ;
+}
+
 /* The answer's invariants (see the top). */
 static void check(const struct dispatch_out *out)
 {
@@ -249,7 +257,8 @@ static void run(char *text, size_t len)
     split_query(&q, query);
 
     struct dispatch_env env = {st, NULL, cache, NULL, &limits, 0};
-    struct dispatch_io io = {io_header, io_query, io_has_query, q.header_bytes, raw_url_len, &q};
+    struct dispatch_io io = {io_header,      io_query,    io_has_query, io_each_query,
+                             q.header_bytes, raw_url_len, &q};
     struct dispatch_req dr;
     struct dispatch_out out = {0};
     if (dispatch_head(&env, &io, method, url, &dr, &out) == 0)

@@ -2,6 +2,7 @@
 #include "dispatch.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,7 @@
 #include "auth.h"
 #include "jsonio.h"
 #include "ratelimit.h"
+#include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -55,6 +57,34 @@ void dispatch_out_clear(struct dispatch_out *out)
 
 /* ---- the head ------------------------------------------------------------- */
 
+/* each_query's callback: a field error for a parameter that is not UTF-8. */
+static int query_utf8(void *arg, const char *key, const char *value)
+{
+    struct apierr *e = arg;
+    if (!text_utf8_valid(key)) {
+        apierr_field(e, "query", "a parameter's name is not valid UTF-8 once decoded");
+    } else if (value != NULL && !text_utf8_valid(value)) {
+        char field[96];
+        snprintf(field, sizeof field, "query.%.80s", key);
+        apierr_field(e, field, "is not valid UTF-8 once decoded");
+    }
+    return 0;
+}
+
+/* A decoded path or query parameter that is not UTF-8 names nothing the API
+ * stores (every stored text is UTF-8), and PostgreSQL refuses it as a
+ * parameter: 400 naming each (contract §2).  0, or -1 with e. */
+static int url_utf8(const struct dispatch_io *io, const char *url, struct apierr *e)
+{
+    if (!text_utf8_valid(url))
+        apierr_field(e, "path", "is not valid UTF-8 once decoded");
+    io->each_query(io->cls, query_utf8, e);
+    if (apierr_count(e) == 0)
+        return 0;
+    apierr_set(e, 400, "The request URL is not valid UTF-8");
+    return -1;
+}
+
 int dispatch_head(const struct dispatch_env *env, const struct dispatch_io *io,
                   const char *method, const char *url, struct dispatch_req *dr,
                   struct dispatch_out *out)
@@ -73,6 +103,8 @@ int dispatch_head(const struct dispatch_env *env, const struct dispatch_io *io,
     apierr_init(&e);
     memset(&probe, 0, sizeof probe);
     dr->route = router_match(method, url, io->has_query, io->cls, &probe, &e);
+    if (dr->route != NULL && url_utf8(io, url, &e) != 0)
+        dr->route = NULL;
     if (dr->route == NULL)
         dispatch_error(&e, out);
     apierr_clear(&e);

@@ -4,7 +4,7 @@
  *
  * A request is decided in two steps, as it arrives:
  *   dispatch_head  the request line and headers: 414, 431, the route (404,
- *                  405 with Allow);
+ *                  405 with Allow), a path or query that is not UTF-8 (400);
  *   dispatch_run   the whole request: 413 (a body over the limit),
  *                  authentication (401, 400, 403), the rate limit (429), the
  *                  body's framing (415, 400), then the route's handler.
@@ -36,6 +36,10 @@ struct dispatch_io {
     const char *(*header)(void *cls, const char *name);  /* NULL when absent */
     const char *(*query)(void *cls, const char *key);    /* decoded; NULL when absent */
     int (*has_query)(void *cls, const char *key);        /* present, even without a value */
+    /* Calls fn for each query parameter (value NULL when it has none)
+     * until fn returns nonzero. */
+    void (*each_query)(void *cls, int (*fn)(void *arg, const char *key, const char *value),
+                       void *arg);
     size_t header_bytes;            /* the header lines' size on the wire */
     size_t raw_url_len;             /* the request target's length as sent */
     void *cls;

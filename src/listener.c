@@ -160,12 +160,13 @@ static void send_raw(int fd, const char *resp)
     }
 }
 
-/* The oldest idle connection (of address c, or any when c is NULL) is
- * closed to make room: 1, or 0 when there is none.  Under lock. */
-static int evict_idle(struct listener *l, const struct ipcount *c, int64_t now)
+/* The oldest idle connection of address c (any when c is NULL) idle since
+ * before `before`, closed: 1, or 0 when there is none.  Under lock. */
+static int close_oldest_idle(struct listener *l, const struct ipcount *c, int64_t before,
+                             int64_t now)
 {
     int best = -1;
-    int64_t oldest = INT64_MAX;
+    int64_t oldest = before;
     for (int fd = 0; fd < l->hi; fd++) {
         struct slot *s = &l->slots[fd];
         if (atomic_load(&s->phase) != PH_IDLE || (c != NULL && s->ip != c))
@@ -180,6 +181,13 @@ static int evict_idle(struct listener *l, const struct ipcount *c, int64_t now)
         return 0;
     shutdown(best, SHUT_RDWR);
     return 1;
+}
+
+/* Makes room for a new connection (of address c): 1, or 0 when no
+ * connection is idle.  Under lock. */
+static int evict_idle(struct listener *l, const struct ipcount *c, int64_t now)
+{
+    return close_oldest_idle(l, c, INT64_MAX, now);
 }
 
 /* Decides whether the new connection fd from sa may be served, making room
@@ -307,16 +315,10 @@ static void reap(struct listener *l, int64_t now)
         if (ph == PH_IDLE)
             idle--;
     }
-    /* Idle connections holding over half the limit: the ones idle for a
-     * while go first. */
-    for (int fd = 0; fd < l->hi && 2 * idle > l->cfg.max_conns; fd++) {
-        struct slot *s = &l->slots[fd];
-        if (atomic_load(&s->phase) == PH_IDLE &&
-            now - atomic_load(&s->since_us) > IDLE_SHORT_US && take(l, fd, PH_IDLE, now)) {
-            shutdown(fd, SHUT_RDWR);
-            idle--;
-        }
-    }
+    /* Idle connections holding over half the limit: those idle for
+     * IDLE_SHORT_US go, the longest idle first, down to half. */
+    while (2 * idle > l->cfg.max_conns && close_oldest_idle(l, NULL, now - IDLE_SHORT_US, now))
+        idle--;
 }
 
 static void *reaper_main(void *arg)

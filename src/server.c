@@ -160,10 +160,31 @@ static int io_has_query(void *conn, const char *key)
                                          &len) == MHD_YES;
 }
 
+struct each_arg {
+    int (*fn)(void *arg, const char *key, const char *value);
+    void *arg;
+};
+
+static enum MHD_Result each_one(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    (void)kind;
+    const struct each_arg *a = cls;
+    return a->fn(a->arg, key, value) == 0 ? MHD_YES : MHD_NO;
+}
+
+static void io_each_query(void *conn, int (*fn)(void *arg, const char *key, const char *value),
+                          void *arg)
+{
+    struct each_arg a = {fn, arg};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, each_one, &a);
+}
+
 /* The dispatch view of connection conn carrying request r. */
 static struct dispatch_io srv_io(struct MHD_Connection *conn, const struct req *r)
 {
-    struct dispatch_io io = {io_header, io_query, io_has_query, 0, r->raw_url_len, conn};
+    struct dispatch_io io = {io_header, io_query, io_has_query, io_each_query, 0,
+                             r->raw_url_len, conn};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &io.header_bytes);
     return io;
 }

@@ -66,3 +66,15 @@ size_t text_utf8_repair(char *s)
     }
     return fixed;
 }
+
+bool text_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (n == 0)
+            return false;
+        p += n;
+    }
+    return true;
+}

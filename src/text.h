@@ -16,6 +16,9 @@ size_t text_utf8_len(const char *s);
  * bytes it replaced. */
 size_t text_utf8_repair(char *s);
 
+/* Whether s is well-formed UTF-8 (as text_utf8_repair judges it). */
+bool text_utf8_valid(const char *s);
+
 /* Whether code point cp is Unicode white space (White_Space=yes). */
 bool text_is_space(uint32_t cp);
 

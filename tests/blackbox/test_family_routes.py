@@ -356,15 +356,19 @@ def test_unknown_list_is_404(fam, method, path, ident):
     assert_error(fam.req(method, path.format(x=ident), {"name": "x"}), 404)
 
 
-@pytest.mark.parametrize("method,path", [
-    ("GET", "/contactList/abc%CC"), ("PUT", "/contactList/abc%CC"),
-    ("DELETE", "/contactList/abc%CC"), ("GET", "/abc%CC%FF"), ("DELETE", "/%C0%AF")])
-def test_an_id_that_is_not_utf8_is_a_404_not_a_500(fam, method, path):
-    # found by fuzz_request: the 404 message quotes the id, and an id with
-    # bytes that are not UTF-8 made the error body unwritable (a 500)
-    r = fam.req(method, path, {"name": "x"} if method == "PUT" else None)
-    assert_error(r, 404)
-    assert "?" in r.json()["message"]
+@pytest.mark.parametrize("method,path,fields", [
+    ("GET", "/contactList/abc%CC", ["path"]), ("PUT", "/contactList/abc%CC", ["path"]),
+    ("DELETE", "/contactList/abc%CC", ["path"]), ("GET", "/abc%CC%FF", ["path"]),
+    ("DELETE", "/%C0%AF", ["path"]),
+    ("POST", "/schedule?campaignName=%E2%82&campaignType=sms&enableSchedule=false",
+     ["query.campaignName"]),
+    ("GET", "/%FF?x%FF=1", ["path", "query"])])
+def test_a_url_that_is_not_utf8_is_a_400_not_a_500(fam, method, path, fields):
+    # found by fuzz_request (SQLite: the 404 quoting the id could not be
+    # written) and then on PostgreSQL (it refuses the bytes as a parameter)
+    r = fam.req(method, path, {"name": "x"} if method in ("PUT", "POST") else None)
+    assert_error(r, 400, fields)
+    assert r.json()["message"] == "The request URL is not valid UTF-8"
 
 
 def test_query_is_checked_before_the_object(fam):

@@ -155,6 +155,7 @@ def test_disk_full_writes_503_reads_go_on_then_recover(server_factory, small_dis
             assert isinstance(body["errors"], list)
             break
         assert r.status_code == 201, r.text
+    print(f"disk full: {len(statuses) - 1} writes took the last room, then 503")
     assert statuses[-1] == 503, statuses
     # reads go on
     cid = before[0].json()["data"]["_id"]

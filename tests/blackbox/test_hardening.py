@@ -96,6 +96,7 @@ def test_idle_and_slow_connections_lock_no_one_out(server_factory):
                 for s in slow:  # one more byte each, as a slow client would
                     s.sendall(b"a")
             worst = max(worst, timed_health(srv.port))
+        print(f"3000 idle + 1000 dribbling: worst of 50 fresh requests {worst * 1000:.1f} ms")
         assert worst < 2.0
         # nobody was pushed out: the limit is far above 4,050
         assert not any(is_closed(s, 0.001) for s in idle[:50])
@@ -123,6 +124,22 @@ def test_full_server_closes_the_oldest_idle_connection(server_factory):
     finally:
         for c in conns + newcomers:
             c.close()
+    stop_cleanly(srv)
+
+
+def test_idle_connections_over_half_the_limit_get_a_shorter_timeout(server_factory):
+    srv = server_factory("--max-conns", "10", "--idle-timeout", "60")
+    few = [idle_connection(srv.port) for _ in range(5)]
+    time.sleep(2.6)
+    assert not any(is_closed(c, 0.05) for c in few)  # half the limit: the idle timeout holds
+    more = [idle_connection(srv.port) for _ in range(3)]
+    time.sleep(2.6)
+    closed = [is_closed(c, 0.05) for c in few + more]
+    assert sum(closed) == 3, closed  # idle for 2 s and over half: back down to half
+    assert closed[:3] == [True] * 3  # the longest idle went first
+    assert idle_connection(srv.port) is not None
+    for c in few + more:
+        c.close()
     stop_cleanly(srv)
 
 
@@ -224,6 +241,7 @@ def test_request_that_dribbles_past_the_deadline_gets_408(server_factory, part):
         else:
             s.sendall(list_request_bytes(t, body=b"", length=200))
             secs, got = dribble_until_answer(s, b" ")
+    print(f"dribbled {part}: 408 after {secs:.2f} s")
     assert 1.9 < secs < 4.0, secs
     status, headers, body = error_of(got)
     assert status == 408
@@ -259,6 +277,7 @@ def test_a_response_nobody_reads_is_cut_off(server_factory):
     finally:
         s.close()
     answered = got.count(b"HTTP/1.1 200")
+    print(f"slow reader: {sent} requests pipelined, {answered} answered before the cut")
     assert answered < sent, (answered, sent)
     assert "was not read within 2 s" in srv.stderr()
     # the server still serves everyone else
@@ -385,6 +404,8 @@ def test_sigterm_under_load_answers_every_request_sent(server_factory, run):
         th.join(20)
     assert rc == 0
     before = [o for t, o in outcomes if t < signalled]
+    print(f"SIGTERM run {run}: {len(before)} requests sent before the signal, "
+          f"{sum(o != 'ok' for o in before)} failed; {len(outcomes) - len(before)} after")
     assert len(before) > 50
     assert [o for o in before if o != "ok"] == []
     stop_cleanly(srv)
