@@ -395,10 +395,12 @@ void listener_closed(struct listener *l, int fd)
 int listener_busy(struct listener *l)
 {
     int n = 0;
+    pthread_mutex_lock(&l->lock);
     for (int fd = 0; fd < l->hi; fd++) {
         int ph = atomic_load(&l->slots[fd].phase);
         n += ph == PH_READING || ph == PH_HANDLING || ph == PH_WRITING;
     }
+    pthread_mutex_unlock(&l->lock);
     return n;
 }
 
