@@ -14,14 +14,18 @@
 # e.g. one with a race planted to see the run fail): the tests that send
 # requests from several threads at once or while the server stops, the
 # listing cache and rate limiter shared by the worker threads, and
-# test_auth.py whole (the remembered-token cache, many tenants).
+# test_auth.py whole (the remembered-token cache, many tenants); the
+# listener's connection table under idle, full and draining servers, and
+# the token cache forgetting on revoke and rotate.
 set -u
 cd "$(dirname "$0")/.."
 bin="${TSAN_BIN:-$PWD/build/tsan/campaignd}"
 files="${TSAN_FILES:-tests/blackbox/test_robustness.py tests/blackbox/test_family_model.py
-       tests/blackbox/test_scale.py tests/blackbox/test_auth.py tests/blackbox/test_pg.py}"
+       tests/blackbox/test_scale.py tests/blackbox/test_auth.py tests/blackbox/test_pg.py
+       tests/blackbox/test_hardening.py tests/blackbox/test_credentials.py}"
 k="${TSAN_K:-concurrent or sigterm or signals or rate_limit or while_serving or parallel or
-       cache or test_auth.py or two_nodes or name_race}"
+       cache or test_auth.py or two_nodes or name_race or idle or drain or full or
+       revoke or rotate}"
 k=$(printf '%s' "$k" | tr -s ' \n' ' ')
 
 if [ ! -x "$bin" ]; then
