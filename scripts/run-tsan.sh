@@ -24,8 +24,8 @@ files="${TSAN_FILES:-tests/blackbox/test_robustness.py tests/blackbox/test_famil
        tests/blackbox/test_scale.py tests/blackbox/test_auth.py tests/blackbox/test_pg.py
        tests/blackbox/test_hardening.py tests/blackbox/test_credentials.py}"
 k="${TSAN_K:-concurrent or sigterm or signals or rate_limit or while_serving or parallel or
-       cache or test_auth.py or two_nodes or name_race or idle or drain or full or
-       revoke or rotate}"
+       cache or test_auth.py or two_nodes or name_race or oldest_idle or over_half or
+       drain or full_of_busy or per_address or revoke or rotate}"
 k=$(printf '%s' "$k" | tr -s ' \n' ' ')
 
 if [ ! -x "$bin" ]; then
