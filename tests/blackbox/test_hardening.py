@@ -39,6 +39,17 @@ def idle_connection(port):
     return s
 
 
+def busy_connections(port, n):
+    """n connections each in the middle of a request (its headers unfinished)."""
+    busy = []
+    for _ in range(n):
+        s = connect(port)
+        s.sendall(b"GET /healthz HTTP/1.1\r\n")
+        busy.append(s)
+    time.sleep(0.1)
+    return busy
+
+
 def is_closed(sock, timeout=2.0):
     """Whether the server closed sock (EOF or reset) within timeout."""
     sock.settimeout(timeout)
@@ -145,13 +156,8 @@ def test_idle_connections_over_half_the_limit_get_a_shorter_timeout(server_facto
 
 def test_full_of_busy_connections_answers_503_at_once(server_factory):
     srv = server_factory("--max-conns", "4", "--request-timeout", "30")
-    busy = []
+    busy = busy_connections(srv.port, 4)
     try:
-        for _ in range(4):
-            s = connect(srv.port)
-            s.sendall(b"GET /healthz HTTP/1.1\r\n")  # a request in progress
-            busy.append(s)
-        time.sleep(0.1)
         t0 = time.monotonic()
         with connect(srv.port) as s:
             data = recv_until_close(s, timeout=3.0)
@@ -177,13 +183,8 @@ def test_full_of_busy_connections_answers_503_at_once(server_factory):
 
 def test_per_address_limit(server_factory):
     srv = server_factory("--max-conns-per-ip", "3", "--request-timeout", "30")
-    busy = []
+    busy = busy_connections(srv.port, 3)
     try:
-        for _ in range(3):
-            s = connect(srv.port)
-            s.sendall(b"GET /healthz HTTP/1.1\r\n")
-            busy.append(s)
-        time.sleep(0.1)
         with connect(srv.port) as s:
             status, headers, body = error_of(recv_until_close(s, timeout=3.0))
         assert status == 429
