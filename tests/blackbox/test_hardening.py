@@ -30,12 +30,15 @@ def _raise_nofile(n):
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def idle_connection(port):
-    """A keep-alive connection that was served one request and now idles."""
+def idle_connection(port, settle=0.0):
+    """A keep-alive connection that was served one request and now idles.
+    settle: seconds to wait after, so that the server has marked it idle
+    (its completion may lag the client's read) before the next one."""
     s = connect(port)
     s.sendall(HEALTH)
     status, headers, _ = read_response(s)
     assert status == 200
+    time.sleep(settle)
     return s
 
 
@@ -119,13 +122,13 @@ def test_idle_and_slow_connections_lock_no_one_out(server_factory):
 
 def test_full_server_closes_the_oldest_idle_connection(server_factory):
     srv = server_factory("--max-conns", "20")
-    conns = [idle_connection(srv.port) for _ in range(20)]
+    conns = [idle_connection(srv.port, settle=0.02) for _ in range(20)]
     newcomers = []
     try:
         time.sleep(0.05)
         for i in range(5):  # each newcomer is served; the oldest idle ones make room
             t0 = time.monotonic()
-            newcomers.append(idle_connection(srv.port))
+            newcomers.append(idle_connection(srv.port, settle=0.02))
             assert time.monotonic() - t0 < 2.0
             assert is_closed(conns[i]), f"idle connection {i} was not closed"
         assert not any(is_closed(c, 0.05) for c in conns[5:])
@@ -140,10 +143,10 @@ def test_full_server_closes_the_oldest_idle_connection(server_factory):
 
 def test_idle_connections_over_half_the_limit_get_a_shorter_timeout(server_factory):
     srv = server_factory("--max-conns", "10", "--idle-timeout", "60")
-    few = [idle_connection(srv.port) for _ in range(5)]
+    few = [idle_connection(srv.port, settle=0.02) for _ in range(5)]
     time.sleep(2.6)
     assert not any(is_closed(c, 0.05) for c in few)  # half the limit: the idle timeout holds
-    more = [idle_connection(srv.port) for _ in range(3)]
+    more = [idle_connection(srv.port, settle=0.02) for _ in range(3)]
     time.sleep(2.6)
     closed = [is_closed(c, 0.05) for c in few + more]
     assert sum(closed) == 3, closed  # idle for 2 s and over half: back down to half
@@ -193,6 +196,7 @@ def test_per_address_limit(server_factory):
         for s in busy:
             s.sendall(b"Host: x\r\n\r\n")
             assert read_response(s)[0] == 200
+            time.sleep(0.05)  # busy[0] is marked idle first
         time.sleep(0.05)
         assert timed_health(srv.port) < 2.0
         assert is_closed(busy[0])
