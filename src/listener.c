@@ -70,6 +70,12 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The instant secs seconds after now (microseconds). */
+static int64_t after(int64_t now, int secs)
+{
+    return now + (int64_t)secs * 1000000;
+}
+
 /* ---- client addresses ----------------------------------------------------- */
 
 /* The address of sa as 16 bytes (IPv4 mapped into IPv6). */
@@ -84,15 +90,21 @@ static void addr_key(const struct sockaddr *sa, unsigned char key[16])
     }
 }
 
+/* The bucket of address key. */
+static struct ipcount **ip_bucket(struct listener *l, const unsigned char key[16])
+{
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < 16; i++)
+        h = (h ^ key[i]) * 16777619u;
+    return &l->ips[h % IP_BUCKETS];
+}
+
 /* The count of sa's address, made when new.  Under lock. */
 static struct ipcount *ip_get(struct listener *l, const struct sockaddr *sa)
 {
     unsigned char key[16];
     addr_key(sa, key);
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 16; i++)
-        h = (h ^ key[i]) * 16777619u;
-    struct ipcount **head = &l->ips[h % IP_BUCKETS];
+    struct ipcount **head = ip_bucket(l, key);
     for (struct ipcount *c = *head; c != NULL; c = c->next)
         if (memcmp(c->addr, key, 16) == 0)
             return c;
@@ -108,13 +120,11 @@ static void ip_forget_unused(struct listener *l, struct ipcount *c)
 {
     if (c == NULL || c->n > 0)
         return;
-    for (size_t b = 0; b < IP_BUCKETS; b++) {
-        for (struct ipcount **p = &l->ips[b]; *p != NULL; p = &(*p)->next) {
-            if (*p == c) {
-                *p = c->next;
-                free(c);
-                return;
-            }
+    for (struct ipcount **p = ip_bucket(l, c->addr); *p != NULL; p = &(*p)->next) {
+        if (*p == c) {
+            *p = c->next;
+            free(c);
+            return;
         }
     }
 }
@@ -183,13 +193,6 @@ static int close_oldest_idle(struct listener *l, const struct ipcount *c, int64_
     return 1;
 }
 
-/* Makes room for a new connection (of address c): 1, or 0 when no
- * connection is idle.  Under lock. */
-static int evict_idle(struct listener *l, const struct ipcount *c, int64_t now)
-{
-    return close_oldest_idle(l, c, INT64_MAX, now);
-}
-
 /* Decides whether the new connection fd from sa may be served, making room
  * by closing an idle one if needed; when it may, its slot is taken.  0, or
  * the status to answer with.  Under lock. */
@@ -197,21 +200,29 @@ static int admit(struct listener *l, int fd, const struct sockaddr *sa, int64_t 
 {
     if (fd >= l->nslots)
         return 503;
+    /* The newcomer counts for its address from here, so that closing the
+     * address's last idle connection to make room cannot free c. */
     struct ipcount *c = l->cfg.max_conns_per_ip > 0 ? ip_get(l, sa) : NULL;
-    if (c != NULL && c->n >= l->cfg.max_conns_per_ip && !evict_idle(l, c, now))
-        return 429;
-    if (l->open >= l->cfg.max_conns && !evict_idle(l, NULL, now)) {
-        ip_forget_unused(l, c);
-        return 503;
+    if (c != NULL)
+        c->n++;
+    int refused = 0;
+    if (c != NULL && c->n > l->cfg.max_conns_per_ip && !close_oldest_idle(l, c, INT64_MAX, now))
+        refused = 429;
+    else if (l->open >= l->cfg.max_conns && !close_oldest_idle(l, NULL, INT64_MAX, now))
+        refused = 503;
+    if (refused) {
+        if (c != NULL) {
+            c->n--;
+            ip_forget_unused(l, c);
+        }
+        return refused;
     }
     struct slot *s = &l->slots[fd];
     s->ip = c;
-    if (c != NULL)
-        c->n++;
     l->open++;
     if (fd >= l->hi)
         l->hi = fd + 1;
-    atomic_store(&s->deadline_us, now + (int64_t)l->cfg.request_timeout_s * 1000000);
+    atomic_store(&s->deadline_us, after(now, l->cfg.request_timeout_s));
     atomic_store(&s->since_us, now);
     atomic_store(&s->phase, PH_READING);
     return 0;
@@ -353,7 +364,7 @@ void listener_request(struct listener *l, int fd)
     struct slot *s = slot_of(l, fd);
     if (s == NULL || atomic_load(&s->phase) != PH_IDLE)
         return; /* a connection's first request counts from its accept */
-    atomic_store(&s->deadline_us, mono_us() + (int64_t)l->cfg.request_timeout_s * 1000000);
+    atomic_store(&s->deadline_us, after(mono_us(), l->cfg.request_timeout_s));
     move(s, PH_IDLE, PH_READING);
 }
 
@@ -368,7 +379,7 @@ int listener_respond(struct listener *l, int fd)
     struct slot *s = slot_of(l, fd);
     if (s == NULL)
         return 1;
-    atomic_store(&s->deadline_us, mono_us() + (int64_t)l->cfg.request_timeout_s * 1000000);
+    atomic_store(&s->deadline_us, after(mono_us(), l->cfg.request_timeout_s));
     return move(s, PH_HANDLING, PH_WRITING) != PH_CLOSING &&
            move(s, PH_READING, PH_WRITING) != PH_CLOSING;
 }
@@ -380,7 +391,7 @@ void listener_done(struct listener *l, int fd)
         return;
     int64_t now = mono_us();
     atomic_store(&s->since_us, now);
-    atomic_store(&s->deadline_us, now + (int64_t)l->cfg.idle_timeout_s * 1000000);
+    atomic_store(&s->deadline_us, after(now, l->cfg.idle_timeout_s));
     if (move(s, PH_WRITING, PH_IDLE) == PH_HANDLING)
         move(s, PH_HANDLING, PH_IDLE);
 }

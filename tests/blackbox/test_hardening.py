@@ -206,6 +206,25 @@ def test_per_address_limit(server_factory):
     stop_cleanly(srv)
 
 
+def test_one_connection_per_address_moves_to_the_newcomer(server_factory):
+    # --max-conns-per-ip 1: the address's one idle connection is closed for
+    # its next one (the address's count must outlive that close: under ASan
+    # a count freed while the newcomer was admitted would fail this)
+    srv = server_factory("--max-conns-per-ip", "1")
+    conns = [idle_connection(srv.port, settle=0.02) for _ in range(4)]
+    try:
+        assert [is_closed(c, 0.5) for c in conns] == [True, True, True, False]
+        conns[-1].sendall(b"GET /healthz HTTP/1.1\r\n")  # now in a request: not idle
+        time.sleep(0.1)
+        with connect(srv.port) as s:
+            status, _, body = error_of(recv_until_close(s, timeout=3.0))
+        assert status == 429
+    finally:
+        for c in conns:
+            c.close()
+    stop_cleanly(srv)
+
+
 # ---- deadlines ---------------------------------------------------------------
 
 
