@@ -40,7 +40,7 @@ struct dispatch_io {
      * until fn returns nonzero. */
     void (*each_query)(void *cls, int (*fn)(void *arg, const char *key, const char *value),
                        void *arg);
-    size_t header_bytes;            /* the header lines' size on the wire */
+    size_t header_bytes;            /* the header lines' size on the wire (head only) */
     size_t raw_url_len;             /* the request target's length as sent */
     void *cls;
 };

@@ -180,13 +180,12 @@ static void io_each_query(void *conn, int (*fn)(void *arg, const char *key, cons
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, each_one, &a);
 }
 
-/* The dispatch view of connection conn carrying request r. */
+/* The dispatch view of connection conn carrying request r (header_bytes
+ * is counted by srv_headers, the one step that reads it). */
 static struct dispatch_io srv_io(struct MHD_Connection *conn, const struct req *r)
 {
-    struct dispatch_io io = {io_header, io_query, io_has_query, io_each_query, 0,
-                             r->raw_url_len, conn};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &io.header_bytes);
-    return io;
+    return (struct dispatch_io){io_header, io_query,      io_has_query, io_each_query, 0,
+                                r->raw_url_len, conn};
 }
 
 /* What every request of the server gets. */
@@ -236,6 +235,7 @@ static enum MHD_Result srv_headers(struct MHD_Connection *conn, struct req *r, c
     request_id(conn, r);
     struct dispatch_env env = srv_env(r->srv);
     struct dispatch_io io = srv_io(conn, r);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &io.header_bytes);
     struct dispatch_out out = {0};
     if (dispatch_head(&env, &io, method, url, &r->head, &out) != 0) {
         enum MHD_Result ret = srv_queue(conn, r, &out);
