@@ -298,10 +298,48 @@ static int deny401(struct apierr *e, const char *msg)
     return -1;
 }
 
+/* The full check of a token not remembered: its client from the store and
+ * the HMAC with the client's secret (or the one a rotation keeps for a
+ * while), into v.  0, or -1 with e (401, or the store's failure). */
+static int verify_fresh(struct store *s, const char *tok, int64_t now_s, struct cached *v,
+                        struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    struct store_client *client = &v->client;
+    char app_id[IDS_MAX + 8];
+    int known = 0;
+    if (auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
+        struct apierr lookup;
+        apierr_init(&lookup);
+        if (api_store(store_client_get(s, app_id, client, &se), &se, &lookup) == 0) {
+            known = 1;
+        } else if (lookup.status != 404) {
+            apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
+            apierr_clear(&lookup);
+            return -1;
+        }
+        apierr_clear(&lookup);
+    }
+    if (!known) {
+        /* Same work as for a known client, against a key nobody holds. */
+        unsigned char rnd[16];
+        ids_random(rnd, sizeof rnd);
+        for (size_t i = 0; i < sizeof rnd; i++)
+            client->secret[i] = (char)('a' + rnd[i] % 26);
+        client->secret[sizeof rnd] = '\0';
+    }
+    int ok = verify_full(tok, client->secret, now_s, &v->claims) == 0;
+    if (!ok && known && client->old_secret[0] != '\0' && now_s * 1000 < client->old_until_ms &&
+        verify_full(tok, client->old_secret, now_s, &v->claims) == 0) {
+        ok = 1; /* signed with the secret a rotation keeps for a while */
+        v->valid_until_ms = client->old_until_ms;
+    }
+    return ok && known ? 0 : deny401(e, "The auth token is invalid or expired");
+}
+
 int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
                struct apierr *e)
 {
-    struct store_err se = STORE_ERR_INIT;
     const char *tok = r->auth;
     if (tok == NULL || tok[0] == '\0')
         return deny401(e, "Authentication required: send a JWT in the auth header");
@@ -309,47 +347,18 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
         tok += 7;
 
     struct cached v;
-    struct store_client *client = &v.client;
-    char app_id[IDS_MAX + 8];
+    const struct store_client *client = &v.client;
     size_t len = strlen(tok);
-    int64_t now_ms = r->now_s * 1000;
     uint64_t gen = 0;
     memset(&v, 0, sizeof v);
     epoch_check(s, timefmt_now_ms());
     if (len <= AUTH_TOKEN_MAX && cache_get(tok, len, &v, &gen)) {
         if (!claims_ok(&v.claims, r->now_s) ||
-            (v.valid_until_ms != 0 && now_ms >= v.valid_until_ms))
+            (v.valid_until_ms != 0 && r->now_s * 1000 >= v.valid_until_ms))
             return deny401(e, "The auth token is invalid or expired");
+    } else if (verify_fresh(s, tok, r->now_s, &v, e) != 0) {
+        return -1;
     } else {
-        int known = 0;
-        if (auth_peek_app_id(tok, app_id, sizeof app_id) == 0) {
-            struct apierr lookup;
-            apierr_init(&lookup);
-            if (api_store(store_client_get(s, app_id, client, &se), &se, &lookup) == 0) {
-                known = 1;
-            } else if (lookup.status != 404) {
-                apierr_set(e, lookup.status, "%s", apierr_message(&lookup));
-                apierr_clear(&lookup);
-                return -1;
-            }
-            apierr_clear(&lookup);
-        }
-        if (!known) {
-            /* Same work as for a known client, against a key nobody holds. */
-            unsigned char rnd[16];
-            ids_random(rnd, sizeof rnd);
-            for (size_t i = 0; i < sizeof rnd; i++)
-                client->secret[i] = (char)('a' + rnd[i] % 26);
-            client->secret[sizeof rnd] = '\0';
-        }
-        int ok = verify_full(tok, client->secret, r->now_s, &v.claims) == 0;
-        if (!ok && known && client->old_secret[0] != '\0' && now_ms < client->old_until_ms &&
-            verify_full(tok, client->old_secret, r->now_s, &v.claims) == 0) {
-            ok = 1; /* signed with the secret a rotation keeps for a while */
-            v.valid_until_ms = client->old_until_ms;
-        }
-        if (!ok || !known)
-            return deny401(e, "The auth token is invalid or expired");
         cache_put(tok, len, &v, gen);
     }
 
