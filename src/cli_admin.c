@@ -108,41 +108,53 @@ static const char token_usage[] =
     "  --ttl SECONDS   lifetime, 1.." CLI_STR(TOKEN_TTL_MAX) "; without it the token never expires\n"
     "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
 
-int cli_token(int argc, char **argv)
+/* The options of `token` and `client revoke|rotate`: --client-id (into
+ * *client, required), --db, and the number option num_name (--ttl or
+ * --grace) within min..max into *num.  CLI_GO or an exit status. */
+static int client_options(int argc, char **argv, const char *usage, const char *num_name,
+                          long min, long max, const char **client, long *num, const char **db)
 {
-    struct store_err se = STORE_ERR_INIT;
-    static const struct option opts[] = {
-        {"client-id", required_argument, NULL, 'c'}, {"ttl", required_argument, NULL, 't'},
+    const struct option opts[] = {
+        {"client-id", required_argument, NULL, 'c'}, {num_name, required_argument, NULL, 'n'},
         {"db", required_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *client = NULL, *db = NULL;
-    long ttl = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': client = optarg; break;
-        case 't':
-            if (cli_parse_long(optarg, 1, TOKEN_TTL_MAX, &ttl) != 0) {
-                fprintf(stderr, "campaignd token: --ttl must be 1..%d seconds\n", TOKEN_TTL_MAX);
+        case 'c': *client = optarg; break;
+        case 'n':
+            if (cli_parse_long(optarg, min, max, num) != 0) {
+                fprintf(stderr, "campaignd: --%s must be %ld..%ld seconds\n", num_name, min, max);
                 return 2;
             }
             break;
-        case 'd': db = optarg; break;
-        case 'h': return cli_usage(token_usage, 0);
-        default: return cli_usage(token_usage, 2);
+        case 'd': *db = optarg; break;
+        case 'h': return cli_usage(usage, 0);
+        default: return cli_usage(usage, 2);
         }
     }
-    if (client == NULL || optind < argc)
-        return cli_usage(token_usage, 2);
+    if (*client == NULL || optind < argc)
+        return cli_usage(usage, 2);
+    return CLI_GO;
+}
+
+int cli_token(int argc, char **argv)
+{
+    struct store_err se = STORE_ERR_INIT;
+    const char *client = NULL, *db = NULL;
+    long ttl = 0;
+    int rc = client_options(argc, argv, token_usage, "ttl", 1, TOKEN_TTL_MAX, &client, &ttl, &db);
+    if (rc != CLI_GO)
+        return rc;
     struct store *s = cli_open_store(cli_db_url(db), 1);
     if (s == NULL)
         return 1;
     struct apierr e;
     struct store_client cl;
     apierr_init(&e);
-    int rc = api_store(store_client_get(s, client, &cl, &se), &se, &e);
+    rc = api_store(store_client_get(s, client, &cl, &se), &se, &e);
     if (rc == 0) {
         char *tok = auth_sign_token(client, cl.secret, (int64_t)time(NULL), ttl);
         if (tok != NULL) {
@@ -173,36 +185,6 @@ static const char client_usage[] =
     "  --grace S       rotate: seconds the previous secret stays valid\n"
     "  --db URL        the store (default $CAMPAIGND_DB, else ./campaignd.db)\n";
 
-/* The options of `client revoke|rotate` (argv[0] the subcommand): CLI_GO or
- * an exit status. */
-static int parse_client(int argc, char **argv, const char **client, long *grace, const char **db)
-{
-    static const struct option opts[] = {
-        {"client-id", required_argument, NULL, 'c'}, {"grace", required_argument, NULL, 'g'},
-        {"db", required_argument, NULL, 'd'},        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': *client = optarg; break;
-        case 'g':
-            if (cli_parse_long(optarg, 0, GRACE_MAX, grace) != 0) {
-                fprintf(stderr, "campaignd client: --grace must be 0..%d seconds\n", GRACE_MAX);
-                return 2;
-            }
-            break;
-        case 'd': *db = optarg; break;
-        case 'h': return cli_usage(client_usage, 0);
-        default: return cli_usage(client_usage, 2);
-        }
-    }
-    if (*client == NULL || optind < argc)
-        return cli_usage(client_usage, 2);
-    return CLI_GO;
-}
-
 int cli_client(int argc, char **argv)
 {
     int rc = cli_sub(argc, argv, client_usage);
@@ -215,7 +197,9 @@ int cli_client(int argc, char **argv)
     }
     const char *client = NULL, *db = NULL;
     long grace = GRACE_DEFAULT;
-    if ((rc = parse_client(argc - 1, argv + 1, &client, &grace, &db)) != CLI_GO)
+    rc = client_options(argc - 1, argv + 1, client_usage, "grace", 0, GRACE_MAX, &client, &grace,
+                        &db);
+    if (rc != CLI_GO)
         return rc;
     struct store *s = cli_open_store(cli_db_url(db), 1);
     if (s == NULL)
@@ -225,7 +209,7 @@ int cli_client(int argc, char **argv)
     apierr_init(&e);
     char secret[STORE_SECRET_LEN + 1];
     int64_t until = timefmt_now_ms() + (int64_t)grace * 1000;
-    rc = api_store(rotate ? store_client_rotate(s, client, (int64_t)grace * 1000, secret, &se)
+    rc = api_store(rotate ? store_client_rotate(s, client, until, secret, &se)
                           : store_client_revoke(s, client, &se),
                    &se, &e);
     if (rc == 0 && rotate) {

@@ -196,8 +196,8 @@ enum store_rc store_client_get(struct store *s, const char *client_id, struct st
 /* Revokes a client for good (SW_CLIENT when unknown or revoked already). */
 enum store_rc store_client_revoke(struct store *s, const char *client_id, struct store_err *e);
 /* Gives a client a new secret (in secret), keeping the current one valid
- * for grace_ms more (SW_CLIENT when unknown or revoked). */
-enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t grace_ms,
+ * until old_until_ms (Unix ms; SW_CLIENT when unknown or revoked). */
+enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t old_until_ms,
                                   char secret[STORE_SECRET_LEN + 1], struct store_err *e);
 /* The credentials epoch: every revoke and rotate moves it, so a node that
  * remembers verified tokens knows when to forget them. */

@@ -115,11 +115,11 @@ enum store_rc store_client_revoke(struct store *s, const char *client_id, struct
 
 static void new_secret(char out[STORE_SECRET_LEN + 1]);
 
-enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t grace_ms,
+enum store_rc store_client_rotate(struct store *s, const char *client_id, int64_t old_until_ms,
                                   char secret[STORE_SECRET_LEN + 1], struct store_err *e)
 {
     new_secret(secret);
-    struct sqlp p[] = {P_TEXT(client_id), P_TEXT(secret), P_INT(timefmt_now_ms() + grace_ms)};
+    struct sqlp p[] = {P_TEXT(client_id), P_TEXT(secret), P_INT(old_until_ms)};
     return client_change(s, &Q_CLIENT_ROTATE, p, 3, e);
 }
 
