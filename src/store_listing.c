@@ -20,14 +20,38 @@
 
 /* ---- the page ------------------------------------------------------------- */
 
-/* The listing's filter: tenant, type, inclusive createdAt range, and bit
- * masks (bit i of $5 passes status i, and so on).  RANGE is the createdAt
- * test, written "+c.created_at" where the range must not pick the index. */
-#define LIST_WHERE(range)                                                                  \
-    " WHERE c.app_pk = $1 AND c.type = $2 AND " range " BETWEEN $3 AND $4"                 \
-    " AND ((CAST($5 AS BIGINT) >> c.status) & 1) = 1"                                      \
-    " AND ((CAST($6 AS BIGINT) >> c.priority) & 1) = 1"                                    \
-    " AND ((CAST($7 AS BIGINT) >> c.dialing_mode) & 1) = 1"
+/* The listing's filter: tenant, type, the inclusive createdAt range ($3,
+ * $4), then each filter that excludes something as a literal IN list of
+ * its values.  RANGE is the createdAt test, written "+c.created_at" where
+ * the range must not pick the index.  Literal lists, not bit masks tested
+ * against a parameter: PostgreSQL cannot estimate "(mask >> status) & 1"
+ * and, assuming it passes almost nothing, sorted the whole range instead
+ * of walking the index (143 ms instead of a few at 1,000,000 campaigns). */
+static int mask_sql(const char *col, uint32_t mask, int lo, int hi, char *out, size_t cap)
+{
+    uint32_t domain = (uint32_t)(((UINT64_C(1) << (hi + 1)) - 1) & ~((UINT64_C(1) << lo) - 1));
+    if ((mask & domain) == domain)
+        return 0;
+    int len = snprintf(out, cap, " AND c.%s IN (", col);
+    int any = 0;
+    for (int v = lo; v <= hi; v++)
+        if ((mask >> v) & 1u)
+            len += snprintf(out + len, cap - (size_t)len, "%s%d", any++ ? ", " : "", v);
+    len += snprintf(out + len, cap - (size_t)len, "%s)", any ? "" : "-1");
+    return len;
+}
+
+/* Writes the WHERE clause; returns 1 when a filter excludes something. */
+static int list_where(const struct list_query *q, const char *range, char *out, size_t cap)
+{
+    int len = snprintf(out, cap, " WHERE c.app_pk = $1 AND c.type = $2 AND %s BETWEEN $3 AND $4",
+                       range);
+    int base = len;
+    len += mask_sql("status", q->status_mask, 0, CSTATUS_COUNT - 1, out + len, cap - (size_t)len);
+    len += mask_sql("priority", q->priority_mask, 1, 5, out + len, cap - (size_t)len);
+    len += mask_sql("dialing_mode", q->mode_mask, 0, CMODE_COUNT - 1, out + len, cap - (size_t)len);
+    return len > base;
+}
 
 /* How the page is found: walking the index of the first sort key; reading
  * the createdAt range and sorting its matches; or, for an updatedAt-first
@@ -81,8 +105,8 @@ static void order_text(const int *fields, const int *desc, int n, const char *pr
 
 /* The page's keys in order (inner), then their columns (outer), in the same
  * order: the sort reads index entries only, the table is read for the page
- * alone.  Parameters: $1..$7 the filter, $8 limit, $9 offset, and for
- * PAGE_MONTHS $10 offset + limit and $11.. the months. */
+ * alone.  Parameters: $1..$4 the filter, $5 limit, $6 offset, and for
+ * PAGE_MONTHS $7 offset + limit and $8.. the months. */
 static void page_sql(const struct list_query *q, enum page_plan plan, char *sql, size_t cap)
 {
     static const char *const index[] = {"campaigns_name", "campaigns_created", "campaigns_updated"};
@@ -95,7 +119,7 @@ static void page_sql(const struct list_query *q, enum page_plan plan, char *sql,
     if (plan == PAGE_MONTHS) {
         int months = range_months(q);
         order_text(fields, desc, n, "u.", uorder, sizeof uorder);
-        snprintf(where, sizeof where, LIST_WHERE("%s"), "c.created_at");
+        list_where(q, "c.created_at", where, sizeof where);
         /* PostgreSQL's generic plan of this statement reads the whole range
          * once per month and sorts it (31 ms instead of 2 ms at 100,000
          * campaigns, 215 ms at 1,000,000): it is planned with its months. */
@@ -106,10 +130,10 @@ static void page_sql(const struct list_query *q, enum page_plan plan, char *sql,
                             "%sSELECT * FROM (SELECT c.campaign_pk AS pk, c.lname AS lname,"
                             " c.created_at AS created_at, c.updated_at AS updated_at, c.id AS id"
                             " FROM campaigns c /*+INDEXED BY campaigns_upd_month*/%s"
-                            " AND (c.created_at >> " STR(MONTH_SHIFT) ") = $%d ORDER BY %s LIMIT $10) m%d",
-                            m ? " UNION ALL " : "", where, 11 + m, order, m);
+                            " AND (c.created_at >> " STR(MONTH_SHIFT) ") = $%d ORDER BY %s LIMIT $7) m%d",
+                            m ? " UNION ALL " : "", where, 8 + m, order, m);
         snprintf(sql + len, cap - (size_t)len,
-                 ") u ORDER BY %s LIMIT $8 OFFSET $9) p JOIN campaigns c ON c.campaign_pk = p.pk"
+                 ") u ORDER BY %s LIMIT $5 OFFSET $6) p JOIN campaigns c ON c.campaign_pk = p.pk"
                  " LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk ORDER BY %s",
                  uorder, order);
         return;
@@ -117,13 +141,16 @@ static void page_sql(const struct list_query *q, enum page_plan plan, char *sql,
     int walk = plan == PAGE_WALK || lead == SORT_CREATED_AT;
     const char *ix = index[walk ? lead : SORT_CREATED_AT];
     const char *range = walk && lead != SORT_CREATED_AT ? "+c.created_at" : "c.created_at";
-    snprintf(where, sizeof where, LIST_WHERE("%s"), range);
+    /* A filtered page is planned with its values on PostgreSQL: the lists
+     * are literals, and one prepared statement per combination would pile
+     * up in every session. */
+    int filtered = list_where(q, range, where, sizeof where);
     snprintf(sql, cap,
-             "SELECT " CAMPAIGN_COLS " FROM (SELECT c.campaign_pk AS pk FROM campaigns c"
-             " /*+INDEXED BY %s*/%s ORDER BY %s LIMIT $8 OFFSET $9) p"
+             "%sSELECT " CAMPAIGN_COLS " FROM (SELECT c.campaign_pk AS pk FROM campaigns c"
+             " /*+INDEXED BY %s*/%s ORDER BY %s LIMIT $5 OFFSET $6) p"
              " JOIN campaigns c ON c.campaign_pk = p.pk"
              " LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk ORDER BY %s",
-             ix, where, order, order);
+             filtered ? SQLQ_REPLAN : "", ix, where, order, order);
 }
 
 /* Which plan visits fewest rows, from the counts: m matches in the range,
@@ -208,18 +235,17 @@ static struct sqlres *page_query(struct store *s, struct conn *c, int64_t app_pk
     struct sqlq page = {text};
     enum page_plan plan = choose_plan(q, k);
     page_sql(q, plan, text, PAGE_SQL_MAX);
-    struct sqlp p[10 + MONTHS_MAX] = {
-        P_INT(app_pk),         P_TEXT(campaign_type_name(q->type)),
-        P_INT(q->start_ms),    P_INT(q->end_ms),
-        P_INT(q->status_mask), P_INT(q->priority_mask),
-        P_INT(q->mode_mask),   P_INT(q->limit),
-        P_INT(q->offset),      P_INT(q->offset + q->limit)};
-    int np = 9;
+    struct sqlp p[7 + MONTHS_MAX] = {
+        P_INT(app_pk),       P_TEXT(campaign_type_name(q->type)),
+        P_INT(q->start_ms),  P_INT(q->end_ms),
+        P_INT(q->limit),     P_INT(q->offset),
+        P_INT(q->offset + q->limit)};
+    int np = 6;
     if (plan == PAGE_MONTHS) {
         int months = range_months(q);
         for (int m = 0; m < months; m++)
-            p[10 + m] = P_INT((q->start_ms >> MONTH_SHIFT) + m);
-        np = 10 + months;
+            p[7 + m] = P_INT((q->start_ms >> MONTH_SHIFT) + m);
+        np = 7 + months;
     }
     struct sqlres *r = sql_query(s, c, &page, p, np, e);
     free(text);
