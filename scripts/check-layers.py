@@ -7,6 +7,7 @@ The layers, bottom first; a module is a src/NAME.c and its NAME.h:
   model     the documents of the API and their rules, pure
   store     storage: the drivers (sqldb_*), the connection layer, the
             concern files, store.c on top; knows nothing of HTTP
+  run       the runner: schedules firing, runs going (execution spec)
   api       one file per group of routes, and authentication
   server    libmicrohttpd glue and the router
   commands  main, the CLI commands, the demo
@@ -28,10 +29,11 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("blocks", "xalloc log timefmt ids apierr contract text check jsonio jstream lcache lcount ratelimit"),
-    ("model", "campaign campaign_body clist query lifecycle"),
+    ("blocks", "xalloc log timefmt tz ids apierr contract text check jsonio jstream lcache lcount ratelimit"),
+    ("model", "campaign campaign_body clist query lifecycle calendar outcome sim"),
     ("store", "sqldb sqldb_sqlite sqldb_pg store_int store_conn store_counts store_rows"
-              " store_tenants store_campaigns store_clists store_listing store_import store"),
+              " store_tenants store_campaigns store_clists store_listing store_import store_runs store"),
+    ("run", "runner"),
     ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists"),
     ("server", "listener router dispatch server"),
     ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo demo_data main"),

@@ -22,6 +22,8 @@ struct api_limits {
     size_t max_url;         /* bytes of the request target; 414 above */
     size_t max_depth;       /* JSON nesting; 400 above */
     size_t max_contacts;    /* items of one add-contacts request; 400 above */
+    int runs;               /* a channel runs campaigns (execution spec): a start whose
+                               audience is empty ends its run at once */
 };
 
 #define API_SEGMENT_MAX 128

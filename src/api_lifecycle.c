@@ -16,6 +16,7 @@ struct lc_arg {
     enum lc_op op;
     json_t *schedule;
     int64_t now;
+    int runs;
 };
 
 static int lc_apply(struct campaign *cp, void *arg, struct store_effect *fx)
@@ -25,6 +26,7 @@ static int lc_apply(struct campaign *cp, void *arg, struct store_effect *fx)
     if (lifecycle_apply(cp, a->op, a->schedule, a->now, &lc, a->err) != 0)
         return -1;
     fx->new_instance = lc.new_instance;
+    fx->over_if_empty = a->runs;
     return 0;
 }
 
@@ -35,6 +37,7 @@ static int run_lifecycle(struct api_call *c, const char *id, struct lc_arg *a,
     struct store_write w = {lc_apply, NULL, a};
     a->now = timefmt_now_ms();
     a->err = &c->err;
+    a->runs = c->limits->runs;
     return api_store(store_campaign_write(c->store, c->tenant.app_pk, id, &w, out, &se), &se,
                      &c->err);
 }
@@ -54,7 +57,7 @@ int api_campaign_trigger(struct api_call *c)
         return -1;
     }
     int play = strcmp(trigger, "play") == 0;
-    struct lc_arg a = {NULL, play ? LC_PLAY : LC_STOP, NULL, 0};
+    struct lc_arg a = {NULL, play ? LC_PLAY : LC_STOP, NULL, 0, 0};
     struct campaign cp;
     campaign_init(&cp);
     int rc = run_lifecycle(c, c->object_id, &a, &cp);
@@ -168,7 +171,7 @@ int api_campaign_schedule(struct api_call *c)
                   &c->err) != 0)
         return -1;
     int on = strcmp(enable, "true") == 0;
-    struct lc_arg a = {NULL, on ? LC_SCHEDULE : LC_UNSCHEDULE, NULL, 0};
+    struct lc_arg a = {NULL, on ? LC_SCHEDULE : LC_UNSCHEDULE, NULL, 0, 0};
     if (on && campaign_schedule_parse(c->body, timefmt_now_ms(), &a.schedule, &c->err) != 0) {
         apierr_set(&c->err, 400, "Request validation failed");
         return -1;

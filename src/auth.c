@@ -351,7 +351,7 @@ int auth_check(struct store *s, const struct auth_request *r, struct tenant *t,
     size_t len = strlen(tok);
     uint64_t gen = 0;
     memset(&v, 0, sizeof v);
-    epoch_check(s, timefmt_now_ms());
+    epoch_check(s, timefmt_mono_ms());
     if (len <= AUTH_TOKEN_MAX && cache_get(tok, len, &v, &gen)) {
         if (!claims_ok(&v.claims, r->now_s) ||
             (v.valid_until_ms != 0 && r->now_s * 1000 >= v.valid_until_ms))

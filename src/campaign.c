@@ -24,6 +24,7 @@ void campaign_init(struct campaign *c)
     c->priority = 5;
     c->created_at = c->updated_at = CAMPAIGN_NO_TIME;
     c->instance_updated_at = CAMPAIGN_NO_TIME;
+    c->fire_at = CAMPAIGN_NO_TIME;
     c->doc = json_object();
 }
 

@@ -42,6 +42,8 @@ struct campaign {
     enum cmode mode;
     int64_t created_at, updated_at;      /* ms; CAMPAIGN_NO_TIME = generate */
     int64_t instance_updated_at;         /* ms; CAMPAIGN_NO_TIME = absent */
+    int64_t fire_at;               /* ms: when the runner must next look at the schedule
+                                      (execution spec §2); CAMPAIGN_NO_TIME = never */
     json_t *dnc;                   /* {"id"?, "name"} or NULL; owned */
     json_t *contact_lists;         /* array of list names, or NULL; owned */
     json_t *doc;                   /* every other documented key; owned, never NULL.

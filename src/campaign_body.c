@@ -9,19 +9,16 @@
  * store to resolve inside the write's transaction. */
 #include "campaign.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "check.h"
 #include "check.h"
 #include "contract.h"
 #include "jsonio.h"
+#include "calendar.h"
 #include "text.h"
 #include "timefmt.h"
 #include "xalloc.h"
-
 
 int campaign_phone_valid(const char *s)
 {
@@ -35,49 +32,6 @@ int campaign_phone_valid(const char *s)
             return 0;
     return 1;
 }
-
-/* An IANA zone name the host's tz database knows. */
-static int tz_known(const char *tz)
-{
-    size_t n = strlen(tz);
-    if (n == 0 || n > CONTRACT_TZ_MAX || tz[0] == '/' || strstr(tz, "..") != NULL)
-        return 0;
-    for (const char *p = tz; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '/' || *p == '_' || *p == '-' || *p == '+'))
-            return 0;
-    char path[128];
-    snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", tz);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    char magic[4];
-    ssize_t r = read(fd, magic, sizeof magic);
-    close(fd);
-    return r == 4 && memcmp(magic, "TZif", 4) == 0;
-}
-
-/* "h:mm AM" / "hh:mm PM" -> minutes since midnight, or -1. */
-static int clock_minutes(const char *s)
-{
-    int h = 0, i = 0;
-    if (s[i] < '0' || s[i] > '9')
-        return -1;
-    h = s[i++] - '0';
-    if (s[i] >= '0' && s[i] <= '9')
-        h = h * 10 + (s[i++] - '0');
-    if (h < 1 || h > 12 || s[i++] != ':')
-        return -1;
-    if (s[i] < '0' || s[i] > '5' || s[i + 1] < '0' || s[i + 1] > '9')
-        return -1;
-    int m = (s[i] - '0') * 10 + (s[i + 1] - '0');
-    i += 2;
-    if (s[i++] != ' ' || (s[i] != 'A' && s[i] != 'P') || s[i + 1] != 'M' || s[i + 2] != '\0')
-        return -1;
-    return (h % 12) * 60 + m + (s[i] == 'P' ? 720 : 0);
-}
-
-static const char *const day_names[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU", NULL};
 
 /* One calling window {day, start, end} at field: 0 with w set (start and
  * end in minutes since midnight), -1 when reported. */
@@ -94,11 +48,11 @@ static int calling_window(struct check *k, json_t *d, const char *field, struct 
     snprintf(fd, sizeof fd, "%s.day", field);
     snprintf(fs, sizeof fs, "%s.start", field);
     snprintf(fe, sizeof fe, "%s.end", field);
-    int dn = check_enum(k, d, "day", fd, day_names, "must be one of MO TU WE TH FR SA SU");
+    int dn = check_enum(k, d, "day", fd, sched_window_days, "must be one of MO TU WE TH FR SA SU");
     if (dn == -1)
         check_fail(k, fd, "is required");
     const char *s = check_string(k, d, "start", fs), *e = check_string(k, d, "end", fe);
-    int sm = s ? clock_minutes(s) : -1, em = e ? clock_minutes(e) : -1;
+    int sm = s ? sched_clock_minutes(s) : -1, em = e ? sched_clock_minutes(e) : -1;
     if (s == NULL && json_object_get(d, "start") == NULL)
         check_fail(k, fs, "is required");
     else if (s != NULL && sm < 0)
@@ -148,7 +102,7 @@ static json_t *calling_days(struct check *k, json_t *days)
                 break;
             }
         }
-        json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "day", day_names[w[i].day],
+        json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "day", sched_window_days[w[i].day],
                                              "start", json_object_get(d, "start"), "end",
                                              json_object_get(d, "end")));
     }
@@ -173,7 +127,7 @@ static json_t *check_calling_hours(struct check *k, json_t *v)
     const char *tz = check_string(k, v, "timezone", "dialingStrategy.callingHours.timezone");
     if (tz == NULL && json_object_get(v, "timezone") == NULL)
         check_fail(k, "dialingStrategy.callingHours.timezone", "is required");
-    else if (tz != NULL && !tz_known(tz))
+    else if (tz != NULL && tz_get(tz) == NULL)
         check_fail(k, "dialingStrategy.callingHours.timezone",
                    "must be an IANA time zone such as Asia/Kolkata");
     json_t *out_days = calling_days(k, json_object_get(v, "days"));
@@ -594,7 +548,7 @@ static json_t *schedule_daily(struct check *k, json_t *ro)
 /* Whether whichDays holds 1 to 7 distinct day names. */
 static int which_days_valid(const json_t *which)
 {
-    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL};
+    const char *const *days = sched_week_days;
     if (!json_is_array(which) || json_array_size(which) < 1 || json_array_size(which) > 7)
         return 0;
     unsigned seen = 0;

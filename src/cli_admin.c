@@ -156,7 +156,7 @@ int cli_token(int argc, char **argv)
     apierr_init(&e);
     rc = api_store(store_client_get(s, client, &cl, &se), &se, &e);
     if (rc == 0) {
-        char *tok = auth_sign_token(client, cl.secret, (int64_t)time(NULL), ttl);
+        char *tok = auth_sign_token(client, cl.secret, timefmt_now_ms() / 1000, ttl);
         if (tok != NULL) {
             printf("%s\n", tok);
         } else {

@@ -13,7 +13,9 @@
 #include "auth.h"
 #include "cli.h"
 #include "log.h"
+#include "runner.h"
 #include "server.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* The defaults, which serve_usage states through these same macros. */
@@ -30,6 +32,7 @@
 #define SERVE_IDLE_S 30
 #define SERVE_REQUEST_S 10
 #define SERVE_LIST_CACHE_MB 64
+#define SERVE_GRACE_S 900
 
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
@@ -84,12 +87,18 @@ static const char serve_usage[] =
     "  --tls-cert FILE         serve HTTPS (TLS 1.2/1.3, AEAD ciphers only) with this\n"
     "                          PEM certificate chain ...\n"
     "  --tls-key FILE          ... and this PEM private key (both or neither)\n"
+    "  --channel NAME          none (default: campaigns never run by themselves) or\n"
+    "                          simulator (schedules fire; runs with an empty\n"
+    "                          audience end at once; dispatch is not built yet)\n"
+    "  --schedule-grace S      an occurrence missed while campaignd was down fires\n"
+    "                          at start if at most S s late (default "
+    CLI_STR(SERVE_GRACE_S) ")\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
 static void print_demo(const struct store_creds *cr, uint16_t port)
 {
-    char *tok = auth_sign_token(cr->client_id, cr->secret, (int64_t)time(NULL), 30 * 86400);
+    char *tok = auth_sign_token(cr->client_id, cr->secret, timefmt_now_ms() / 1000, 30 * 86400);
     printf("campaignd demo tenant\n"
            "  accountId:    %s\n  streamId:     %s\n  clientId:     %s\n  clientSecret: %s\n"
            "  token (30 days):\n"
@@ -122,13 +131,15 @@ struct serve_opts {
     int demo, pool; /* pool 0: one connection per thread */
     int drain_s;
     const char *tls_cert, *tls_key; /* file paths */
+    int channel;                    /* 0 none, 1 simulator */
+    int grace_s;
     long nofile, nofile_was; /* the open-file limit now and before serve */
 };
 
 enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
-    O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY
+    O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE
 };
 
 static const struct option serve_options[] = {
@@ -153,6 +164,8 @@ static const struct option serve_options[] = {
     {"drain-s", required_argument, NULL, O_DRAIN},
     {"tls-cert", required_argument, NULL, O_TLS_CERT},
     {"tls-key", required_argument, NULL, O_TLS_KEY},
+    {"channel", required_argument, NULL, O_CHANNEL},
+    {"schedule-grace", required_argument, NULL, O_GRACE},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -169,6 +182,7 @@ static const struct {
     {O_HEADERS, 256, 1L << 20}, {O_URL, 64, 1L << 20}, {O_DEPTH, 2, 1000},
     {O_CONTACTS, 1, 1000000},   {O_IDLE, 1, 86400},    {O_REQ, 1, 3600},
     {O_CONNS, 1, 1 << 20},      {O_CONNS_IP, 0, 1 << 20}, {O_DRAIN, 0, 3600},
+    {O_GRACE, 0, 31 * 86400},
 };
 
 /* The defaults that serve_usage describes. */
@@ -188,6 +202,7 @@ static void serve_defaults(struct serve_opts *o)
         },
         .db_read = getenv("CAMPAIGND_DB_READ"),
         .drain_s = SERVE_DRAIN_S,
+        .grace_s = SERVE_GRACE_S,
     };
 }
 
@@ -210,6 +225,7 @@ static void set_number(struct serve_opts *o, int id, long v)
     case O_CONNS: o->cfg.max_conns = (int)v; break;
     case O_CONNS_IP: o->cfg.max_conns_per_ip = (int)v; break;
     case O_DRAIN: o->drain_s = (int)v; break;
+    case O_GRACE: o->grace_s = (int)v; break;
     }
 }
 
@@ -250,6 +266,18 @@ static int log_level_option(const char *v)
     return CLI_GO;
 }
 
+/* --channel v: CLI_GO, or the exit status 2 after saying why. */
+static int channel_option(struct serve_opts *o, const char *v)
+{
+    if (strcmp(v, "none") == 0 || strcmp(v, "simulator") == 0) {
+        o->channel = strcmp(v, "simulator") == 0;
+        o->cfg.limits.runs = o->channel;
+        return CLI_GO;
+    }
+    fprintf(stderr, "campaignd serve: --channel must be none or simulator\n");
+    return 2;
+}
+
 /* Option id (serve_options[index]; index -1 when getopt refused the
  * option, saying why) with its argument v: CLI_GO or an exit status
  * (cli.h). */
@@ -264,6 +292,7 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     case O_TLS_KEY: o->tls_key = v; return CLI_GO;
     case O_NOLOG: log_set_access(NULL); return CLI_GO;
     case O_LEVEL: return log_level_option(v);
+    case O_CHANNEL: return channel_option(o, v);
     case O_HELP: return cli_usage(serve_usage, 0);
     }
     if (index < 0)
@@ -360,6 +389,21 @@ static void size_conns(struct serve_opts *o)
     o->nofile_was = (long)was;
 }
 
+/* Says which channel runs campaigns, and starts the runner when one does. */
+static struct runner *start_runner(const struct serve_opts *o, struct store *s)
+{
+    if (!o->channel) {
+        log_info("channel: none: campaigns will not run (schedules never fire, runs never "
+                 "progress); start with --channel simulator to run them");
+        return NULL;
+    }
+    log_info("channel: simulator: nothing is delivered to anyone; schedules fire (grace %d s), "
+             "runs with an empty audience end at once; dispatching records is not built yet",
+             o->grace_s);
+    struct runner_config rc = {(int64_t)o->grace_s * 1000};
+    return runner_start(s, &rc);
+}
+
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
  * stop, then drains it: the exit status. */
 static int serve(const struct serve_opts *o, const char *url, struct store *s, struct store *rs,
@@ -383,10 +427,12 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
                  "(open-file limit %ld, was %ld)",
                  o->cfg.listen, (unsigned)server_port(srv), shown, o->cfg.threads,
                  o->cfg.max_conns, o->nofile, o->nofile_was);
+        struct runner *run = start_runner(o, s);
         int sig = 0;
         sigwait(stop, &sig);
         log_info("signal %d: stopping; serving new connections for %d s more", sig,
                  o->drain_s);
+        runner_stop(run);
         server_stop(srv, o->drain_s, INFLIGHT_SECONDS);
         auth_cache_clear();
         log_info("stopped");
@@ -423,7 +469,7 @@ int cli_serve(int argc, char **argv)
     sigset_t stop;
     block_signals(&stop);
     if (o.pool == 0)
-        o.pool = o.cfg.threads;
+        o.pool = o.cfg.threads + o.channel; /* the runner's own connection */
     size_conns(&o);
     char *cert = NULL, *key = NULL;
     if (o.tls_cert != NULL &&

@@ -150,12 +150,12 @@ static int admit(const struct dispatch_env *env, const struct dispatch_io *io,
         .account_header = io->header(io->cls, "accountId"),
         .account_query = io->query(io->cls, "accountId"),
         .stream_path = call->stream_id,
-        .now_s = (int64_t)time(NULL),
+        .now_s = timefmt_now_ms() / 1000,
     };
     int rc = auth_check(env->store, &ar, &call->tenant, &call->err);
     int wait;
     if (rc == 0 && env->limiter != NULL &&
-        (wait = ratelimit_take(env->limiter, call->tenant.client_id, timefmt_now_ms())) > 0) {
+        (wait = ratelimit_take(env->limiter, call->tenant.client_id, timefmt_mono_ms())) > 0) {
         apierr_one(&call->err, 429, NULL, "Too many requests; try again later");
         call->err.retry_after = wait;
         rc = -1;

@@ -1,8 +1,11 @@
 /* main.c - campaignd: dispatches to the subcommands of contract.md §6. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 static const char usage[] =
@@ -25,7 +28,10 @@ static const char usage[] =
     "  registry add ...                      register an experience flow or template\n"
     "\n"
     "Every command takes --db URL (a file path, sqlite:PATH or postgresql://...);\n"
-    "the default is $CAMPAIGND_DB, else ./campaignd.db.\n"
+    "the default is $CAMPAIGND_DB, else ./campaignd.db.  Every command also takes\n"
+    "--clock-start RFC3339 and --clock-rate R (1 to 100000): the process's clock\n"
+    "starts at that instant (default: the system's time) and runs R times faster\n"
+    "than real time (execution spec §1).\n"
     "'campaignd COMMAND --help' describes each command's options.\n";
 
 static const struct {
@@ -37,9 +43,46 @@ static const struct {
     {"registry", cli_registry}, {"client", cli_client},
 };
 
+/* Takes --clock-start and --clock-rate (also as --opt=VALUE) out of argv,
+ * wherever they are, and starts the clock: the new argc, or -1 after
+ * printing why. */
+static int clock_options(int argc, char **argv)
+{
+    int64_t start = TIMEFMT_CLOCK_SYSTEM;
+    double rate = 1;
+    int out = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        size_t n = strcspn(a, "=");
+        int is_start = strncmp(a, "--clock-start", n) == 0 && n == 13;
+        int is_rate = strncmp(a, "--clock-rate", n) == 0 && n == 12;
+        if (!is_start && !is_rate) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        v = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[++i] : NULL;
+        char *end = NULL;
+        if (is_start && (v == NULL || timefmt_parse(v, strlen(v), &start) != 0)) {
+            fprintf(stderr, "campaignd: --clock-start must be an RFC 3339 timestamp such as "
+                            "2026-03-08T06:00:00Z\n");
+            return -1;
+        }
+        if (is_rate && (v == NULL || (rate = strtod(v, &end), end == v || *end != '\0') ||
+                        !isfinite(rate) || rate < 1 || rate > 100000)) {
+            fprintf(stderr, "campaignd: --clock-rate must be a number from 1 to 100000\n");
+            return -1;
+        }
+    }
+    argv[out] = NULL;
+    timefmt_clock_init(start, rate);
+    return out;
+}
+
 int main(int argc, char **argv)
 {
     xalloc_init();
+    if ((argc = clock_options(argc, argv)) < 0)
+        return 2;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -149,6 +149,9 @@ static const char *const pg_migrations[] = {
     "ALTER TABLE clients ADD COLUMN old_secret TEXT;"
     "ALTER TABLE clients ADD COLUMN old_until BIGINT;"
     "INSERT INTO meta(key, value) VALUES ('cred_epoch', 0) ON CONFLICT (key) DO NOTHING;",
+    /* 5: running campaigns, as in sqldb_sqlite.c. */
+    "ALTER TABLE campaigns ADD COLUMN fire_at BIGINT;"
+    "CREATE INDEX campaigns_fire ON campaigns(fire_at) WHERE fire_at IS NOT NULL;",
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 

@@ -147,6 +147,10 @@ static const char *const sl_migrations[] = {
     "ALTER TABLE clients ADD COLUMN old_secret TEXT;"
     "ALTER TABLE clients ADD COLUMN old_until INTEGER;"
     "INSERT INTO meta(key, value) VALUES ('cred_epoch', 0) ON CONFLICT (key) DO NOTHING;",
+    /* 5: running campaigns (execution spec): when the runner must next look
+     * at a campaign's schedule. */
+    "ALTER TABLE campaigns ADD COLUMN fire_at INTEGER;"
+    "CREATE INDEX campaigns_fire ON campaigns(fire_at) WHERE fire_at IS NOT NULL;",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 

@@ -140,6 +140,8 @@ struct store_effect {
     int resolve;            /* names in the campaign changed */
     int remove;             /* delete the campaign */
     int new_instance;       /* open a new instance with a snapshot of the audience */
+    int over_if_empty;      /* with new_instance: a snapshot without records ends the run
+                               at once (lifecycle_run_over; execution spec §7) */
 };
 
 struct store_write {
@@ -268,6 +270,19 @@ enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
                                              struct store_err *e);
 enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
                                    const struct store_outcome *o, struct store_err *e);
+
+/* Running campaigns (store_runs.c; execution spec).  A campaign whose
+ * schedule the runner must look at by `now`: its tenant and id. */
+struct store_due {
+    int64_t app_pk;
+    char id[IDS_MAX + 1];
+};
+/* Up to max campaigns of any tenant whose fire_at is at or before now,
+ * earliest first, into out[0..*n). */
+enum store_rc store_fire_due(struct store *s, int64_t now, struct store_due *out, size_t max,
+                             size_t *n, struct store_err *e);
+/* The earliest fire_at of any campaign into *at (INT64_MAX when none). */
+enum store_rc store_fire_next(struct store *s, int64_t *at, struct store_err *e);
 
 /* Contact lists (family spec §9): create (SW_LIST_TAKEN), get (SW_LIST),
  * all (updatedAt descending), update, delete (SW_LIST_IN_USE), contacts

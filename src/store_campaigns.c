@@ -7,8 +7,9 @@
 #include <string.h>
 
 #include "jsonio.h"
-#include "text.h"
+#include "lifecycle.h"
 #include "log.h"
+#include "text.h"
 #include "store_int.h"
 #include "timefmt.h"
 #include "xalloc.h"
@@ -388,9 +389,9 @@ enum store_rc store_campaign_find(struct store *s, int64_t app_pk, const char *n
 }
 
 /* Opens a new instance of cp (whose doc carries its id) with a snapshot of
- * its audience: 0, or -1. */
+ * its audience, of *records records: 0, or -1. */
 static int open_instance(struct store *s, struct conn *c, const struct campaign *cp, int64_t dnc_pk,
-                         struct store_err *e)
+                         int64_t *records, struct store_err *e)
 {
     int64_t ipk;
     const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
@@ -398,7 +399,10 @@ static int open_instance(struct store *s, struct conn *c, const struct campaign 
     if (sql_int(s, c, &Q_INSTANCE_ADD, p, 3, &ipk, e) != 1)
         return -1;
     struct sqlp ps[] = {P_INT(cp->pk), dnc_pk ? P_INT(dnc_pk) : P_NULL, P_INT(ipk)};
-    return sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e);
+    if (sql_exec(s, c, &Q_SNAPSHOT, ps, 3, e) != 0)
+        return -1;
+    struct sqlp pc[] = {P_INT(ipk)};
+    return sql_int(s, c, &Q_IC_COUNT, pc, 1, records, e) == 1 ? 0 : -1;
 }
 
 /* The write half of store_campaign_write: cp as apply() left it, with the
@@ -422,13 +426,17 @@ static int write_changed(struct store *s, struct conn *c, int64_t app_pk, const 
         goto out;
     if (fx->new_instance) {
         char iid[IDS_MAX + 1];
+        int64_t records = 0;
         ids_new("cid", iid);
         json_object_set_new(cp->doc, "campaignInstanceId", json_string(iid));
+        if (open_instance(s, c, cp, dnc_pk, &records, e) != 0)
+            goto out;
+        if (records == 0 && fx->over_if_empty)
+            lifecycle_run_over(cp, cp->updated_at);
     }
     int rc = sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks,
                                 fx->resolve ? (ssize_t)nlists : -1, e);
-    if (stored_or_conflict(rc, cp, e) != 0 ||
-        (fx->new_instance && open_instance(s, c, cp, dnc_pk, e) != 0))
+    if (stored_or_conflict(rc, cp, e) != 0)
         goto out;
     ret = reread(s, c, app_pk, id, cp, e);
 out:
@@ -441,7 +449,7 @@ enum store_rc store_campaign_write(struct store *s, int64_t app_pk, const char *
                                    struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    struct store_effect fx = {0, 0, 0};
+    struct store_effect fx = {0, 0, 0, 0};
     int64_t dnc_pk = 0;
     int ret = -1;
     if (sql_begin(s, c, app_pk, e) != 0 || read_by_id(s, c, app_pk, id, out, &dnc_pk, e) != 1)

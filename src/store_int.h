@@ -24,10 +24,10 @@
  * statement may select more after them, from CC_N on. */
 #define CAMPAIGN_COLS                                                                      \
     "c.campaign_pk, c.id, c.type, c.name, c.status, c.priority, c.dialing_mode,"          \
-    " c.created_at, c.updated_at, c.instance_updated_at, c.doc, l.id, l.name"
+    " c.created_at, c.updated_at, c.instance_updated_at, c.doc, l.id, l.name, c.fire_at"
 enum campaign_col {
     CC_PK, CC_ID, CC_TYPE, CC_NAME, CC_STATUS, CC_PRIORITY, CC_MODE,
-    CC_CREATED, CC_UPDATED, CC_INSTANCE_UPDATED, CC_DOC, CC_DNC_ID, CC_DNC_NAME,
+    CC_CREATED, CC_UPDATED, CC_INSTANCE_UPDATED, CC_DOC, CC_DNC_ID, CC_DNC_NAME, CC_FIRE,
     CC_N
 };
 #define CAMPAIGN_FROM " FROM campaigns c LEFT JOIN lists l ON l.list_pk = c.dnc_list_pk"

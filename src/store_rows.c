@@ -24,14 +24,14 @@ static const struct sqlq Q_LIST_ADD = {
     " VALUES ($1, $2, $3, $4, $5, $5) RETURNING list_pk"};
 static const struct sqlq Q_CAMPAIGN_ADD = {
     "INSERT INTO campaigns(app_pk, id, type, name, lname, status, priority, dialing_mode,"
-    " created_at, updated_at, instance_updated_at, dnc_list_pk, doc)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING campaign_pk"};
+    " created_at, updated_at, instance_updated_at, dnc_list_pk, doc, fire_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING campaign_pk"};
 static const struct sqlq Q_CAMPAIGN_LIST_ADD = {
     "INSERT INTO campaign_lists(campaign_pk, pos, list_pk) VALUES ($1, $2, $3)"};
 static const struct sqlq Q_CAMPAIGN_UPDATE = {
     "UPDATE campaigns SET name = $3, lname = $4, status = $5, priority = $6,"
     " dialing_mode = $7, updated_at = $8, instance_updated_at = $9, dnc_list_pk = $10,"
-    " doc = $11 WHERE app_pk = $1 AND campaign_pk = $2"};
+    " doc = $11, fire_at = $12 WHERE app_pk = $1 AND campaign_pk = $2"};
 static const struct sqlq Q_CAMPAIGN_LISTS_CLEAR = {
     "DELETE FROM campaign_lists WHERE campaign_pk = $1"};
 static const struct sqlq Q_CAMPAIGN_SLOT = {
@@ -80,6 +80,7 @@ int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, 
     c->instance_updated_at = d->col_text(r, CC_INSTANCE_UPDATED, NULL) == NULL
                                  ? CAMPAIGN_NO_TIME
                                  : d->col_int(r, CC_INSTANCE_UPDATED);
+    c->fire_at = d->col_text(r, CC_FIRE, NULL) == NULL ? CAMPAIGN_NO_TIME : d->col_int(r, CC_FIRE);
     size_t len = 0;
     const char *doc = d->col_text(r, CC_DOC, &len);
     json_decref(c->doc);
@@ -213,6 +214,7 @@ int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct c
     struct sqlp dnc = dnc_pk > 0 ? P_INT(dnc_pk) : P_NULL;
     struct sqlp iua =
         it->instance_updated_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->instance_updated_at);
+    struct sqlp fire = it->fire_at == CAMPAIGN_NO_TIME ? P_NULL : P_INT(it->fire_at);
     struct lc_change ch[2] = {
         {it->created_at, lc_slot((int)it->status, it->priority, (int)it->mode), +1}};
     int nch = 1;
@@ -221,8 +223,9 @@ int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct c
             P_INT(app_pk), P_TEXT(it->id), P_TEXT(campaign_type_name(it->type)),
             P_TEXT(it->name), P_TEXT(lname), P_INT(it->status), P_INT(it->priority),
             P_INT(it->mode), P_INT(it->created_at), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+            fire,
         };
-        if (sql_int(s, c, &Q_CAMPAIGN_ADD, p, 13, &it->pk, e) != 1)
+        if (sql_int(s, c, &Q_CAMPAIGN_ADD, p, 14, &it->pk, e) != 1)
             goto out;
     } else {
         /* The counts move only when the campaign changes slot. */
@@ -231,8 +234,9 @@ int sql_campaign_store(struct store *s, struct conn *c, int64_t app_pk, struct c
         struct sqlp p[] = {
             P_INT(app_pk), P_INT(it->pk), P_TEXT(it->name), P_TEXT(lname), P_INT(it->status),
             P_INT(it->priority), P_INT(it->mode), P_INT(it->updated_at), iua, dnc, P_TEXT(doc),
+            fire,
         };
-        if (sql_exec(s, c, &Q_CAMPAIGN_UPDATE, p, 11, e) != 0)
+        if (sql_exec(s, c, &Q_CAMPAIGN_UPDATE, p, 12, e) != 0)
             goto out;
         struct sqlp pc[] = {P_INT(it->pk)};
         if (nlists >= 0 && sql_exec(s, c, &Q_CAMPAIGN_LISTS_CLEAR, pc, 1, e) != 0)

@@ -6,7 +6,7 @@
 
 /* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
  * (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t timefmt_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -16,7 +16,7 @@ static int64_t days_from_civil(int64_t y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
+void timefmt_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -59,7 +59,7 @@ int timefmt_parse(const char *s, size_t len, int64_t *ms)
     int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return -1;
-    int64_t days = days_from_civil(y, mo, d);
+    int64_t days = timefmt_days_from_civil(y, mo, d);
     if (len == 10) {
         *ms = days * 86400000;
         return 0;
@@ -103,7 +103,7 @@ int timefmt_parse(const char *s, size_t len, int64_t *ms)
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - (int64_t)offset_min * 60;
     int64_t v = secs * 1000 + frac_ms;
     /* An offset may push the instant outside 0000..9999; keep formatting total. */
-    if (v < days_from_civil(0, 1, 1) * 86400000 || v >= days_from_civil(10000, 1, 1) * 86400000)
+    if (v < timefmt_days_from_civil(0, 1, 1) * 86400000 || v >= timefmt_days_from_civil(10000, 1, 1) * 86400000)
         return -1;
     *ms = v;
     return 0;
@@ -122,7 +122,7 @@ void timefmt_format(int64_t ms, char out[TIMEFMT_LEN + 1])
     int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
     int64_t rem = ms - days * 86400000;
     int y, mo, d;
-    civil_from_days(days, &y, &mo, &d);
+    timefmt_civil_from_days(days, &y, &mo, &d);
     put_digits(out, y, 4);
     out[4] = '-';
     put_digits(out + 5, mo, 2);
@@ -140,9 +140,48 @@ void timefmt_format(int64_t ms, char out[TIMEFMT_LEN + 1])
     out[24] = '\0';
 }
 
-int64_t timefmt_now_ms(void)
+/* The clock (execution spec §1): start + rate x monotonic time elapsed
+ * since clock_init.  Before timefmt_clock_init it is the system's time. */
+static struct {
+    int set;
+    int64_t start_ms;
+    double rate;
+    struct timespec mono0;
+} clk;
+
+static int64_t real_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void timefmt_clock_init(int64_t start_ms, double rate)
+{
+    clk.start_ms = start_ms == TIMEFMT_CLOCK_SYSTEM ? real_ms() : start_ms;
+    clk.rate = rate;
+    clock_gettime(CLOCK_MONOTONIC, &clk.mono0);
+    clk.set = 1;
+}
+
+int64_t timefmt_mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+double timefmt_clock_rate(void)
+{
+    return clk.set ? clk.rate : 1.0;
+}
+
+int64_t timefmt_now_ms(void)
+{
+    if (!clk.set)
+        return real_ms();
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double ns = (double)(ts.tv_sec - clk.mono0.tv_sec) * 1e9 + (double)(ts.tv_nsec - clk.mono0.tv_nsec);
+    return clk.start_ms + (int64_t)(ns * clk.rate / 1e6);
 }

@@ -23,7 +23,26 @@ int timefmt_parse(const char *s, size_t len, int64_t *ms);
  * ms must lie in years 0000..9999 (what timefmt_parse can produce). */
 void timefmt_format(int64_t ms, char out[TIMEFMT_LEN + 1]);
 
-/* The current time in milliseconds. */
+/* The current time in milliseconds: the clock of execution spec §1, which
+ * every stored timestamp, schedule, calling hour, pace, lease and JWT time
+ * check reads.  It is the system's time until timefmt_clock_init. */
 int64_t timefmt_now_ms(void);
+
+/* Starts the clock at start_ms (TIMEFMT_CLOCK_SYSTEM: the system's time
+ * now), running rate times faster than real time from now on, and
+ * monotonic whatever the system clock does.  Call once, before threads. */
+#define TIMEFMT_CLOCK_SYSTEM INT64_MIN
+void timefmt_clock_init(int64_t start_ms, double rate);
+/* Real time elapsed, in milliseconds from an arbitrary origin (the
+ * monotonic clock): for intervals that protect the process itself, such as
+ * the request rate limit and credential polling, whatever the clock's rate. */
+int64_t timefmt_mono_ms(void);
+
+/* The clock's rate (1 before timefmt_clock_init). */
+double timefmt_clock_rate(void);
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian), and back. */
+int64_t timefmt_days_from_civil(int64_t y, int m, int d);
+void timefmt_civil_from_days(int64_t days, int *y, int *m, int *d);
 
 #endif

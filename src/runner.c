@@ -1,0 +1,180 @@
+/* runner.c - see runner.h. */
+#include "runner.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "lifecycle.h"
+#include "log.h"
+#include "timefmt.h"
+#include "xalloc.h"
+
+#define RUNNER_BATCH 64 /* campaigns looked at per statement */
+#define RUNNER_POLL_MS                                                                             \
+    100                        /* real time between passes at most: writes of                      \
+                                  other nodes and of the API are seen this soon */
+#define RUNNER_BACKOFF_MS 1000 /* after a failed pass */
+
+struct runner {
+    struct store *store;
+    struct runner_config cfg;
+    int64_t boot; /* clock time at start */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stop;
+};
+
+struct fire_arg {
+    int64_t now, boot, grace;
+    enum lc_fire what;
+    int64_t occ;
+};
+
+/* The write of one due campaign: refused (nothing written) when its
+ * fire_at is no longer due, because another node or a request got there
+ * first. */
+static int fire_apply(struct campaign *c, void *arg, struct store_effect *fx)
+{
+    struct fire_arg *a = arg;
+    if (c->fire_at == CAMPAIGN_NO_TIME || c->fire_at > a->now)
+        return -1;
+    struct lc_effect lc;
+    a->what = lifecycle_fire(c, a->now, a->boot, a->grace, &lc, &a->occ);
+    fx->new_instance = lc.new_instance;
+    fx->over_if_empty = 1;
+    return 0;
+}
+
+static void log_fire(const struct store_due *d, const struct fire_arg *a, const struct campaign *c)
+{
+    char occ[TIMEFMT_LEN + 1] = "-";
+    if (a->occ != CAMPAIGN_NO_TIME)
+        timefmt_format(a->occ, occ);
+    const char *iid = json_string_value(json_object_get(c->doc, "campaignInstanceId"));
+    switch (a->what) {
+    case LC_FIRE_STARTED:
+        log_info("runner: campaign %s fired for its occurrence at %s: run %s, status %s", d->id,
+                 occ, iid ? iid : "-", campaign_status_name(c->status));
+        break;
+    case LC_FIRE_SKIPPED:
+        log_info("runner: campaign %s skipped its occurrence at %s (status %s)", d->id, occ,
+                 campaign_status_name(c->status));
+        break;
+    case LC_FIRE_EXHAUSTED:
+        log_info("runner: campaign %s has no occurrence left: schedule cleared, status %s", d->id,
+                 campaign_status_name(c->status));
+        break;
+    case LC_FIRE_NOTHING: break;
+    }
+}
+
+/* Handles the due campaigns of one batch: how many there were, or -1. */
+static int fire_batch(struct runner *r, int64_t now)
+{
+    struct store_due due[RUNNER_BATCH];
+    size_t n = 0;
+    struct store_err se = STORE_ERR_INIT;
+    enum store_rc rc = store_fire_due(r->store, now, due, RUNNER_BATCH, &n, &se);
+    store_err_clear(&se);
+    if (rc != STORE_OK)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct fire_arg a = {now, r->boot, r->cfg.grace_ms, LC_FIRE_NOTHING, CAMPAIGN_NO_TIME};
+        struct store_write w = {fire_apply, NULL, &a};
+        struct campaign c;
+        campaign_init(&c);
+        rc = store_campaign_write(r->store, due[i].app_pk, due[i].id, &w, &c, &se);
+        if (rc == STORE_OK)
+            log_fire(&due[i], &a, &c);
+        else if (rc != STORE_REJECTED && rc != STORE_NOT_FOUND)
+            log_warn("runner: campaign %s: its schedule could not be handled now (%d)", due[i].id,
+                     (int)rc);
+        store_err_clear(&se);
+        campaign_clear(&c);
+        if (rc != STORE_OK && rc != STORE_REJECTED && rc != STORE_NOT_FOUND)
+            return -1;
+    }
+    return (int)n;
+}
+
+int64_t runner_step(struct runner *r)
+{
+    int64_t now = timefmt_now_ms();
+    int got;
+    while ((got = fire_batch(r, now)) == RUNNER_BATCH)
+        ;
+    if (got < 0)
+        return RUNNER_BACKOFF_MS;
+    int64_t next;
+    struct store_err se = STORE_ERR_INIT;
+    enum store_rc rc = store_fire_next(r->store, &next, &se);
+    store_err_clear(&se);
+    if (rc != STORE_OK)
+        return RUNNER_BACKOFF_MS;
+    if (next == INT64_MAX)
+        return RUNNER_POLL_MS;
+    double wait = (double)(next - timefmt_now_ms()) / timefmt_clock_rate();
+    return wait <= 0 ? 0 : wait >= RUNNER_POLL_MS ? RUNNER_POLL_MS : (int64_t)wait + 1;
+}
+
+static void *runner_main(void *arg)
+{
+    struct runner *r = arg;
+    pthread_mutex_lock(&r->mu);
+    while (!r->stop) {
+        pthread_mutex_unlock(&r->mu);
+        int64_t wait = runner_step(r);
+        pthread_mutex_lock(&r->mu);
+        if (r->stop || wait <= 0)
+            continue;
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += wait / 1000;
+        until.tv_nsec += (long)(wait % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&r->cv, &r->mu, &until);
+    }
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+struct runner *runner_start(struct store *s, const struct runner_config *cfg)
+{
+    struct runner *r = xcalloc(1, sizeof *r);
+    r->store = s;
+    r->cfg = *cfg;
+    r->boot = timefmt_now_ms();
+    pthread_mutex_init(&r->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&r->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    if (pthread_create(&r->thread, NULL, runner_main, r) != 0) {
+        log_error("runner: cannot start its thread");
+        pthread_cond_destroy(&r->cv);
+        pthread_mutex_destroy(&r->mu);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void runner_stop(struct runner *r)
+{
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&r->mu);
+    r->stop = 1;
+    pthread_cond_signal(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    pthread_join(r->thread, NULL);
+    pthread_cond_destroy(&r->cv);
+    pthread_mutex_destroy(&r->mu);
+    free(r);
+}
