@@ -33,7 +33,7 @@ LAYERS = [
     ("model", "campaign campaign_body clist query lifecycle calendar outcome sim"),
     ("store", "sqldb sqldb_sqlite sqldb_pg store_int store_conn store_counts store_rows"
               " store_tenants store_campaigns store_clists store_listing store_import store_runs store"),
-    ("run", "runner"),
+    ("run", "channel channel_sim runner"),
     ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists"),
     ("server", "listener router dispatch server"),
     ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo demo_data main"),

@@ -9,6 +9,7 @@
 
 #include "api_store.h"
 #include "cli.h"
+#include "jsonio.h"
 #include "lifecycle.h"
 #include "timefmt.h"
 
@@ -25,6 +26,10 @@ static const char campaign_usage[] =
     "        in totalCallsCompleted\n"
     "  sent --count N\n"
     "        add N delivered messages to an SMS campaign's totalMessagesSent\n"
+    "  progress\n"
+    "        print the latest run as one JSON object (execution spec §7):\n"
+    "        records, ended, notYetTried, waitingRetry, inFlight, attempts,\n"
+    "        byOutcome, startedAt and, once over, endedAt\n"
     "\n"
     "  --account ID    the account (required)\n"
     "  --stream ID     the app, st-<uuid> (required)\n"
@@ -149,7 +154,7 @@ static int admin_request(const char *sub, const struct admin_opts *o, struct adm
     int ok = o->campaign != NULL &&
              ((strcmp(sub, "status") == 0 && o->status != NULL) ||
               (strcmp(sub, "outcome") == 0 && o->phone != NULL && o->outcome != NULL) ||
-              (strcmp(sub, "sent") == 0 && o->count > 0));
+              (strcmp(sub, "sent") == 0 && o->count > 0) || strcmp(sub, "progress") == 0);
     if (!ok)
         return cli_usage(campaign_usage, 2);
     *a = (struct admin_arg){LC_PAUSE, -1, NULL};
@@ -194,6 +199,26 @@ static int record_outcome(struct store *s, int64_t app_pk, const struct admin_op
     return rc;
 }
 
+/* `campaign progress`: prints the latest run. */
+static int print_progress(struct store *s, int64_t app_pk, const char *id, struct apierr *e)
+{
+    struct store_err se = STORE_ERR_INIT;
+    struct campaign cp;
+    json_t *o = NULL;
+    campaign_init(&cp);
+    int rc = api_store(store_campaign_get(s, app_pk, id, &cp, &se), &se, e);
+    if (rc == 0)
+        rc = api_store(store_run_progress(s, app_pk, &cp, &o, &se), &se, e);
+    if (rc == 0) {
+        char *text = jsonio_dump(o, NULL);
+        printf("%s\n", text);
+        free(text);
+    }
+    json_decref(o);
+    campaign_clear(&cp);
+    return rc;
+}
+
 /* `campaign status` and `campaign sent`: makes the change a asks, then
  * prints the campaign's id and status. */
 static int change_campaign(struct store *s, int64_t app_pk, const char *id, struct admin_arg *a,
@@ -234,6 +259,8 @@ int cli_campaign(int argc, char **argv)
     apierr_init(&e);
     if (strcmp(sub, "outcome") == 0)
         rc = record_outcome(s, app_pk, &o, &e);
+    else if (strcmp(sub, "progress") == 0)
+        rc = print_progress(s, app_pk, o.campaign, &e);
     else
         rc = change_campaign(s, app_pk, o.campaign, &a, &e);
     json_decref(o.dispositions);

@@ -33,6 +33,10 @@
 #define SERVE_REQUEST_S 10
 #define SERVE_LIST_CACHE_MB 64
 #define SERVE_GRACE_S 900
+#define SERVE_PACE 10
+#define SERVE_INFLIGHT 100
+#define SERVE_LEASE_S 30
+#define SERVE_SIM_LATENCY_MS 200
 
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
@@ -88,8 +92,20 @@ static const char serve_usage[] =
     "                          PEM certificate chain ...\n"
     "  --tls-key FILE          ... and this PEM private key (both or neither)\n"
     "  --channel NAME          none (default: campaigns never run by themselves) or\n"
-    "                          simulator (schedules fire; runs with an empty\n"
-    "                          audience end at once; dispatch is not built yet)\n"
+    "                          simulator (campaigns run; nothing is delivered to\n"
+    "                          anyone: outcomes are drawn, see execution spec §5.1)\n"
+    "  --pace N                attempts started per clock second per campaign\n"
+    "                          (default " CLI_STR(SERVE_PACE) "; 0: no limit)\n"
+    "  --max-inflight N        attempts awaiting an outcome per campaign (default "
+    CLI_STR(SERVE_INFLIGHT) ")\n"
+    "  --lease-s S             an attempt sent but not accepted is sent again with\n"
+    "                          the same id after S s (default " CLI_STR(SERVE_LEASE_S) ")\n"
+    "  --sim-seed N            the simulator's seed (default 1)\n"
+    "  --sim-log FILE          the simulator appends one JSON line per attempt it\n"
+    "                          acts on, and reads the file at start so that an\n"
+    "                          attempt sent again after a restart is not acted on twice\n"
+    "  --sim-latency-ms MS     the simulator answers MS ms of clock time after an\n"
+    "                          attempt (default " CLI_STR(SERVE_SIM_LATENCY_MS) ")\n"
     "  --schedule-grace S      an occurrence missed while campaignd was down fires\n"
     "                          at start if at most S s late (default "
     CLI_STR(SERVE_GRACE_S) ")\n"
@@ -131,15 +147,17 @@ struct serve_opts {
     int demo, pool; /* pool 0: one connection per thread */
     int drain_s;
     const char *tls_cert, *tls_key; /* file paths */
+    const char *sim_log;
     int channel;                    /* 0 none, 1 simulator */
-    int grace_s;
+    int grace_s, pace, inflight, lease_s, sim_seed, sim_latency_ms;
     long nofile, nofile_was; /* the open-file limit now and before serve */
 };
 
 enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
-    O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE
+    O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
+    O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG
 };
 
 static const struct option serve_options[] = {
@@ -166,6 +184,12 @@ static const struct option serve_options[] = {
     {"tls-key", required_argument, NULL, O_TLS_KEY},
     {"channel", required_argument, NULL, O_CHANNEL},
     {"schedule-grace", required_argument, NULL, O_GRACE},
+    {"pace", required_argument, NULL, O_PACE},
+    {"max-inflight", required_argument, NULL, O_INFLIGHT},
+    {"lease-s", required_argument, NULL, O_LEASE},
+    {"sim-seed", required_argument, NULL, O_SIM_SEED},
+    {"sim-latency-ms", required_argument, NULL, O_SIM_LATENCY},
+    {"sim-log", required_argument, NULL, O_SIM_LOG},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -182,7 +206,8 @@ static const struct {
     {O_HEADERS, 256, 1L << 20}, {O_URL, 64, 1L << 20}, {O_DEPTH, 2, 1000},
     {O_CONTACTS, 1, 1000000},   {O_IDLE, 1, 86400},    {O_REQ, 1, 3600},
     {O_CONNS, 1, 1 << 20},      {O_CONNS_IP, 0, 1 << 20}, {O_DRAIN, 0, 3600},
-    {O_GRACE, 0, 31 * 86400},
+    {O_GRACE, 0, 31 * 86400},   {O_PACE, 0, 1000000},  {O_INFLIGHT, 0, 1000000},
+    {O_LEASE, 1, 86400},        {O_SIM_SEED, 0, 2147483647}, {O_SIM_LATENCY, 0, 3600000},
 };
 
 /* The defaults that serve_usage describes. */
@@ -203,6 +228,11 @@ static void serve_defaults(struct serve_opts *o)
         .db_read = getenv("CAMPAIGND_DB_READ"),
         .drain_s = SERVE_DRAIN_S,
         .grace_s = SERVE_GRACE_S,
+        .pace = SERVE_PACE,
+        .inflight = SERVE_INFLIGHT,
+        .lease_s = SERVE_LEASE_S,
+        .sim_seed = 1,
+        .sim_latency_ms = SERVE_SIM_LATENCY_MS,
     };
 }
 
@@ -226,6 +256,11 @@ static void set_number(struct serve_opts *o, int id, long v)
     case O_CONNS_IP: o->cfg.max_conns_per_ip = (int)v; break;
     case O_DRAIN: o->drain_s = (int)v; break;
     case O_GRACE: o->grace_s = (int)v; break;
+    case O_PACE: o->pace = (int)v; break;
+    case O_INFLIGHT: o->inflight = (int)v; break;
+    case O_LEASE: o->lease_s = (int)v; break;
+    case O_SIM_SEED: o->sim_seed = (int)v; break;
+    case O_SIM_LATENCY: o->sim_latency_ms = (int)v; break;
     }
 }
 
@@ -293,6 +328,7 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     case O_NOLOG: log_set_access(NULL); return CLI_GO;
     case O_LEVEL: return log_level_option(v);
     case O_CHANNEL: return channel_option(o, v);
+    case O_SIM_LOG: o->sim_log = v; return CLI_GO;
     case O_HELP: return cli_usage(serve_usage, 0);
     }
     if (index < 0)
@@ -389,19 +425,22 @@ static void size_conns(struct serve_opts *o)
     o->nofile_was = (long)was;
 }
 
-/* Says which channel runs campaigns, and starts the runner when one does. */
-static struct runner *start_runner(const struct serve_opts *o, struct store *s)
+/* Says which channel runs campaigns, and starts the runner over ch (NULL
+ * for none). */
+static struct runner *start_runner(const struct serve_opts *o, struct store *s,
+                                   struct channel *ch)
 {
-    if (!o->channel) {
+    if (ch == NULL) {
         log_info("channel: none: campaigns will not run (schedules never fire, runs never "
                  "progress); start with --channel simulator to run them");
         return NULL;
     }
-    log_info("channel: simulator: nothing is delivered to anyone; schedules fire (grace %d s), "
-             "runs with an empty audience end at once; dispatching records is not built yet",
-             o->grace_s);
-    struct runner_config rc = {(int64_t)o->grace_s * 1000};
-    return runner_start(s, &rc);
+    log_info("channel: simulator: nothing is delivered to anyone; outcomes are drawn (seed %d, "
+             "%d ms); pace %d/s, %d in flight, schedule grace %d s",
+             o->sim_seed, o->sim_latency_ms, o->pace, o->inflight, o->grace_s);
+    struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->inflight,
+                               (int64_t)o->lease_s * 1000};
+    return runner_start(s, ch, &rc);
 }
 
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
@@ -412,9 +451,13 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     struct apierr e;
     struct store_creds creds;
     struct server *srv = NULL;
+    struct channel *ch = NULL;
     int rc = 1;
     apierr_init(&e);
-    if (o->demo && demo_ensure(s, &creds, &e) != 0) {
+    if (o->channel &&
+        (ch = channel_sim_open((uint64_t)o->sim_seed, o->sim_latency_ms, o->sim_log)) == NULL) {
+        fprintf(stderr, "campaignd serve: cannot open --sim-log %s\n", o->sim_log);
+    } else if (o->demo && demo_ensure(s, &creds, &e) != 0) {
         cli_fail("serve --demo", &e);
     } else if ((srv = server_start(&o->cfg, s, rs, &e)) == NULL) {
         cli_fail("serve", &e);
@@ -427,7 +470,8 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
                  "(open-file limit %ld, was %ld)",
                  o->cfg.listen, (unsigned)server_port(srv), shown, o->cfg.threads,
                  o->cfg.max_conns, o->nofile, o->nofile_was);
-        struct runner *run = start_runner(o, s);
+        struct runner *run = start_runner(o, s, ch);
+        ch = NULL; /* the runner's now */
         int sig = 0;
         sigwait(stop, &sig);
         log_info("signal %d: stopping; serving new connections for %d s more", sig,
@@ -438,6 +482,8 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
         log_info("stopped");
         rc = 0;
     }
+    if (ch != NULL)
+        ch->close(ch);
     apierr_clear(&e);
     return rc;
 }

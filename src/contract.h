@@ -12,6 +12,7 @@
 #define CONTRACT_CONTACT_FIELD_MAX 128 /* a contact's optional string fields (§9.8) */
 #define CONTRACT_ACCOUNT_MAX 64       /* an account id: A-Z a-z 0-9 - _ */
 #define CONTRACT_TZ_MAX 64            /* bytes of an IANA zone name */
+#define CONTRACT_PHONE_MAX 32         /* bytes of a stored phone number (E.164 with "+" is 16) */
 
 /* A campaign's references and calling hours (family spec §3). */
 #define CONTRACT_CAMPAIGN_LISTS_MAX 64 /* contactLists of one campaign */

@@ -7,6 +7,7 @@
 
 #include "lifecycle.h"
 #include "log.h"
+#include "outcome.h"
 #include "timefmt.h"
 #include "xalloc.h"
 
@@ -16,8 +17,12 @@
                                   other nodes and of the API are seen this soon */
 #define RUNNER_BACKOFF_MS 1000 /* after a failed pass */
 
+#define RUNNER_RUNS 64               /* open runs looked at per pass */
+#define RUNNER_CLAIM STORE_CLAIM_MAX /* attempts claimed per run and pass at most */
+
 struct runner {
     struct store *store;
+    struct channel *channel;
     struct runner_config cfg;
     int64_t boot; /* clock time at start */
     pthread_t thread;
@@ -99,6 +104,61 @@ static int fire_batch(struct runner *r, int64_t now)
     return (int)n;
 }
 
+/* Sends claimed attempts and records their acceptance: 0, or -1. */
+static int send_all(struct runner *r, const struct store_attempt *a, size_t n)
+{
+    struct store_err se = STORE_ERR_INIT;
+    int ret = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct channel_result res = {CH_REJECTED, -1, 0};
+        r->channel->send(r->channel, &a[i], timefmt_now_ms(), &res);
+        /* Not accepted: the lease brings it back (CH_RETRY), or the
+         * outcome is a channel error now (CH_REJECTED). */
+        if (res.kind == CH_RETRY)
+            continue;
+        int outcome = res.kind == CH_ACCEPTED ? res.outcome : OUT_CHANNEL_ERROR;
+        int64_t at = res.kind == CH_ACCEPTED ? res.at : timefmt_now_ms();
+        if (store_attempt_accept(r->store, &a[i], outcome, at, &se) != STORE_OK)
+            ret = -1;
+        store_err_clear(&se);
+    }
+    return ret;
+}
+
+/* Dispatches the open runs, highest priority first: the attempts started,
+ * or -1. */
+static int dispatch(struct runner *r, int64_t now)
+{
+    struct store_run runs[RUNNER_RUNS];
+    struct store_attempt *a = xcalloc(RUNNER_CLAIM, sizeof *a);
+    struct store_err se = STORE_ERR_INIT;
+    size_t nr = 0, n = 0;
+    int started = 0;
+    /* Attempts whose sender died before their acceptance was committed. */
+    if (store_attempts_expired(r->store, now, r->cfg.lease_ms, a, RUNNER_CLAIM, &n, &se) !=
+        STORE_OK)
+        started = -1;
+    else if (n > 0)
+        log_info("runner: %zu attempts sent again with their ids: their leases expired before "
+                 "their acceptance was recorded",
+                 n);
+    if (started < 0 || send_all(r, a, n) != 0 ||
+        store_runs_open(r->store, runs, RUNNER_RUNS, &nr, &se) != STORE_OK)
+        started = -1;
+    struct store_pace pace = {r->cfg.pace, r->cfg.max_inflight, r->cfg.lease_ms};
+    for (size_t i = 0; started >= 0 && i < nr; i++) {
+        if (store_run_claim(r->store, &runs[i], now, &pace, a, &n, &se) != STORE_OK ||
+            send_all(r, a, n) != 0)
+            started = -1;
+        else
+            started += (int)n;
+        store_err_clear(&se);
+    }
+    store_err_clear(&se);
+    free(a);
+    return started;
+}
+
 int64_t runner_step(struct runner *r)
 {
     int64_t now = timefmt_now_ms();
@@ -107,15 +167,27 @@ int64_t runner_step(struct runner *r)
         ;
     if (got < 0)
         return RUNNER_BACKOFF_MS;
+    size_t applied = 0;
+    struct store_err se0 = STORE_ERR_INIT;
+    int started = dispatch(r, now);
+    enum store_rc src = store_runs_settle(r->store, timefmt_now_ms(), &applied, &se0);
+    store_err_clear(&se0);
+    if (started < 0 || src != STORE_OK)
+        return RUNNER_BACKOFF_MS;
+    if (started > 0 || applied > 0)
+        return 0; /* more may be ready at once */
     int64_t next;
     struct store_err se = STORE_ERR_INIT;
     enum store_rc rc = store_fire_next(r->store, &next, &se);
     store_err_clear(&se);
     if (rc != STORE_OK)
         return RUNNER_BACKOFF_MS;
-    if (next == INT64_MAX)
-        return RUNNER_POLL_MS;
-    double wait = (double)(next - timefmt_now_ms()) / timefmt_clock_rate();
+    /* Outcomes and retries come due, and the pace renews, each clock
+     * second: look again at the next one. */
+    int64_t now2 = timefmt_now_ms(), second = now2 - now2 % 1000 + 1000;
+    if (next > second)
+        next = second;
+    double wait = (double)(next - now2) / timefmt_clock_rate();
     return wait <= 0 ? 0 : wait >= RUNNER_POLL_MS ? RUNNER_POLL_MS : (int64_t)wait + 1;
 }
 
@@ -143,10 +215,11 @@ static void *runner_main(void *arg)
     return NULL;
 }
 
-struct runner *runner_start(struct store *s, const struct runner_config *cfg)
+struct runner *runner_start(struct store *s, struct channel *ch, const struct runner_config *cfg)
 {
     struct runner *r = xcalloc(1, sizeof *r);
     r->store = s;
+    r->channel = ch;
     r->cfg = *cfg;
     r->boot = timefmt_now_ms();
     pthread_mutex_init(&r->mu, NULL);
@@ -157,6 +230,7 @@ struct runner *runner_start(struct store *s, const struct runner_config *cfg)
     pthread_condattr_destroy(&ca);
     if (pthread_create(&r->thread, NULL, runner_main, r) != 0) {
         log_error("runner: cannot start its thread");
+        ch->close(ch);
         pthread_cond_destroy(&r->cv);
         pthread_mutex_destroy(&r->mu);
         free(r);
@@ -174,6 +248,7 @@ void runner_stop(struct runner *r)
     pthread_cond_signal(&r->cv);
     pthread_mutex_unlock(&r->mu);
     pthread_join(r->thread, NULL);
+    r->channel->close(r->channel);
     pthread_cond_destroy(&r->cv);
     pthread_mutex_destroy(&r->mu);
     free(r);

@@ -152,6 +152,33 @@ static const char *const pg_migrations[] = {
     /* 5: running campaigns, as in sqldb_sqlite.c. */
     "ALTER TABLE campaigns ADD COLUMN fire_at BIGINT;"
     "CREATE INDEX campaigns_fire ON campaigns(fire_at) WHERE fire_at IS NOT NULL;",
+    /* 6: runs dispatched, as in sqldb_sqlite.c. */
+    "ALTER TABLE contacts ADD COLUMN time_zone TEXT;"
+    "UPDATE contacts SET time_zone = doc::jsonb->>'timeZone'"
+    "  WHERE jsonb_typeof(doc::jsonb->'timeZone') = 'string';"
+    "ALTER TABLE instances ADD COLUMN open INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN ended_at BIGINT;"
+    "ALTER TABLE instances ADD COLUMN pace_second BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN pace_used INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX instances_open ON instances(open) WHERE open = 1;"
+    "ALTER TABLE instance_contacts ADD COLUMN time_zone TEXT;"
+    "ALTER TABLE instance_contacts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instance_contacts ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instance_contacts ADD COLUMN due_at BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX instance_contacts_due ON instance_contacts(instance_pk, state, (attempts > 0),"
+    "  due_at, pos);"
+    "CREATE TABLE attempts ("
+    "  attempt_id TEXT COLLATE \"C\" PRIMARY KEY,"
+    "  instance_pk BIGINT NOT NULL REFERENCES instances(instance_pk) ON DELETE CASCADE,"
+    "  pos BIGINT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  lease_until BIGINT,"
+    "  outcome TEXT,"
+    "  outcome_at BIGINT,"
+    "  created_at BIGINT NOT NULL);"
+    "CREATE INDEX attempts_state ON attempts(state, outcome_at);"
+    "CREATE INDEX attempts_run ON attempts(instance_pk, state);",
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 

@@ -151,6 +151,35 @@ static const char *const sl_migrations[] = {
      * at a campaign's schedule. */
     "ALTER TABLE campaigns ADD COLUMN fire_at INTEGER;"
     "CREATE INDEX campaigns_fire ON campaigns(fire_at) WHERE fire_at IS NOT NULL;",
+    /* 6: runs dispatched (execution spec §3-§8): a contact's own zone;
+     * open runs; each record's attempts, state (0 waiting, 1 an attempt
+     * out, 2 ended) and the time it is due again; the attempts. */
+    "ALTER TABLE contacts ADD COLUMN time_zone TEXT;"
+    "UPDATE contacts SET time_zone = json_extract(doc, '$.timeZone')"
+    "  WHERE json_valid(doc) AND json_type(doc, '$.timeZone') = 'text';"
+    "ALTER TABLE instances ADD COLUMN open INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN ended_at INTEGER;"
+    "ALTER TABLE instances ADD COLUMN pace_second INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN pace_used INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX instances_open ON instances(open) WHERE open = 1;"
+    "ALTER TABLE instance_contacts ADD COLUMN time_zone TEXT;"
+    "ALTER TABLE instance_contacts ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instance_contacts ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instance_contacts ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX instance_contacts_due ON instance_contacts(instance_pk, state, attempts > 0,"
+    "  due_at, pos);"
+    "CREATE TABLE attempts ("
+    "  attempt_id TEXT PRIMARY KEY,"
+    "  instance_pk INTEGER NOT NULL REFERENCES instances(instance_pk) ON DELETE CASCADE,"
+    "  pos INTEGER NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  state INTEGER NOT NULL DEFAULT 0,"
+    "  lease_until INTEGER,"
+    "  outcome TEXT,"
+    "  outcome_at INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX attempts_state ON attempts(state, outcome_at);"
+    "CREATE INDEX attempts_run ON attempts(instance_pk, state);",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 

@@ -284,6 +284,67 @@ enum store_rc store_fire_due(struct store *s, int64_t now, struct store_due *out
 /* The earliest fire_at of any campaign into *at (INT64_MAX when none). */
 enum store_rc store_fire_next(struct store *s, int64_t *at, struct store_err *e);
 
+/* An open run of an Active campaign, which the runner may dispatch. */
+struct store_run {
+    int64_t instance_pk, app_pk;
+    char campaign_id[IDS_MAX + 1];
+    int priority;
+};
+/* Up to max open runs of Active campaigns, highest priority first. */
+enum store_rc store_runs_open(struct store *s, struct store_run *out, size_t max, size_t *n,
+                              struct store_err *e);
+
+/* One attempt to hand to the channel: one try at one record. */
+struct store_attempt {
+    char id[IDS_MAX + 1]; /* "att-<uuid>", also the channel's idempotency key */
+    int64_t app_pk, instance_pk, pos;
+    int n;                /* the record's attempt number, 1 first */
+    enum ctype type;
+    char phone[CONTRACT_PHONE_MAX + 1];
+    char digits[CONTRACT_PHONE_MAX + 1];
+};
+/* Takes up to STORE_CLAIM_MAX records of run r that are due at now (retries first by
+ * due time, then records not yet tried in dialing order), each inside its
+ * calling hours in its own zone, else the campaign's (a record outside them
+ * is left waiting until its next window); a record whose number is on the
+ * campaign's DNC list now ends with outcome dnc; the others get an attempt,
+ * leased until now + lease_ms, counted at once, into out[0..*n), within the
+ * pace: at most per_second started in this clock second (counted in the
+ * run's row, so across nodes) and max_inflight out.  Nothing when the
+ * campaign is not Active. */
+struct store_pace {
+    int per_second;   /* attempts started per clock second per run, across nodes; 0 = no limit */
+    int max_inflight; /* attempts awaiting an outcome per run; 0 = no limit */
+    int64_t lease_ms;
+};
+#define STORE_CLAIM_MAX 256 /* attempts one claim returns at most: out's size */
+enum store_rc store_run_claim(struct store *s, const struct store_run *r, int64_t now,
+                              const struct store_pace *pace, struct store_attempt *out, size_t *n,
+                              struct store_err *e);
+/* Attempts sent whose acceptance was never committed (a node died) and
+ * whose lease expired before now: up to max of them, leased again until
+ * now + lease_ms, to be sent again with the same ids (§8). */
+enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease_ms,
+                                     struct store_attempt *out, size_t max, size_t *n,
+                                     struct store_err *e);
+/* The latest run of campaign cp as `campaignd campaign progress` prints it
+ * (execution spec §7): a new object into *out; SW_NEVER_STARTED without a
+ * run. */
+enum store_rc store_run_progress(struct store *s, int64_t app_pk, const struct campaign *cp,
+                                 json_t **out, struct store_err *e);
+/* The channel accepted attempt a; its outcome (enum outcome) takes effect
+ * at `at`.  An attempt accepted before (another node, or a resend after a
+ * restart) is left as it is. */
+enum store_rc store_attempt_accept(struct store *s, const struct store_attempt *a, int outcome,
+                                   int64_t at, struct store_err *e);
+/* Applies the outcomes that have taken effect by now: a final one (or the
+ * record's last allowed attempt) ends the record, a retryable one makes it
+ * due again after defaultRetryPeriod; an SMS delivered adds one to
+ * totalMessagesSent; a run whose records have all ended is over
+ * (lifecycle_run_over).  *applied counts the outcomes applied. */
+enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied,
+                                struct store_err *e);
+
 /* Contact lists (family spec §9): create (SW_LIST_TAKEN), get (SW_LIST),
  * all (updatedAt descending), update, delete (SW_LIST_IN_USE), contacts
  * (insertion order), add contacts by list name (SW_LIST_NAME; then

@@ -35,14 +35,16 @@ static const struct sqlq Q_C_DELETE = {
     "DELETE FROM campaigns WHERE app_pk = $1 AND campaign_pk = $2"
     " RETURNING created_at, status, priority, dialing_mode"};
 static const struct sqlq Q_INSTANCE_ADD = {
-    "INSERT INTO instances(campaign_pk, id, created_at) VALUES ($1, $2, $3)"
+    "INSERT INTO instances(campaign_pk, id, created_at, open) VALUES ($1, $2, $3, 1)"
     " RETURNING instance_pk"};
+static const struct sqlq Q_INSTANCES_CLOSE = {
+    "UPDATE instances SET open = 0, ended_at = $2 WHERE campaign_pk = $1 AND open = 1"};
 
 /* The audience of campaign $1 (family spec §8.2): the contacts of its lists
  * in list order, then insertion order, the first occurrence of each number
  * only, without the numbers of its DNC list $2. */
 #define AUDIENCE                                                                              \
-    "(SELECT ct.phone, ct.digits, ct.unique_id, cl.pos, ct.contact_pk,"                       \
+    "(SELECT ct.phone, ct.digits, ct.unique_id, ct.time_zone, cl.pos, ct.contact_pk,"          \
     " ROW_NUMBER() OVER (PARTITION BY ct.digits ORDER BY cl.pos, ct.contact_pk) AS rn"        \
     " FROM campaign_lists cl JOIN contacts ct ON ct.list_pk = cl.list_pk"                     \
     " WHERE cl.campaign_pk = $1) a"                                                           \
@@ -50,19 +52,19 @@ static const struct sqlq Q_INSTANCE_ADD = {
     " (SELECT 1 FROM contacts d WHERE d.list_pk = $2 AND d.digits = a.digits)"
 
 static const struct sqlq Q_SNAPSHOT = {
-    "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id)"
+    "INSERT INTO instance_contacts(instance_pk, pos, phone, digits, unique_id, time_zone)"
     " SELECT CAST($3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY a.pos, a.contact_pk), a.phone, a.digits,"
-    " a.unique_id FROM " AUDIENCE};
+    " a.unique_id, a.time_zone FROM " AUDIENCE};
 static const struct sqlq Q_AUDIENCE_COUNT = {"SELECT count(*) FROM " AUDIENCE};
 static const struct sqlq Q_AUDIENCE_PAGE = {
-    "SELECT a.phone, a.unique_id, NULL FROM " AUDIENCE
+    "SELECT a.phone, a.unique_id, NULL, 0 FROM " AUDIENCE
     " ORDER BY a.pos, a.contact_pk LIMIT $3 OFFSET $4"};
 static const struct sqlq Q_INSTANCE_PK = {
     "SELECT instance_pk FROM instances WHERE campaign_pk = $1 AND id = $2"};
 static const struct sqlq Q_IC_COUNT = {
     "SELECT COALESCE(max(pos), 0) FROM instance_contacts WHERE instance_pk = $1"};
 static const struct sqlq Q_IC_PAGE = {
-    "SELECT phone, unique_id, outcome FROM instance_contacts WHERE instance_pk = $1"
+    "SELECT phone, unique_id, outcome, attempts FROM instance_contacts WHERE instance_pk = $1"
     " AND pos > $3 ORDER BY pos LIMIT $2"};
 static const struct sqlq Q_IC_DONE = {
     "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1"
@@ -432,11 +434,17 @@ static int write_changed(struct store *s, struct conn *c, int64_t app_pk, const 
         if (open_instance(s, c, cp, dnc_pk, &records, e) != 0)
             goto out;
         if (records == 0 && fx->over_if_empty)
-            lifecycle_run_over(cp, cp->updated_at);
+            lifecycle_run_over(cp, cp->updated_at); /* the run is closed below */
     }
     int rc = sql_campaign_store(s, c, app_pk, cp, dnc_pk, list_pks,
                                 fx->resolve ? (ssize_t)nlists : -1, e);
     if (stored_or_conflict(rc, cp, e) != 0)
+        goto out;
+    /* A run is open while its campaign is Active or Paused (execution
+     * spec §7: stop ends it; records not tried stay Pending). */
+    struct sqlp pk[] = {P_INT(cp->pk), P_INT(cp->updated_at)};
+    if (cp->status != CSTATUS_ACTIVE && cp->status != CSTATUS_PAUSED &&
+        sql_exec(s, c, &Q_INSTANCES_CLOSE, pk, 2, e) != 0)
         goto out;
     ret = reread(s, c, app_pk, id, cp, e);
 out:
@@ -482,8 +490,10 @@ static int latest_instance(struct store *s, struct conn *c, const struct campaig
     return sql_int(s, c, &Q_INSTANCE_PK, p, 2, ipk, e);
 }
 
-/* One row of the contacts view from (phone, unique_id, outcome). */
-static json_t *view_row(const char *phone, const char *unique_id, const char *outcome)
+/* One row of the contacts view from (phone, unique_id, outcome, attempts
+ * the runner made). */
+static json_t *view_row(const char *phone, const char *unique_id, const char *outcome,
+                        int64_t attempts)
 {
     json_t *rec = outcome ? json_loads(outcome, 0, NULL) : NULL;
     json_t *row = json_object();
@@ -510,6 +520,8 @@ static json_t *view_row(const char *phone, const char *unique_id, const char *ou
             json_object_set_new(row, fields[i].key, json_array());
     }
     json_decref(rec);
+    if (attempts > 0)
+        json_object_set_new(row, "numberOfAttemptsSoFar", json_integer(attempts));
     return row;
 }
 
@@ -555,7 +567,7 @@ enum store_rc store_campaign_contacts(struct store *s, int64_t app_pk, const str
     while ((rc = s->drv->next(r)) == 1)
         json_array_append_new(out->results,
                               view_row(s->drv->col_text(r, 0, NULL), s->drv->col_text(r, 1, NULL),
-                                       s->drv->col_text(r, 2, NULL)));
+                                       s->drv->col_text(r, 2, NULL), s->drv->col_int(r, 3)));
     s->drv->done(r);
     if (rc < 0) {
         sql_fail(s, c, "contacts view", e);

@@ -46,7 +46,7 @@ static const struct sqlq Q_CT_HAS = {
     "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
 static const struct sqlq Q_CT_ADD = {
     "INSERT INTO contacts(list_pk, id, phone, digits, unique_id, doc, created_at, updated_at,"
-    " pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $7,"
+    " time_zone, pos) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8,"
     " (SELECT COALESCE(max(pos), 0) + 1 FROM contacts WHERE list_pk = $1))"};
 static const struct sqlq Q_L_TOUCH = {"UPDATE lists SET updated_at = $2 WHERE list_pk = $1"};
 
@@ -397,8 +397,9 @@ static int add_contact(struct store *s, struct conn *c, int64_t pk, json_t *it, 
         json_decref(extra);
         struct sqlp pa[] = {P_INT(pk), P_TEXT(id), P_TEXT(phone), P_TEXT(digits),
                             P_TEXT(json_string_value(json_object_get(it, "uniqueId"))),
-                            P_TEXT(doc), P_INT(now)};
-        rc = sql_exec(s, c, &Q_CT_ADD, pa, 7, e) == 0 ? 1 : -1;
+                            P_TEXT(doc), P_INT(now),
+                            P_TEXT(json_string_value(json_object_get(it, "timeZone")))};
+        rc = sql_exec(s, c, &Q_CT_ADD, pa, 8, e) == 0 ? 1 : -1;
         free(doc);
     } else if (rc == 1) {
         rc = 0;

@@ -1,10 +1,19 @@
 /* store_runs.c - what the runner asks of the store (execution spec): which
- * campaigns' schedules are due.  Starting and ending runs go through the
- * campaign write path (store_campaign_write), so that every rule of a
- * campaign write holds for the runner's writes too. */
+ * campaigns' schedules are due (starting a run goes through the campaign
+ * write path, store_campaign_write); which records to dispatch, the
+ * attempts' acceptance and outcomes, and the end of runs.  Every step is
+ * one transaction under the tenant's write lock, committed before the
+ * runner acts on it. */
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "calendar.h"
+#include "jsonio.h"
+#include "lifecycle.h"
+#include "outcome.h"
 #include "store_int.h"
+#include "xalloc.h"
 
 static const struct sqlq Q_FIRE_DUE = {
     "SELECT app_pk, id FROM campaigns WHERE fire_at IS NOT NULL AND fire_at <= $1"
@@ -39,4 +48,565 @@ enum store_rc store_fire_next(struct store *s, int64_t *at, struct store_err *e)
     if (rc == 0)
         *at = INT64_MAX;
     return sql_end(s, c, rc < 0 ? -1 : 0, e);
+}
+
+/* ---- dispatch (execution spec §3, §4, §7) ------------------------------- */
+
+static const struct sqlq Q_RUNS_OPEN = {
+    "SELECT i.instance_pk, c.app_pk, c.id, c.priority FROM instances i"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
+    " WHERE i.open = 1 AND c.status = 0 ORDER BY c.priority DESC, i.instance_pk LIMIT $1"};
+/* The campaign of a run, as sql_read_campaign reads it, with its DNC list
+ * key and its status. */
+static const struct sqlq Q_RUN_CAMPAIGN = {
+    "SELECT " CAMPAIGN_COLS ", c.dnc_list_pk" CAMPAIGN_FROM
+    " WHERE c.app_pk = $1 AND c.campaign_pk = (SELECT campaign_pk FROM instances"
+    " WHERE instance_pk = $2)"};
+static const struct sqlq Q_RUN_INFLIGHT = {
+    "SELECT count(*) FROM attempts WHERE instance_pk = $1 AND state < 2"};
+static const struct sqlq Q_RUN_PACE = {
+    "SELECT CASE WHEN pace_second = $2 THEN pace_used ELSE 0 END FROM instances"
+    " WHERE instance_pk = $1"};
+static const struct sqlq Q_RUN_PACE_SET = {
+    "UPDATE instances SET pace_second = $2, pace_used = $3 WHERE instance_pk = $1"};
+static const struct sqlq Q_RUN_RETRIES = {
+    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    " WHERE instance_pk = $1 AND state = 0 AND attempts > 0 AND due_at <= $2"
+    " ORDER BY due_at, pos LIMIT $3"};
+static const struct sqlq Q_RUN_NEW_FIFO = {
+    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
+    " ORDER BY pos LIMIT $3"};
+static const struct sqlq Q_RUN_NEW_LIFO = {
+    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
+    " ORDER BY pos DESC LIMIT $3"};
+static const struct sqlq Q_REC_WAIT = {
+    "UPDATE instance_contacts SET due_at = $3 WHERE instance_pk = $1 AND pos = $2"};
+static const struct sqlq Q_REC_DNC = {
+    "SELECT 1 FROM contacts WHERE list_pk = $1 AND digits = $2 LIMIT 1"};
+static const struct sqlq Q_REC_END = {
+    "UPDATE instance_contacts SET state = 2, dialer_outcome = $3, outcome = $4"
+    " WHERE instance_pk = $1 AND pos = $2"};
+static const struct sqlq Q_REC_OUT = {
+    "UPDATE instance_contacts SET state = 1, attempts = attempts + 1"
+    " WHERE instance_pk = $1 AND pos = $2"};
+static const struct sqlq Q_REC_RETRY = {
+    "UPDATE instance_contacts SET state = 0, due_at = $3 WHERE instance_pk = $1 AND pos = $2"};
+static const struct sqlq Q_REC_ATTEMPTS = {
+    "SELECT attempts FROM instance_contacts WHERE instance_pk = $1 AND pos = $2"};
+static const struct sqlq Q_ATT_ADD = {
+    "INSERT INTO attempts(attempt_id, instance_pk, pos, n, state, lease_until, created_at)"
+    " VALUES ($1, $2, $3, $4, 0, $5, $6)"};
+static const struct sqlq Q_ATT_ACCEPT = {
+    "UPDATE attempts SET state = 1, outcome = $2, outcome_at = $3, lease_until = NULL"
+    " WHERE attempt_id = $1 AND state = 0"};
+static const struct sqlq Q_ATT_DUE = {
+    "SELECT a.attempt_id, a.instance_pk, a.pos, a.outcome, c.app_pk FROM attempts a"
+    " JOIN instances i ON i.instance_pk = a.instance_pk"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
+    " WHERE a.state = 1 AND a.outcome IS NOT NULL AND a.outcome_at <= $1"
+    " ORDER BY a.instance_pk, a.outcome_at LIMIT $2"};
+static const struct sqlq Q_ATT_DONE = {
+    "UPDATE attempts SET state = 2 WHERE attempt_id = $1 AND state = 1 RETURNING n"};
+static const struct sqlq Q_RUN_LEFT = {
+    "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1 AND state <> 2"};
+static const struct sqlq Q_RUN_CLOSE = {
+    "UPDATE instances SET open = 0, ended_at = $2 WHERE instance_pk = $1"};
+static const struct sqlq Q_RUNS_EMPTY = {
+    "SELECT i.instance_pk, c.app_pk FROM instances i"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk WHERE i.open = 1 AND c.status = 0"
+    " AND NOT EXISTS (SELECT 1 FROM instance_contacts r WHERE r.instance_pk = i.instance_pk"
+    " AND r.state <> 2) LIMIT $1"};
+
+static const struct sqlq Q_ATT_EXPIRED = {
+    "SELECT a.attempt_id, a.instance_pk, a.pos, a.n, c.app_pk, c.type, r.phone, r.digits"
+    " FROM attempts a JOIN instances i ON i.instance_pk = a.instance_pk"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
+    " JOIN instance_contacts r ON r.instance_pk = a.instance_pk AND r.pos = a.pos"
+    " WHERE a.state = 0 AND a.lease_until < $1 ORDER BY a.lease_until LIMIT $2"};
+static const struct sqlq Q_ATT_RELEASE = {
+    "UPDATE attempts SET lease_until = $3 WHERE attempt_id = $1 AND state = 0"
+    " AND lease_until < $2 RETURNING n"};
+
+#define SETTLE_BATCH 256
+
+enum store_rc store_runs_open(struct store *s, struct store_run *out, size_t max, size_t *n,
+                              struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_INT((int64_t)max)};
+    int rc = -1;
+    *n = 0;
+    struct sqlres *r = sql_query(s, c, &Q_RUNS_OPEN, p, 1, e);
+    if (r != NULL) {
+        while (*n < max && (rc = s->drv->next(r)) == 1) {
+            struct store_run *run = &out[(*n)++];
+            run->instance_pk = s->drv->col_int(r, 0);
+            run->app_pk = s->drv->col_int(r, 1);
+            sql_copy(run->campaign_id, sizeof run->campaign_id, s->drv->col_text(r, 2, NULL));
+            run->priority = (int)s->drv->col_int(r, 3);
+        }
+        s->drv->done(r);
+        rc = rc < 0 ? sql_fail(s, c, "open runs", e) : 0;
+    }
+    return sql_end(s, c, rc, e);
+}
+
+/* The campaign of run instance_pk into cp (its doc a private copy) and its
+ * DNC list's key: 1, 0 when gone, -1. */
+static int run_campaign(struct store *s, struct conn *c, int64_t app_pk, int64_t instance_pk,
+                        struct campaign *cp, int64_t *dnc_pk, struct store_err *e)
+{
+    struct sqlp p[] = {P_INT(app_pk), P_INT(instance_pk)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_RUN_CAMPAIGN, p, 2, "run campaign", &r, e);
+    if (rc != 1)
+        return rc;
+    *dnc_pk = s->drv->col_text(r, CC_N, NULL) ? s->drv->col_int(r, CC_N) : 0;
+    rc = sql_read_campaign(s, c, r, cp, e) == 0 ? 1 : -1;
+    s->drv->done(r);
+    if (rc == 1) {
+        json_t *own = json_deep_copy(cp->doc);
+        json_decref(cp->doc);
+        cp->doc = own;
+    }
+    return rc;
+}
+
+/* What dispatch needs of a campaign's dialing strategy. */
+struct run_rules {
+    struct hours hours;
+    int has_hours, lifo, max_attempts;
+    int64_t retry_ms;
+};
+
+static void run_rules(const struct campaign *cp, struct run_rules *r)
+{
+    json_t *ds = json_object_get(cp->doc, "dialingStrategy");
+    r->has_hours = hours_of(cp->doc, &r->hours) == 1;
+    const char *order = json_string_value(json_object_get(ds, "dialingOrder"));
+    r->lifo = cp->type == CTYPE_VOICE && order != NULL && strcmp(order, "LIFO") == 0;
+    json_int_t max = json_integer_value(json_object_get(ds, "maxAttemptsPerRecord"));
+    r->max_attempts = cp->type == CTYPE_SMS || max < 1 ? 1 : (int)max;
+    json_int_t minutes = json_integer_value(json_object_get(ds, "defaultRetryPeriod"));
+    r->retry_ms = (int64_t)(minutes > 0 ? minutes : 0) * 60000;
+}
+
+/* A record's final outcome as the contacts view shows it. */
+static char *outcome_doc(enum outcome o)
+{
+    json_t *j = json_pack("{s:s}", "dialerOutcome", outcome_name(o));
+    char *text = jsonio_dump(j, NULL);
+    json_decref(j);
+    return text;
+}
+
+static int end_record(struct store *s, struct conn *c, int64_t ipk, int64_t pos, enum outcome o,
+                      struct store_err *e)
+{
+    char *doc = outcome_doc(o);
+    struct sqlp p[] = {P_INT(ipk), P_INT(pos), P_TEXT(outcome_name(o)), P_TEXT(doc)};
+    int rc = sql_exec(s, c, &Q_REC_END, p, 4, e);
+    free(doc);
+    return rc;
+}
+
+/* A record that may be dispatched, read before any is written. */
+struct candidate {
+    int64_t pos;
+    int attempts;
+    char phone[CONTRACT_PHONE_MAX + 1], digits[CONTRACT_PHONE_MAX + 1];
+    char tz[CONTRACT_TZ_MAX + 1];
+};
+
+/* One candidate of a claim: waits for its window, ends as dnc, or gets an
+ * attempt appended to out.  0, or -1. */
+static int claim_one(struct store *s, struct conn *c, const struct store_run *run,
+                     const struct campaign *cp, const struct run_rules *rr, int64_t dnc_pk,
+                     const struct candidate *k, int64_t now, int64_t lease_ms,
+                     struct store_attempt *out, size_t *n, struct store_err *e)
+{
+    if (rr->has_hours) {
+        int64_t open = hours_next_open(&rr->hours, tz_get(k->tz[0] ? k->tz : NULL), now, NULL);
+        if (open != now) {
+            struct sqlp p[] = {P_INT(run->instance_pk), P_INT(k->pos),
+                               P_INT(open == SCHED_NEVER ? INT64_MAX : open)};
+            return sql_exec(s, c, &Q_REC_WAIT, p, 3, e);
+        }
+    }
+    if (dnc_pk > 0) {
+        struct sqlp p[] = {P_INT(dnc_pk), P_TEXT(k->digits)};
+        int rc = sql_int(s, c, &Q_REC_DNC, p, 2, NULL, e);
+        if (rc != 0)
+            return rc < 0 ? -1 : end_record(s, c, run->instance_pk, k->pos, OUT_DNC, e);
+    }
+    struct store_attempt *a = &out[*n];
+    memset(a, 0, sizeof *a);
+    ids_new("att", a->id);
+    a->app_pk = run->app_pk;
+    a->instance_pk = run->instance_pk;
+    a->pos = k->pos;
+    a->n = k->attempts + 1;
+    a->type = cp->type;
+    memcpy(a->phone, k->phone, sizeof a->phone);
+    memcpy(a->digits, k->digits, sizeof a->digits);
+    struct sqlp pa[] = {P_TEXT(a->id), P_INT(a->instance_pk), P_INT(k->pos),
+                        P_INT(a->n),   P_INT(now + lease_ms), P_INT(now)};
+    struct sqlp pr[] = {P_INT(a->instance_pk), P_INT(k->pos)};
+    if (sql_exec(s, c, &Q_ATT_ADD, pa, 6, e) != 0 || sql_exec(s, c, &Q_REC_OUT, pr, 2, e) != 0)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+#define CLAIM_READ_MAX 512 /* candidates read per statement */
+
+/* Claims from the records q selects, until *n reaches want: 0, or -1. */
+static int claim_from(struct store *s, struct conn *c, const struct sqlq *q,
+                      const struct store_run *run, const struct campaign *cp,
+                      const struct run_rules *rr, int64_t dnc_pk, int64_t now, int64_t lease_ms,
+                      int want, struct store_attempt *out, size_t *n, struct store_err *e)
+{
+    int64_t room = (int64_t)(want - (int)*n) * 4;
+    if (room <= 0)
+        return 0;
+    if (room > CLAIM_READ_MAX)
+        room = CLAIM_READ_MAX;
+    struct candidate *k = xcalloc((size_t)room, sizeof *k);
+    struct sqlp p[] = {P_INT(run->instance_pk), P_INT(now), P_INT(room)};
+    struct sqlres *r = sql_query(s, c, q, p, 3, e);
+    int rc = 0, ret = 0;
+    size_t nk = 0;
+    if (r == NULL) {
+        free(k);
+        return -1;
+    }
+    while ((int64_t)nk < room && (rc = s->drv->next(r)) == 1) {
+        k[nk].pos = s->drv->col_int(r, 0);
+        sql_copy(k[nk].phone, sizeof k[nk].phone, s->drv->col_text(r, 1, NULL));
+        sql_copy(k[nk].digits, sizeof k[nk].digits, s->drv->col_text(r, 2, NULL));
+        sql_copy(k[nk].tz, sizeof k[nk].tz, s->drv->col_text(r, 3, NULL));
+        k[nk].attempts = (int)s->drv->col_int(r, 4);
+        nk++;
+    }
+    s->drv->done(r);
+    if (rc < 0)
+        ret = sql_fail(s, c, "claim", e);
+    for (size_t i = 0; i < nk && (int)*n < want && ret == 0; i++)
+        ret = claim_one(s, c, run, cp, rr, dnc_pk, &k[i], now, lease_ms, out, n, e);
+    free(k);
+    return ret;
+}
+
+enum store_rc store_run_claim(struct store *s, const struct store_run *run, int64_t now,
+                              const struct store_pace *pace, struct store_attempt *out, size_t *n,
+                              struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct campaign cp;
+    int64_t dnc_pk = 0, inflight = 0, used = 0, second = now / 1000;
+    int64_t lease_ms = pace->lease_ms;
+    int ret = -1, want = STORE_CLAIM_MAX;
+    *n = 0;
+    campaign_init(&cp);
+    if (sql_begin(s, c, run->app_pk, e) != 0)
+        goto out;
+    int rc = run_campaign(s, c, run->app_pk, run->instance_pk, &cp, &dnc_pk, e);
+    struct sqlp pi[] = {P_INT(run->instance_pk), P_INT(second)};
+    if (rc < 0 || (rc == 1 && (sql_int(s, c, &Q_RUN_INFLIGHT, pi, 1, &inflight, e) < 0 ||
+                               sql_int(s, c, &Q_RUN_PACE, pi, 2, &used, e) < 0)))
+        goto out;
+    if (rc == 1 && cp.status == CSTATUS_ACTIVE) {
+        /* The pace is kept in the run's row: every node counts against it. */
+        if (pace->per_second > 0 && want > pace->per_second - used)
+            want = (int)(pace->per_second - used);
+        if (pace->max_inflight > 0 && want > pace->max_inflight - inflight)
+            want = (int)(pace->max_inflight - inflight);
+        struct run_rules rr;
+        run_rules(&cp, &rr);
+        if (want > 0 && (claim_from(s, c, &Q_RUN_RETRIES, run, &cp, &rr, dnc_pk, now, lease_ms,
+                                    want, out, n, e) != 0 ||
+                         claim_from(s, c, rr.lifo ? &Q_RUN_NEW_LIFO : &Q_RUN_NEW_FIFO, run, &cp,
+                                    &rr, dnc_pk, now, lease_ms, want, out, n, e) != 0))
+            goto out;
+        struct sqlp pp[] = {P_INT(run->instance_pk), P_INT(second), P_INT(used + (int64_t)*n)};
+        if (*n > 0 && sql_exec(s, c, &Q_RUN_PACE_SET, pp, 3, e) != 0)
+            goto out;
+    }
+    ret = sql_commit(s, c, e);
+out:
+    if (ret != 0)
+        *n = 0;
+    campaign_clear(&cp);
+    return sql_end(s, c, ret, e);
+}
+
+enum store_rc store_attempt_accept(struct store *s, const struct store_attempt *a, int outcome,
+                                   int64_t at, struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_TEXT(a->id),
+                       outcome >= 0 ? P_TEXT(outcome_name((enum outcome)outcome)) : P_NULL,
+                       P_INT(at)};
+    int ret = -1;
+    if (sql_begin(s, c, a->app_pk, e) == 0 && sql_exec(s, c, &Q_ATT_ACCEPT, p, 3, e) == 0)
+        ret = sql_commit(s, c, e);
+    return sql_end(s, c, ret, e);
+}
+
+/* An outcome due, read before it is applied. */
+struct due_outcome {
+    char id[IDS_MAX + 1];
+    int64_t instance_pk, pos, app_pk;
+    int outcome;
+};
+
+/* Applies one outcome inside the run's transaction; *sent counts SMS
+ * delivered.  0, or -1. */
+static int apply_outcome(struct store *s, struct conn *c, const struct due_outcome *o,
+                         const struct campaign *cp, const struct run_rules *rr, int64_t now,
+                         int64_t *sent, struct store_err *e)
+{
+    struct sqlp pa[] = {P_TEXT(o->id)};
+    struct sqlp pr[] = {P_INT(o->instance_pk), P_INT(o->pos), P_INT(now + rr->retry_ms)};
+    int64_t attempts = 0, n = 0;
+    /* Another node may have applied it since it was read: once only. */
+    int rc = sql_int(s, c, &Q_ATT_DONE, pa, 1, &n, e);
+    if (rc <= 0)
+        return rc;
+    if (sql_int(s, c, &Q_REC_ATTEMPTS, pr, 2, &attempts, e) < 0)
+        return -1;
+    enum outcome out = o->outcome < 0 ? OUT_CHANNEL_ERROR : (enum outcome)o->outcome;
+    if (cp->type == CTYPE_SMS && out == OUT_COMPLETED)
+        (*sent)++;
+    /* After a stop, a retryable outcome ends its record too (§6). */
+    if (outcome_final(out, cp->type) || attempts >= rr->max_attempts ||
+        (cp->status != CSTATUS_ACTIVE && cp->status != CSTATUS_PAUSED))
+        return end_record(s, c, o->instance_pk, o->pos, out, e);
+    return sql_exec(s, c, &Q_REC_RETRY, pr, 3, e);
+}
+
+/* Settles the outcomes o[0..n) of one run in one transaction; then, when
+ * no record is left, the run is over.  0, or -1. */
+static int settle_run(struct store *s, const struct due_outcome *o, size_t n, int64_t ipk,
+                      int64_t app_pk, int64_t now, struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct campaign cp;
+    int64_t dnc_pk = 0, sent = 0, left = 1;
+    int ret = -1, rc;
+    campaign_init(&cp);
+    if (sql_begin(s, c, app_pk, e) != 0 ||
+        (rc = run_campaign(s, c, app_pk, ipk, &cp, &dnc_pk, e)) < 0)
+        goto out;
+    struct run_rules rr;
+    run_rules(&cp, &rr);
+    for (size_t i = 0; rc == 1 && i < n; i++)
+        if (apply_outcome(s, c, &o[i], &cp, &rr, now, &sent, e) != 0)
+            goto out;
+    struct sqlp pi[] = {P_INT(ipk), P_INT(now)};
+    if (sql_int(s, c, &Q_RUN_LEFT, pi, 1, &left, e) < 0)
+        goto out;
+    const char *iid = json_string_value(json_object_get(cp.doc, "campaignInstanceId"));
+    int latest = rc == 1 && iid != NULL; /* the run is the campaign's (checked below) */
+    int over = latest && left == 0 && cp.status == CSTATUS_ACTIVE;
+    if (sent > 0) {
+        json_int_t was = json_integer_value(json_object_get(cp.doc, "totalMessagesSent"));
+        json_object_set_new(cp.doc, "totalMessagesSent", json_integer(was + sent));
+    }
+    if (over)
+        lifecycle_run_over(&cp, now);
+    if ((over || sent > 0) && sql_campaign_store(s, c, app_pk, &cp, dnc_pk, NULL, -1, e) != 0)
+        goto out;
+    if ((over || (rc == 1 && left == 0 && cp.status != CSTATUS_PAUSED)) &&
+        sql_exec(s, c, &Q_RUN_CLOSE, pi, 2, e) != 0)
+        goto out;
+    ret = sql_commit(s, c, e);
+out:
+    campaign_clear(&cp);
+    return sql_end(s, c, ret, e) == STORE_OK ? 0 : -1;
+}
+
+enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied, struct store_err *e)
+{
+    struct due_outcome *o = xcalloc(SETTLE_BATCH, sizeof *o);
+    size_t n = 0;
+    int rc = -1, ret = 0;
+    *applied = 0;
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_INT(now), P_INT(SETTLE_BATCH)};
+    struct sqlres *r = sql_query(s, c, &Q_ATT_DUE, p, 2, e);
+    if (r != NULL) {
+        while (n < SETTLE_BATCH && (rc = s->drv->next(r)) == 1) {
+            sql_copy(o[n].id, sizeof o[n].id, s->drv->col_text(r, 0, NULL));
+            o[n].instance_pk = s->drv->col_int(r, 1);
+            o[n].pos = s->drv->col_int(r, 2);
+            o[n].outcome = outcome_parse(s->drv->col_text(r, 3, NULL));
+            o[n].app_pk = s->drv->col_int(r, 4);
+            n++;
+        }
+        s->drv->done(r);
+        if (rc < 0)
+            sql_fail(s, c, "due outcomes", e);
+    }
+    /* Runs with nothing left to settle (an empty pause resumed, or a crash
+     * between the last outcome and the run's end). */
+    struct {
+        int64_t ipk, app_pk;
+    } empty[16];
+    size_t ne = 0;
+    struct sqlp pe[] = {P_INT(16)};
+    if (rc >= 0 && (r = sql_query(s, c, &Q_RUNS_EMPTY, pe, 1, e)) != NULL) {
+        while (ne < 16 && (rc = s->drv->next(r)) == 1) {
+            empty[ne].ipk = s->drv->col_int(r, 0);
+            empty[ne].app_pk = s->drv->col_int(r, 1);
+            ne++;
+        }
+        s->drv->done(r);
+        if (rc < 0)
+            sql_fail(s, c, "empty runs", e);
+    }
+    sql_release(s, c);
+    if (rc < 0) {
+        free(o);
+        return store_result(-1, e);
+    }
+    for (size_t i = 0; i < n && ret == 0;) {
+        size_t j = i;
+        while (j < n && o[j].instance_pk == o[i].instance_pk)
+            j++;
+        ret = settle_run(s, o + i, j - i, o[i].instance_pk, o[i].app_pk, now, e);
+        *applied += ret == 0 ? j - i : 0;
+        i = j;
+    }
+    for (size_t i = 0; i < ne && ret == 0; i++)
+        ret = settle_run(s, NULL, 0, empty[i].ipk, empty[i].app_pk, now, e);
+    free(o);
+    return store_result(ret, e);
+}
+
+enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease_ms,
+                                     struct store_attempt *out, size_t max, size_t *n,
+                                     struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_INT(now), P_INT((int64_t)max)};
+    size_t got = 0;
+    int rc = -1, ret = -1;
+    *n = 0;
+    struct sqlres *r = sql_query(s, c, &Q_ATT_EXPIRED, p, 2, e);
+    if (r == NULL)
+        goto out;
+    while (got < max && (rc = s->drv->next(r)) == 1) {
+        struct store_attempt *a = &out[got++];
+        memset(a, 0, sizeof *a);
+        sql_copy(a->id, sizeof a->id, s->drv->col_text(r, 0, NULL));
+        a->instance_pk = s->drv->col_int(r, 1);
+        a->pos = s->drv->col_int(r, 2);
+        a->n = (int)s->drv->col_int(r, 3);
+        a->app_pk = s->drv->col_int(r, 4);
+        const char *type = s->drv->col_text(r, 5, NULL);
+        a->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+        sql_copy(a->phone, sizeof a->phone, s->drv->col_text(r, 6, NULL));
+        sql_copy(a->digits, sizeof a->digits, s->drv->col_text(r, 7, NULL));
+    }
+    s->drv->done(r);
+    if (rc < 0) {
+        sql_fail(s, c, "expired attempts", e);
+        goto out;
+    }
+    /* Each renewed in its tenant's transaction; one another node renewed
+     * first is not ours to send. */
+    for (size_t i = 0; i < got; i++) {
+        struct sqlp pr[] = {P_TEXT(out[i].id), P_INT(now), P_INT(now + lease_ms)};
+        int64_t one = 0;
+        if (sql_begin(s, c, out[i].app_pk, e) != 0 ||
+            (rc = sql_int(s, c, &Q_ATT_RELEASE, pr, 3, &one, e)) < 0 || sql_commit(s, c, e) != 0)
+            goto out;
+        if (rc == 1)
+            out[(*n)++] = out[i];
+    }
+    ret = 0;
+out:
+    return sql_end(s, c, ret, e);
+}
+
+/* ---- progress (§7) -------------------------------------------------------- */
+
+static const struct sqlq Q_PROGRESS_RUN = {
+    "SELECT i.instance_pk, i.created_at, i.ended_at FROM instances i JOIN campaigns c"
+    " ON c.campaign_pk = i.campaign_pk WHERE c.app_pk = $1 AND c.id = $2 AND i.id = $3"};
+static const struct sqlq Q_PROGRESS_COUNTS = {
+    "SELECT count(*), COALESCE(sum(CASE WHEN state = 2 THEN 1 ELSE 0 END), 0),"
+    " COALESCE(sum(CASE WHEN state = 0 AND attempts = 0 THEN 1 ELSE 0 END), 0),"
+    " COALESCE(sum(CASE WHEN state = 0 AND attempts > 0 THEN 1 ELSE 0 END), 0),"
+    " COALESCE(sum(CASE WHEN state = 1 THEN 1 ELSE 0 END), 0), COALESCE(sum(attempts), 0)"
+    " FROM instance_contacts WHERE instance_pk = $1"};
+static const struct sqlq Q_PROGRESS_OUTCOMES = {
+    "SELECT dialer_outcome, count(*) FROM instance_contacts WHERE instance_pk = $1 AND state = 2"
+    " GROUP BY dialer_outcome ORDER BY dialer_outcome"};
+
+/* The counts of run ipk into o: 0, or -1. */
+static int progress_counts(struct store *s, struct conn *c, int64_t ipk, json_t *o,
+                           struct store_err *e)
+{
+    static const char *const keys[] = {"records",      "ended",    "notYetTried",
+                                       "waitingRetry", "inFlight", "attempts"};
+    struct sqlp p[] = {P_INT(ipk)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_PROGRESS_COUNTS, p, 1, "progress", &r, e);
+    if (rc != 1)
+        return rc < 0 ? -1 : 0;
+    for (int i = 0; i < 6; i++)
+        json_object_set_new(o, keys[i], json_integer(s->drv->col_int(r, i)));
+    s->drv->done(r);
+    json_t *by = json_object();
+    json_object_set_new(o, "byOutcome", by);
+    if ((r = sql_query(s, c, &Q_PROGRESS_OUTCOMES, p, 1, e)) == NULL)
+        return -1;
+    while ((rc = s->drv->next(r)) == 1)
+        json_object_set_new(by, s->drv->col_text(r, 0, NULL), json_integer(s->drv->col_int(r, 1)));
+    s->drv->done(r);
+    return rc < 0 ? sql_fail(s, c, "progress", e) : 0;
+}
+
+enum store_rc store_run_progress(struct store *s, int64_t app_pk, const struct campaign *cp,
+                                 json_t **out, struct store_err *e)
+{
+    const char *iid = json_string_value(json_object_get(cp->doc, "campaignInstanceId"));
+    struct conn *c = sql_acquire(s);
+    struct sqlp p[] = {P_INT(app_pk), P_TEXT(cp->id), P_TEXT(iid)};
+    struct sqlres *r;
+    json_t *o = json_pack("{s:s}", "campaignId", cp->id);
+    int ret = -1, rc;
+    *out = NULL;
+    if (iid == NULL) {
+        store_problem(e, STORE_CONFLICT, SW_NEVER_STARTED, cp->name, NULL);
+        goto out;
+    }
+    if (sql_begin(s, c, 0, e) != 0 ||
+        (rc = sql_first(s, c, &Q_PROGRESS_RUN, p, 3, "progress run", &r, e)) < 0)
+        goto out;
+    if (rc == 0) {
+        store_problem(e, STORE_CONFLICT, SW_NEVER_STARTED, cp->name, NULL);
+        goto out;
+    }
+    int64_t ipk = s->drv->col_int(r, 0), started = s->drv->col_int(r, 1);
+    int ended = s->drv->col_text(r, 2, NULL) != NULL;
+    int64_t ended_at = ended ? s->drv->col_int(r, 2) : 0;
+    s->drv->done(r);
+    json_object_set_new(o, "campaignInstanceId", json_string(iid));
+    json_object_set_new(o, "status", json_string(campaign_status_name(cp->status)));
+    if (progress_counts(s, c, ipk, o, e) != 0)
+        goto out;
+    json_object_set_new(o, "startedAt", jsonio_time(started));
+    if (ended)
+        json_object_set_new(o, "endedAt", jsonio_time(ended_at));
+    *out = o;
+    o = NULL;
+    ret = 0;
+out:
+    json_decref(o);
+    return sql_end(s, c, ret, e);
 }

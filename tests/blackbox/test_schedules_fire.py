@@ -56,14 +56,15 @@ def family(srv, http, tenant=None):
     return Family(srv, ClockTenant(t.db, t.account, t.stream, t.client_id, t.secret), http)
 
 
-def scheduled_campaign(fam, name, zone, schedule, contacts=()):
+def scheduled_campaign(fam, name, zone, schedule, contacts=(), days=None):
     """An SMS campaign in zone whose audience is `contacts` (empty: every
-    run ends as soon as it starts), with schedule enabled."""
+    run ends as soon as it starts), calling on `days` (default Monday and
+    Tuesday 9-6), with schedule enabled."""
     fam.create_list(f"{name} list")
     if contacts:
         fam.add_contacts(f"{name} list", list(contacts))
     body = sms_body(name, [f"{name} list"])
-    body["dialingStrategy"] = dialing_strategy(voice=False, timezone=zone)
+    body["dialingStrategy"] = dialing_strategy(voice=False, timezone=zone, days=days)
     cid = fam.create(body).json()["data"]["_id"]
     r = fam.schedule(name, body=schedule)
     assert r.status_code == 200, r.text
@@ -138,12 +139,14 @@ def test_weekly_in_kolkata_and_every_two_days_in_utc(server_factory, http):
 
 
 def test_occurrences_while_a_run_goes_on_are_skipped(server_factory, http):
-    # With records (dispatch is not built yet) the first run stays Active:
-    # the later occurrences are skipped and the run goes on.
+    # With records that may only be called on Wednesdays (after the
+    # schedule's end) the first run stays Active: the later occurrences are
+    # skipped and the run goes on.
     srv = start_server(server_factory, http, "2026-01-31T12:00:00Z", 36000)
     fam = family(srv, http)
     cid = scheduled_campaign(fam, "Busy", "UTC", daily("2026-02-01T06:00:00Z", "2026-02-04T00:00:00Z"),
-                             contacts=["+14155550123", "+14155550124"])
+                             contacts=["+14155550123", "+14155550124"],
+                             days=[{"day": "WE", "start": "9:00 AM", "end": "6:00 PM"}])
     wait_for(lambda: events(srv, cid, SKIPPED) and len(events(srv, cid, SKIPPED)) >= 2, 60,
              "two skipped occurrences")
     fired = events(srv, cid, FIRED)

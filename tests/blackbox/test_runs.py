@@ -1,0 +1,137 @@
+"""Runs dispatched by the simulator (execution spec §3, §4, §5.1, §7) on a
+fast clock: every record reached once or retried up to its cap with the
+simulator's test numbers, outcomes and counters in the documented views,
+calling hours in the contact's own zone, DNC at dispatch, stop mid-run, and
+the run's end."""
+import json
+import time
+
+from conftest import dialing_strategy, sms_body, voice_body
+from test_schedules_fire import family, start_server, wait_for
+
+EVERY_DAY = [{"day": d, "start": "12:00 AM", "end": "11:59 PM"}
+             for d in ("MO", "TU", "WE", "TH", "FR", "SA", "SU")]
+
+
+def rows_by_phone(fam, cid):
+    """The contacts view of a voice campaign's latest run, by number."""
+    data = fam.contacts(cid, {"limit": 100})
+    return {row["phoneNumber"]: row for row in data["results"]}
+
+
+def progress(fam, cid):
+    r = fam.cli("campaign", "progress", "--account", fam.account, "--stream", fam.stream,
+                "--campaign", cid)
+    return json.loads(r.stdout)
+
+
+def test_sms_run_reaches_everyone_once_and_completes(server_factory, http):
+    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 100)
+    fam = family(srv, http)
+    normal = [f"+1415555{i:04d}" for i in range(1100, 1140)]
+    tests = ["+14155550004", "+14155550006", "+14155550001"]
+    fam.create_list("CL")
+    fam.add_contacts("CL", normal + tests)
+    body = sms_body("Run SMS", ["CL"])
+    body["dialingStrategy"] = dialing_strategy(voice=False, timezone="UTC", days=EVERY_DAY)
+    cid = fam.create(body).json()["data"]["_id"]
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run to complete")
+    data, listed = fam.get(cid), fam.listed("sms", cid)
+    # 40 ordinary numbers at 97% delivered, 0006 delivered, 0004 and 0001 not
+    sent = listed["totalMessagesSent"]
+    assert 35 <= sent <= 41, sent
+    assert data["schedule"] == {"isSchedulingEnabled": False, "isRecurrenceEnabled": False}
+    assert data["updatedAt"] >= "2026-01-05T10:00:00.000Z"
+    assert listed["status"] == "Completed"
+    # the same audience draws the same outcomes: a second run delivers as many
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the second run")
+    assert fam.listed("sms", cid)["totalMessagesSent"] == 2 * sent
+
+
+def test_voice_retries_up_to_the_cap(server_factory, http):
+    # Monday 09:30 in Kolkata; 10-minute retries are 0.6 s real at 1000 x.
+    srv = start_server(server_factory, http, "2026-01-05T04:00:00Z", 1000)
+    fam = family(srv, http)
+    numbers = {"+14155550001": ("busy", 3), "+14155550002": ("noAnswer", 3),
+               "+14155550004": ("invalidNumber", 1), "+14155550005": ("machine", 3),
+               "+14155550006": ("completed", 1), "+14155550003": ("failed", 3)}
+    fam.setup_lists(contacts=list(numbers), dnc=())
+    body = voice_body("Run voice", ["CL"], "DNC")
+    cid = fam.create(body).json()["data"]["id"]
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run to complete")
+    rows = rows_by_phone(fam, cid)
+    for phone, (outcome, attempts) in numbers.items():
+        assert rows[phone]["dialerOutcome"] == outcome, (phone, rows[phone])
+        assert rows[phone]["numberOfAttemptsSoFar"] == attempts, (phone, rows[phone])
+    p = progress(fam, cid)
+    data = fam.get(cid)
+    assert list(p) == ["campaignId", "campaignInstanceId", "status", "records", "ended",
+                       "notYetTried", "waitingRetry", "inFlight", "attempts", "byOutcome",
+                       "startedAt", "endedAt"], p
+    assert p["campaignId"] == cid and p["campaignInstanceId"] == data["campaignInstanceId"]
+    assert (p["status"], p["records"], p["ended"], p["notYetTried"], p["waitingRetry"],
+            p["inFlight"], p["attempts"]) == ("Completed", 6, 6, 0, 0, 0, 14), p
+    assert p["byOutcome"] == {"busy": 1, "completed": 1, "failed": 1, "invalidNumber": 1,
+                              "machine": 1, "noAnswer": 1}, p
+    assert p["startedAt"] <= p["endedAt"] == data["updatedAt"], (p, data["updatedAt"])
+
+
+def test_calling_hours_in_the_contacts_zone_and_dnc_at_dispatch(server_factory, http):
+    # Monday 04:00Z: 09:30 in Kolkata (open), 23:00 Sunday in New York
+    # (closed until 14:00Z).  10,000 x: ten clock hours in 3.6 s.
+    srv = start_server(server_factory, http, "2026-01-05T04:00:00Z", 10000)
+    fam = family(srv, http)
+    fam.create_list("CL")
+    fam.create_list("DNC")
+    fam.add_contacts("CL", [{"phoneNumber": "+919812345678", "timeZone": "Asia/Kolkata"},
+                            {"phoneNumber": "+12125550123", "timeZone": "America/New_York"},
+                            {"phoneNumber": "+12125550124", "timeZone": "America/New_York"}])
+    body = voice_body("Zones", ["CL"], "DNC")
+    body["dialingStrategy"] = dialing_strategy(
+        voice=True, timezone="UTC",
+        days=[{"day": "MO", "start": "9:00 AM", "end": "6:00 PM"}])
+    body["dialingStrategy"]["maxAttemptsPerRecord"] = 1
+    cid = fam.create(body).json()["data"]["id"]
+    fam.start(cid)
+    wait_for(lambda: rows_by_phone(fam, cid)["+919812345678"]["numberOfAttemptsSoFar"] == 1, 30,
+             "the Kolkata contact's attempt")
+    rows = rows_by_phone(fam, cid)
+    assert rows["+12125550123"]["numberOfAttemptsSoFar"] == 0
+    assert rows["+12125550124"]["numberOfAttemptsSoFar"] == 0
+    p = progress(fam, cid)
+    assert (p["status"], p["records"], p["notYetTried"], p["attempts"]) == ("Active", 3, 2, 1), p
+    assert "endedAt" not in p
+    # listed on the DNC list while it waits: never called
+    fam.add_contacts("DNC", ["+12125550124"])
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run to complete")
+    rows = rows_by_phone(fam, cid)
+    assert rows["+12125550124"]["dialerOutcome"] == "dnc"
+    assert rows["+12125550124"]["numberOfAttemptsSoFar"] == 0
+    assert rows["+12125550123"]["numberOfAttemptsSoFar"] == 1
+    # the New York contact could only be reached from 09:00 EST = 14:00Z
+    assert fam.get(cid)["updatedAt"] >= "2026-01-05T14:00:00.000Z"
+
+
+def test_stop_mid_run_leaves_the_rest_pending(server_factory, http):
+    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 1, extra=("--pace", "2"))
+    fam = family(srv, http)
+    fam.setup_lists(contacts=[f"+1415555{i:04d}" for i in range(2000, 2030)], dnc=())
+    body = voice_body("Stopped", ["CL"], "DNC")
+    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
+    cid = fam.create(body).json()["data"]["id"]
+    fam.start(cid)
+    time.sleep(1.5)
+    fam.stop(cid)
+    time.sleep(1.0)
+    rows = list(rows_by_phone(fam, cid).values())
+    tried = [r for r in rows if r["numberOfAttemptsSoFar"] > 0]
+    assert 1 <= len(tried) <= 8, tried
+    untried = [r for r in rows if r["numberOfAttemptsSoFar"] == 0]
+    assert untried and all(r["dialerOutcome"] == "Pending" for r in untried)
+    time.sleep(1.0)
+    assert len([r for r in rows_by_phone(fam, cid).values() if r["numberOfAttemptsSoFar"] > 0]) \
+        == len(tried)
+    assert fam.get(cid)["status"] == "Stopped"
