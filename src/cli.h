@@ -58,6 +58,10 @@ int cli_account_valid(const char *s);
 /* The demo tenant (demo.c): creates it and loads the documented samples the
  * first time, reuses it afterwards.  Fills creds; returns 0 or -1 with e. */
 int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e);
+/* The runs demo (demo.c): creates its app, lists, contacts and campaigns
+ * the first time, then starts a new run of each of its campaigns that is
+ * not running.  Fills creds with its client; 0, or -1 with e. */
+int demo_runs_start(struct store *s, struct store_creds *creds, struct apierr *e);
 /* Loads a JSON array of import elements into (account, stream); all or
  * nothing.  Returns the number imported, or -1 with e (cli_io.c). */
 long cli_import_text(struct store *s, int64_t app_pk, const char *text, size_t len,

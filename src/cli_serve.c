@@ -91,7 +91,8 @@ static const char serve_usage[] =
     "  --tls-cert FILE         serve HTTPS (TLS 1.2/1.3, AEAD ciphers only) with this\n"
     "                          PEM certificate chain ...\n"
     "  --tls-key FILE          ... and this PEM private key (both or neither)\n"
-    "  --channel NAME          none (default: campaigns never run by themselves) or\n"
+    "  --channel NAME          none (the default, except with --demo: campaigns never\n"
+    "                          run by themselves) or\n"
     "                          simulator (campaigns run; nothing is delivered to\n"
     "                          anyone: outcomes are drawn, see execution spec §5.1)\n"
     "  --pace N                attempts started per clock second per campaign\n"
@@ -140,6 +141,41 @@ static void print_demo(const struct store_creds *cr, uint16_t port)
     free(tok);
 }
 
+/* The runs demo: starts its campaigns and says how to watch them. */
+static void demo_runs(struct store *s, uint16_t port)
+{
+    struct store_creds cr;
+    struct apierr e;
+    apierr_init(&e);
+    if (demo_runs_start(s, &cr, &e) != 0) {
+        cli_fail("serve --demo (runs)", &e);
+        apierr_clear(&e);
+        return;
+    }
+    char *tok = auth_sign_token(cr.client_id, cr.secret, timefmt_now_ms() / 1000, 30 * 86400);
+    printf("Campaigns running on the simulator (nothing is delivered to anyone):\n"
+           "\"Demo voice run\" and \"Demo SMS run\" of stream %s start a new run\n"
+           "at every start of the demo, over 306 contacts in five time zones.\n\n"
+           "RUNS_TOKEN=%s\n\n"
+           "Watch the voice run's contacts fill in (dialerOutcome, numberOfAttemptsSoFar):\n\n"
+           "curl -s 'http://127.0.0.1:%u/campaign/api/v2/public/%s/campaign/"
+           "getAllCampaignDetails?accountId=%s' \\\n"
+           "--header \"auth: $RUNS_TOKEN\" --header 'accountid: %s' --header 'iid: %s' \\\n"
+           "--header 'Content-Type: application/json' --data '{\"type\": \"voice\"}'\n\n"
+           "then, with its _id as CID:\n\n"
+           "curl -s -X POST 'http://127.0.0.1:%u/campaign/api/v2/public/%s/campaign/"
+           "'$CID'/status?view=contacts&accountId=%s' \\\n"
+           "--header \"auth: $RUNS_TOKEN\" --header 'accountid: %s' --header 'iid: %s' \\\n"
+           "--header 'Content-Type: application/json' --data '{\"limit\": 20}'\n\n"
+           "or: ./campaignd campaign progress --account %s --stream %s --campaign $CID\n\n",
+           cr.stream_id, tok ? tok : "?", (unsigned)port, cr.stream_id, cr.account_id,
+           cr.account_id, cr.stream_id, (unsigned)port, cr.stream_id, cr.account_id,
+           cr.account_id, cr.stream_id, cr.account_id, cr.stream_id);
+    fflush(stdout);
+    free(tok);
+    apierr_clear(&e);
+}
+
 /* What serve runs with. */
 struct serve_opts {
     struct server_config cfg;
@@ -149,6 +185,7 @@ struct serve_opts {
     const char *tls_cert, *tls_key; /* file paths */
     const char *sim_log;
     int channel;                    /* 0 none, 1 simulator */
+    int channel_given;              /* --channel was given (else --demo means simulator) */
     int grace_s, pace, inflight, lease_s, sim_seed, sim_latency_ms;
     long nofile, nofile_was; /* the open-file limit now and before serve */
 };
@@ -306,7 +343,7 @@ static int channel_option(struct serve_opts *o, const char *v)
 {
     if (strcmp(v, "none") == 0 || strcmp(v, "simulator") == 0) {
         o->channel = strcmp(v, "simulator") == 0;
-        o->cfg.limits.runs = o->channel;
+        o->channel_given = 1;
         return CLI_GO;
     }
     fprintf(stderr, "campaignd serve: --channel must be none or simulator\n");
@@ -357,6 +394,10 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o)
         fprintf(stderr, "campaignd serve: --tls-cert and --tls-key go together\n");
         return 2;
     }
+    /* The demo shows campaigns running unless told otherwise. */
+    if (o->demo && !o->channel_given)
+        o->channel = 1;
+    o->cfg.limits.runs = o->channel;
     return CLI_GO;
 }
 
@@ -464,6 +505,8 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     } else {
         if (o->demo)
             print_demo(&creds, server_port(srv));
+        if (o->demo && ch != NULL)
+            demo_runs(s, server_port(srv));
         char shown[256];
         store_url_redact(url, shown, sizeof shown);
         log_info("campaignd listening on %s (port %u), store %s, %d threads, %d connections "

@@ -187,7 +187,7 @@ def ts(ms):
 class Server:
     """One `campaignd serve` process on 127.0.0.1:<free port>."""
 
-    def __init__(self, workdir, db, args=(), demo=False):
+    def __init__(self, workdir, db, args=(), demo=False, demo_runs=False):
         n = next(_counter)
         self.workdir = Path(workdir)
         self.db = Path(db)
@@ -199,6 +199,11 @@ class Server:
         if demo:
             cmd.append("--demo")
         cmd += [str(a) for a in args]
+        if demo and not demo_runs and not any(a.startswith("--channel") for a in cmd):
+            # --demo runs campaigns on the simulator by default; the suite's
+            # shared demo server keeps the default channel's "nothing changes
+            # by itself" (family spec §7), which most tests rely on.
+            cmd += ["--channel", "none"]
         if "--drain-s" not in cmd:
             cmd += ["--drain-s", "0"]  # stop at once unless a test measures the drain
         self.cmd = cmd
@@ -631,8 +636,9 @@ def tenant_factory(demo_server):
 def server_factory(binary, tmp_path):
     started = []
 
-    def start(*args, db=None, demo=False):
-        srv = Server(tmp_path, db or (tmp_path / f"s{len(started)}.db"), args=args, demo=demo)
+    def start(*args, db=None, demo=False, demo_runs=False):
+        srv = Server(tmp_path, db or (tmp_path / f"s{len(started)}.db"), args=args, demo=demo,
+                     demo_runs=demo_runs)
         started.append(srv)
         return srv
 
