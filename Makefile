@@ -52,7 +52,7 @@ FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
 
-.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale tsan
+.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale bench-runs tsan
 all: campaignd
 
 campaignd: $(REL_OBJ)
@@ -140,6 +140,13 @@ build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/demo_data.c | build/fuzz
 
 bench: campaignd
 	bench/run.sh
+
+# Running campaigns (issue 10): dispatch rate, schedule lateness, the listing
+# during a run; RUNS_* knobs at the top of bench/runs/bench.py.
+bench-runs: deps
+	$(MAKE) campaignd
+	scripts/deps.sh wrk
+	/usr/bin/python3 bench/runs/bench.py
 
 # Get All Campaigns at scale (issue 7): see bench/scale/README.md for the SCALE_* knobs.
 bench-scale: deps

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "sim.h"
 #include "store.h"
 
 /* What a channel did with one attempt. */
@@ -27,10 +28,12 @@ struct channel {
 };
 
 /* The simulator (§5.1): every attempt answered by itself, latency_ms of
- * clock time later, with an outcome drawn from seed (sim.h).  With log_path
+ * clock time later, with an outcome drawn from seed (sim.h) by the mixes
+ * voice and sms (NULL: the defaults).  With log_path
  * (--sim-log; NULL for none) it appends one JSON line per attempt it acts
  * on and, reading the file at start, answers an attempt id seen before
  * with its first outcome.  NULL when the log cannot be opened. */
-struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *log_path);
+struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *log_path,
+                                 const struct sim_mix *voice, const struct sim_mix *sms);
 
 #endif

@@ -129,7 +129,8 @@ static void sim_close(struct channel *ch)
     free(sc);
 }
 
-struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *log_path)
+struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *log_path,
+                                 const struct sim_mix *voice, const struct sim_mix *sms)
 {
     struct sim_channel *sc = xcalloc(1, sizeof *sc);
     sc->ch.name = "simulator";
@@ -139,6 +140,10 @@ struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *
     sc->latency_ms = latency_ms;
     sim_mix_default(CTYPE_VOICE, &sc->voice);
     sim_mix_default(CTYPE_SMS, &sc->sms);
+    if (voice != NULL)
+        sc->voice = *voice;
+    if (sms != NULL)
+        sc->sms = *sms;
     if (log_path != NULL) {
         FILE *f = fopen(log_path, "r");
         int torn = 0;

@@ -102,6 +102,10 @@ static const char serve_usage[] =
     "  --lease-s S             an attempt sent but not accepted is sent again with\n"
     "                          the same id after S s (default " CLI_STR(SERVE_LEASE_S) ")\n"
     "  --sim-seed N            the simulator's seed (default 1)\n"
+    "  --sim-voice LIST        the simulator's voice outcomes, outcome=percent,...\n"
+    "                          summing to 100 (default completed=70,noAnswer=15,\n"
+    "                          busy=10,failed=5)\n"
+    "  --sim-sms LIST          the same for SMS (default completed=97,failed=3)\n"
     "  --sim-log FILE          the simulator appends one JSON line per attempt it\n"
     "                          acts on, and reads the file at start so that an\n"
     "                          attempt sent again after a restart is not acted on twice\n"
@@ -184,6 +188,8 @@ struct serve_opts {
     int drain_s;
     const char *tls_cert, *tls_key; /* file paths */
     const char *sim_log;
+    struct sim_mix sim_voice, sim_sms;
+    int has_sim_voice, has_sim_sms;
     int channel;                    /* 0 none, 1 simulator */
     int channel_given;              /* --channel was given (else --demo means simulator) */
     int grace_s, pace, inflight, lease_s, sim_seed, sim_latency_ms;
@@ -194,7 +200,7 @@ enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
     O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
-    O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG
+    O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS
 };
 
 static const struct option serve_options[] = {
@@ -227,6 +233,8 @@ static const struct option serve_options[] = {
     {"sim-seed", required_argument, NULL, O_SIM_SEED},
     {"sim-latency-ms", required_argument, NULL, O_SIM_LATENCY},
     {"sim-log", required_argument, NULL, O_SIM_LOG},
+    {"sim-voice", required_argument, NULL, O_SIM_VOICE},
+    {"sim-sms", required_argument, NULL, O_SIM_SMS},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -338,6 +346,19 @@ static int log_level_option(const char *v)
     return CLI_GO;
 }
 
+/* --sim-voice / --sim-sms v: CLI_GO, or the exit status 2 after saying why. */
+static int sim_option(struct serve_opts *o, enum ctype t, const char *v)
+{
+    char err[200];
+    struct sim_mix *m = t == CTYPE_SMS ? &o->sim_sms : &o->sim_voice;
+    if (sim_mix_parse(v, t, m, err, sizeof err) != 0) {
+        fprintf(stderr, "campaignd serve: %s\n", err);
+        return 2;
+    }
+    *(t == CTYPE_SMS ? &o->has_sim_sms : &o->has_sim_voice) = 1;
+    return CLI_GO;
+}
+
 /* --channel v: CLI_GO, or the exit status 2 after saying why. */
 static int channel_option(struct serve_opts *o, const char *v)
 {
@@ -366,6 +387,8 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     case O_LEVEL: return log_level_option(v);
     case O_CHANNEL: return channel_option(o, v);
     case O_SIM_LOG: o->sim_log = v; return CLI_GO;
+    case O_SIM_VOICE: return sim_option(o, CTYPE_VOICE, v);
+    case O_SIM_SMS: return sim_option(o, CTYPE_SMS, v);
     case O_HELP: return cli_usage(serve_usage, 0);
     }
     if (index < 0)
@@ -496,7 +519,9 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     int rc = 1;
     apierr_init(&e);
     if (o->channel &&
-        (ch = channel_sim_open((uint64_t)o->sim_seed, o->sim_latency_ms, o->sim_log)) == NULL) {
+        (ch = channel_sim_open((uint64_t)o->sim_seed, o->sim_latency_ms, o->sim_log,
+                               o->has_sim_voice ? &o->sim_voice : NULL,
+                               o->has_sim_sms ? &o->sim_sms : NULL)) == NULL) {
         fprintf(stderr, "campaignd serve: cannot open --sim-log %s\n", o->sim_log);
     } else if (o->demo && demo_ensure(s, &creds, &e) != 0) {
         cli_fail("serve --demo", &e);

@@ -108,7 +108,8 @@ static int fire_batch(struct runner *r, int64_t now)
 static int send_all(struct runner *r, const struct store_attempt *a, size_t n)
 {
     struct store_err se = STORE_ERR_INIT;
-    int ret = 0;
+    struct store_accept *acc = xcalloc(n ? n : 1, sizeof *acc);
+    size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         struct channel_result res = {CH_REJECTED, -1, 0};
         r->channel->send(r->channel, &a[i], timefmt_now_ms(), &res);
@@ -116,12 +117,14 @@ static int send_all(struct runner *r, const struct store_attempt *a, size_t n)
          * outcome is a channel error now (CH_REJECTED). */
         if (res.kind == CH_RETRY)
             continue;
-        int outcome = res.kind == CH_ACCEPTED ? res.outcome : OUT_CHANNEL_ERROR;
-        int64_t at = res.kind == CH_ACCEPTED ? res.at : timefmt_now_ms();
-        if (store_attempt_accept(r->store, &a[i], outcome, at, &se) != STORE_OK)
-            ret = -1;
-        store_err_clear(&se);
+        acc[k].a = &a[i];
+        acc[k].outcome = res.kind == CH_ACCEPTED ? res.outcome : OUT_CHANNEL_ERROR;
+        acc[k].at = res.kind == CH_ACCEPTED ? res.at : timefmt_now_ms();
+        k++;
     }
+    int ret = k > 0 && store_attempts_accept(r->store, acc, k, &se) != STORE_OK ? -1 : 0;
+    store_err_clear(&se);
+    free(acc);
     return ret;
 }
 

@@ -332,11 +332,18 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
  * run. */
 enum store_rc store_run_progress(struct store *s, int64_t app_pk, const struct campaign *cp,
                                  json_t **out, struct store_err *e);
-/* The channel accepted attempt a; its outcome (enum outcome) takes effect
- * at `at`.  An attempt accepted before (another node, or a resend after a
+/* The channel accepted attempt a; its outcome (enum outcome, or -1 when it
+ * comes later) takes effect at `at`. */
+struct store_accept {
+    const struct store_attempt *a;
+    int outcome;
+    int64_t at;
+};
+/* Records n acceptances, one transaction per consecutive run of one
+ * tenant.  An attempt accepted before (another node, or a resend after a
  * restart) is left as it is. */
-enum store_rc store_attempt_accept(struct store *s, const struct store_attempt *a, int outcome,
-                                   int64_t at, struct store_err *e);
+enum store_rc store_attempts_accept(struct store *s, const struct store_accept *acc, size_t n,
+                                    struct store_err *e);
 /* Applies the outcomes that have taken effect by now: a final one (or the
  * record's last allowed attempt) ends the record, a retryable one makes it
  * due again after defaultRetryPeriod; an SMS delivered adds one to

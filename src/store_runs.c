@@ -342,16 +342,26 @@ out:
     return sql_end(s, c, ret, e);
 }
 
-enum store_rc store_attempt_accept(struct store *s, const struct store_attempt *a, int outcome,
-                                   int64_t at, struct store_err *e)
+enum store_rc store_attempts_accept(struct store *s, const struct store_accept *acc, size_t n,
+                                    struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
-    struct sqlp p[] = {P_TEXT(a->id),
-                       outcome >= 0 ? P_TEXT(outcome_name((enum outcome)outcome)) : P_NULL,
-                       P_INT(at)};
-    int ret = -1;
-    if (sql_begin(s, c, a->app_pk, e) == 0 && sql_exec(s, c, &Q_ATT_ACCEPT, p, 3, e) == 0)
-        ret = sql_commit(s, c, e);
+    int ret = 0;
+    /* One transaction per run of the same tenant: one commit (one sync of
+     * the journal) for a whole claim's attempts. */
+    for (size_t i = 0; i < n && ret == 0;) {
+        int64_t app_pk = acc[i].a->app_pk;
+        ret = sql_begin(s, c, app_pk, e);
+        for (; ret == 0 && i < n && acc[i].a->app_pk == app_pk; i++) {
+            struct sqlp p[] = {
+                P_TEXT(acc[i].a->id),
+                acc[i].outcome >= 0 ? P_TEXT(outcome_name((enum outcome)acc[i].outcome)) : P_NULL,
+                P_INT(acc[i].at)};
+            ret = sql_exec(s, c, &Q_ATT_ACCEPT, p, 3, e);
+        }
+        if (ret == 0)
+            ret = sql_commit(s, c, e);
+    }
     return sql_end(s, c, ret, e);
 }
 

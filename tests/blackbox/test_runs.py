@@ -6,7 +6,7 @@ the run's end."""
 import json
 import time
 
-from conftest import dialing_strategy, sms_body, voice_body
+from conftest import dialing_strategy, run_cli, sms_body, voice_body
 from test_schedules_fire import family, start_server, wait_for
 
 EVERY_DAY = [{"day": d, "start": "12:00 AM", "end": "11:59 PM"}
@@ -196,3 +196,29 @@ def test_an_empty_audience_ends_at_once(server_factory, http):
     assert data["status"] == "Completed" and data["updatedAt"] == r["updatedAt"]
     p = progress(fam, cid)
     assert (p["records"], p["attempts"]) == (0, 0) and p["endedAt"] == p["startedAt"], p
+
+
+def test_simulator_mixes(server_factory, http, tmp_path):
+    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 100,
+                       extra=("--pace", "0", "--sim-voice", "busy=100"))
+    fam = family(srv, http)
+    numbers = [f"+1415555{i:04d}" for i in range(5000, 5010)]
+    fam.setup_lists(contacts=numbers + ["+14155550006"], dnc=())
+    body = voice_body("All busy", ["CL"], "DNC")
+    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
+    body["dialingStrategy"]["maxAttemptsPerRecord"] = 2
+    body["dialingStrategy"]["defaultRetryPeriod"] = 1
+    cid = fam.create(body).json()["data"]["id"]
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run")
+    rows = rows_by_phone(fam, cid)
+    assert all(rows[n]["dialerOutcome"] == "busy" and rows[n]["numberOfAttemptsSoFar"] == 2
+               for n in numbers), rows
+    assert rows["+14155550006"]["dialerOutcome"] == "completed"  # test numbers stay fixed
+    for bad, sentence in [("dnc=100", '--sim-voice: "dnc" is not an outcome of voice attempts'),
+                          ("completed=90", "--sim-voice: the percents must sum to 100, not 90")]:
+        r = run_cli("serve", "--channel", "simulator", "--sim-voice", bad, "--db",
+                    tmp_path / "never.db")
+        assert r.returncode == 2 and sentence in r.stderr, (bad, r.stderr)
+    r = run_cli("serve", "--sim-sms", "busy=100", "--db", tmp_path / "never.db")
+    assert r.returncode == 2 and '"busy" is not an outcome of SMS attempts' in r.stderr
