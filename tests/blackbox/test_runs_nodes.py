@@ -38,7 +38,8 @@ def test_two_nodes_share_a_run_and_one_finishes_it(server_factory, http, tmp_pat
     def node(i):
         at = T0 + timedelta(seconds=time.monotonic() - mono0)
         return server_factory("--channel", "simulator", "--sim-log", str(logs[i]),
-                              "--sim-latency-ms", "50", "--pace", "100", "--lease-s", "2",
+                              "--sim-latency-ms", "50", "--pace", "0", "--max-inflight", "20",
+                              "--lease-s", "2",
                               "--clock-start", stamp(at), db=db)
 
     a, b = node(0), node(1)
@@ -51,8 +52,10 @@ def test_two_nodes_share_a_run_and_one_finishes_it(server_factory, http, tmp_pat
     body["dialingStrategy"] = dialing_strategy(voice=False, timezone="UTC", days=EVERY_DAY)
     cid = fam.create(body).json()["data"]["_id"]
     fam.start(cid)
-    # both nodes take part, then one dies and the other carries on
-    wait_for(lambda: read_log(logs[0]) and read_log(logs[1]), 30, "both nodes to send")
+    # both nodes take part (a small in-flight cap shared through the
+    # database leaves room for the other), then one dies and the other
+    # carries on
+    wait_for(lambda: read_log(logs[0]) and read_log(logs[1]), 60, "both nodes to send")
     time.sleep(2)
     a.kill()
     fam.server = b
