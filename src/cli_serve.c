@@ -490,10 +490,14 @@ static void size_conns(struct serve_opts *o)
 }
 
 /* Says which channel runs campaigns, and starts the runner over ch (NULL
- * for none). */
-static struct runner *start_runner(const struct serve_opts *o, struct store *s,
-                                   struct channel *ch)
+ * for none).  The runner gets a store of its own (*own, one connection):
+ * the parsed campaign docs a connection caches are handed out by
+ * reference (store_int.h), and the runner's must not be shared with the
+ * request threads. */
+static struct runner *start_runner(const struct serve_opts *o, const char *url,
+                                   struct channel *ch, struct store **own)
 {
+    *own = NULL;
     if (ch == NULL) {
         log_info("channel: none: campaigns will not run (schedules never fire, runs never "
                  "progress); start with --channel simulator to run them");
@@ -504,7 +508,12 @@ static struct runner *start_runner(const struct serve_opts *o, struct store *s,
              o->sim_seed, o->sim_latency_ms, o->pace, o->inflight, o->grace_s);
     struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->inflight,
                                (int64_t)o->lease_s * 1000};
-    return runner_start(s, ch, &rc);
+    if ((*own = cli_open_store(url, 1)) == NULL) {
+        ch->close(ch);
+        log_error("runner: no store of its own; campaigns will not run");
+        return NULL;
+    }
+    return runner_start(*own, ch, &rc);
 }
 
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
@@ -538,13 +547,15 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
                  "(open-file limit %ld, was %ld)",
                  o->cfg.listen, (unsigned)server_port(srv), shown, o->cfg.threads,
                  o->cfg.max_conns, o->nofile, o->nofile_was);
-        struct runner *run = start_runner(o, s, ch);
+        struct store *run_store;
+        struct runner *run = start_runner(o, url, ch, &run_store);
         ch = NULL; /* the runner's now */
         int sig = 0;
         sigwait(stop, &sig);
         log_info("signal %d: stopping; serving new connections for %d s more", sig,
                  o->drain_s);
         runner_stop(run);
+        store_close(run_store);
         server_stop(srv, o->drain_s, INFLIGHT_SECONDS);
         auth_cache_clear();
         log_info("stopped");
@@ -583,7 +594,7 @@ int cli_serve(int argc, char **argv)
     sigset_t stop;
     block_signals(&stop);
     if (o.pool == 0)
-        o.pool = o.cfg.threads + o.channel; /* the runner's own connection */
+        o.pool = o.cfg.threads;
     size_conns(&o);
     char *cert = NULL, *key = NULL;
     if (o.tls_cert != NULL &&
