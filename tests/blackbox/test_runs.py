@@ -19,6 +19,18 @@ def rows_by_phone(fam, cid):
     return {row["phoneNumber"]: row for row in data["results"]}
 
 
+def voice_campaign(fam, name, contacts=None, **strategy):
+    """A voice campaign on the lists CL and DNC calling every day in UTC,
+    with `strategy` over its dialing strategy; the lists are made first,
+    CL holding `contacts`, unless contacts is None (they exist)."""
+    if contacts is not None:
+        fam.setup_lists(contacts=list(contacts), dnc=())
+    body = voice_body(name, ["CL"], "DNC")
+    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
+    body["dialingStrategy"].update(strategy)
+    return fam.create(body).json()["data"]["id"]
+
+
 def progress(fam, cid):
     r = fam.cli("campaign", "progress", "--account", fam.account, "--stream", fam.stream,
                 "--campaign", cid)
@@ -118,10 +130,7 @@ def test_calling_hours_in_the_contacts_zone_and_dnc_at_dispatch(server_factory, 
 def test_stop_mid_run_leaves_the_rest_pending(server_factory, http):
     srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 1, extra=("--pace", "2"))
     fam = family(srv, http)
-    fam.setup_lists(contacts=[f"+1415555{i:04d}" for i in range(2000, 2030)], dnc=())
-    body = voice_body("Stopped", ["CL"], "DNC")
-    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
-    cid = fam.create(body).json()["data"]["id"]
+    cid = voice_campaign(fam, "Stopped", [f"+1415555{i:04d}" for i in range(2000, 2030)])
     fam.start(cid)
     time.sleep(1.5)
     fam.stop(cid)
@@ -146,11 +155,7 @@ def test_fifo_and_lifo_order(server_factory, http, tmp_path):
     fam.setup_lists(contacts=numbers, dnc=())
     order = {}
     for mode in ("FIFO", "LIFO"):
-        body = voice_body(f"Order {mode}", ["CL"], "DNC")
-        body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
-        body["dialingStrategy"]["dialingOrder"] = mode
-        body["dialingStrategy"]["maxAttemptsPerRecord"] = 1
-        cid = fam.create(body).json()["data"]["id"]
+        cid = voice_campaign(fam, f"Order {mode}", dialingOrder=mode, maxAttemptsPerRecord=1)
         before = len(log.read_text().splitlines()) if log.exists() else 0
         fam.start(cid)
         wait_for(lambda: fam.get(cid)["status"] == "Completed", 30, f"the {mode} run")
@@ -163,11 +168,8 @@ def test_fifo_and_lifo_order(server_factory, http, tmp_path):
 def test_pause_and_resume(server_factory, http):
     srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 1, extra=("--pace", "4"))
     fam = family(srv, http)
-    fam.setup_lists(contacts=[f"+1415555{i:04d}" for i in range(4000, 4030)], dnc=())
-    body = voice_body("Paused", ["CL"], "DNC")
-    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
-    body["dialingStrategy"]["maxAttemptsPerRecord"] = 1
-    cid = fam.create(body).json()["data"]["id"]
+    cid = voice_campaign(fam, "Paused", [f"+1415555{i:04d}" for i in range(4000, 4030)],
+                         maxAttemptsPerRecord=1)
     fam.start(cid)
     wait_for(lambda: progress(fam, cid)["attempts"] >= 4, 30, "some attempts")
     fam.cli_status(cid, "Paused")
@@ -203,12 +205,8 @@ def test_simulator_mixes(server_factory, http, tmp_path):
                        extra=("--pace", "0", "--sim-voice", "busy=100"))
     fam = family(srv, http)
     numbers = [f"+1415555{i:04d}" for i in range(5000, 5010)]
-    fam.setup_lists(contacts=numbers + ["+14155550006"], dnc=())
-    body = voice_body("All busy", ["CL"], "DNC")
-    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
-    body["dialingStrategy"]["maxAttemptsPerRecord"] = 2
-    body["dialingStrategy"]["defaultRetryPeriod"] = 1
-    cid = fam.create(body).json()["data"]["id"]
+    cid = voice_campaign(fam, "All busy", numbers + ["+14155550006"], maxAttemptsPerRecord=2,
+                         defaultRetryPeriod=1)
     fam.start(cid)
     wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run")
     rows = rows_by_phone(fam, cid)
