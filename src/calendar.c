@@ -14,11 +14,6 @@
 const char *const sched_window_days[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU", NULL};
 const char *const sched_week_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL};
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 /* 0 Monday ... 6 Sunday (1970-01-01 was a Thursday). */
 static int weekday(int64_t date)
 {
@@ -27,7 +22,7 @@ static int weekday(int64_t date)
 
 static int64_t local_date(const struct tz *z, int64_t t)
 {
-    return floor_div(tz_to_local(z, t), DAY_MS);
+    return timefmt_floor_div(tz_to_local(z, t), DAY_MS);
 }
 
 int sched_clock_minutes(const char *s)
@@ -140,7 +135,7 @@ static int64_t last_date(const struct sched *s, int64_t d0, int64_t d)
 int64_t sched_next(const struct sched *s, int64_t t)
 {
     int64_t ls = tz_to_local(s->zone, s->start);
-    int64_t d0 = floor_div(ls, DAY_MS), tod = ls - d0 * DAY_MS;
+    int64_t d0 = timefmt_floor_div(ls, DAY_MS), tod = ls - d0 * DAY_MS;
     int64_t d = local_date(s->zone, t) - 1;
     for (int guard = 0; guard < 16; guard++) {
         int64_t x = first_date(s, d0, d);
@@ -159,7 +154,7 @@ int64_t sched_prev(const struct sched *s, int64_t t)
     if (t >= s->end)
         t = s->end - 1;
     int64_t ls = tz_to_local(s->zone, s->start);
-    int64_t d0 = floor_div(ls, DAY_MS), tod = ls - d0 * DAY_MS;
+    int64_t d0 = timefmt_floor_div(ls, DAY_MS), tod = ls - d0 * DAY_MS;
     int64_t d = local_date(s->zone, t) + 1;
     for (int guard = 0; guard < 16; guard++) {
         int64_t x = last_date(s, d0, d);

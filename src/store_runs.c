@@ -129,7 +129,8 @@ static const struct sqlq Q_ATT_RELEASE = {
     "UPDATE attempts SET lease_until = $3 WHERE attempt_id = $1 AND state = 0"
     " AND lease_until < $2 RETURNING n"};
 
-#define SETTLE_BATCH 256
+#define SETTLE_BATCH 256 /* outcomes applied per pass */
+#define EMPTY_BATCH 16   /* runs left with nothing to settle, ended per pass */
 
 enum store_rc store_runs_open(struct store *s, struct store_run *out, size_t max, size_t *n,
                               struct store_err *e)
@@ -418,9 +419,10 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
     struct sqlp pi[] = {P_INT(ipk), P_INT(now)};
     if (sql_int(s, c, &Q_RUN_LEFT, pi, 1, &left, e) < 0)
         goto out;
-    const char *iid = json_string_value(json_object_get(cp.doc, "campaignInstanceId"));
-    int latest = rc == 1 && iid != NULL; /* the run is the campaign's (checked below) */
-    int over = latest && left == 0 && cp.status == CSTATUS_ACTIVE;
+    /* An open run is its campaign's latest (a stop or a completion closes
+     * it, store_campaigns.c), so only an Active one can be over here; a
+     * Paused one waits for play. */
+    int over = rc == 1 && left == 0 && cp.status == CSTATUS_ACTIVE;
     if (sent > 0) {
         json_int_t was = json_integer_value(json_object_get(cp.doc, "totalMessagesSent"));
         json_object_set_new(cp.doc, "totalMessagesSent", json_integer(was + sent));
@@ -429,8 +431,7 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
         lifecycle_run_over(&cp, now);
     if ((over || sent > 0) && sql_campaign_store(s, c, app_pk, &cp, dnc_pk, NULL, -1, e) != 0)
         goto out;
-    if ((over || (rc == 1 && left == 0 && cp.status != CSTATUS_PAUSED)) &&
-        sql_exec(s, c, &Q_RUN_CLOSE, pi, 2, e) != 0)
+    if (over && sql_exec(s, c, &Q_RUN_CLOSE, pi, 2, e) != 0)
         goto out;
     ret = sql_commit(s, c, e);
 out:
@@ -464,11 +465,11 @@ enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied, s
      * between the last outcome and the run's end). */
     struct {
         int64_t ipk, app_pk;
-    } empty[16];
+    } empty[EMPTY_BATCH];
     size_t ne = 0;
-    struct sqlp pe[] = {P_INT(16)};
+    struct sqlp pe[] = {P_INT(EMPTY_BATCH)};
     if (rc >= 0 && (r = sql_query(s, c, &Q_RUNS_EMPTY, pe, 1, e)) != NULL) {
-        while (ne < 16 && (rc = s->drv->next(r)) == 1) {
+        while (ne < EMPTY_BATCH && (rc = s->drv->next(r)) == 1) {
             empty[ne].ipk = s->drv->col_int(r, 0);
             empty[ne].app_pk = s->drv->col_int(r, 1);
             ne++;

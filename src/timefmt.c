@@ -119,7 +119,7 @@ static void put_digits(char *out, int v, int n)
 
 void timefmt_format(int64_t ms, char out[TIMEFMT_LEN + 1])
 {
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    int64_t days = timefmt_floor_div(ms, 86400000);
     int64_t rem = ms - days * 86400000;
     int y, mo, d;
     timefmt_civil_from_days(days, &y, &mo, &d);

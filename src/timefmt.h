@@ -41,6 +41,13 @@ int64_t timefmt_mono_ms(void);
 /* The clock's rate (1 before timefmt_clock_init). */
 double timefmt_clock_rate(void);
 
+/* a / b rounded towards minus infinity (b > 0): the day, second, ... that
+ * holds a time before the epoch too. */
+static inline int64_t timefmt_floor_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
 /* Days from 1970-01-01 to y-m-d (proleptic Gregorian), and back. */
 int64_t timefmt_days_from_civil(int64_t y, int m, int d);
 void timefmt_civil_from_days(int64_t days, int *y, int *m, int *d);

@@ -165,9 +165,7 @@ static int32_t rule_offset(const struct tz_rule *r, int64_t t)
     if (!r->has_dst)
         return r->std_off;
     int y, m, d;
-    timefmt_civil_from_days((t + r->std_off) >= 0 ? (t + r->std_off) / 86400
-                                                  : -((-(t + r->std_off) + 86399) / 86400),
-                            &y, &m, &d);
+    timefmt_civil_from_days(timefmt_floor_div(t + r->std_off, 86400), &y, &m, &d);
     int64_t start = when_day(&r->start, y) * 86400 + r->start.secs - r->std_off;
     int64_t end = when_day(&r->end, y) * 86400 + r->end.secs - r->dst_off;
     int dst = start < end ? (t >= start && t < end) : !(t >= end && t < start);
@@ -322,14 +320,9 @@ const struct tz *tz_get(const char *name)
 
 /* ---- conversions ---------------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 int tz_offset(const struct tz *z, int64_t t_ms)
 {
-    int64_t t = floor_div(t_ms, 1000);
+    int64_t t = timefmt_floor_div(t_ms, 1000);
     if (z->n == 0)
         return z->has_rule ? rule_offset(&z->rule, t) : z->off0;
     if (t < z->at[0])
