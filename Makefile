@@ -8,7 +8,7 @@
 #                 black-box concurrency tests against it (scripts/run-tsan.sh)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq
+PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq libcrypto libcurl
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
 DEFS    := -D_GNU_SOURCE
@@ -16,7 +16,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
-              libpq-dev libssl-dev tzdata
+              libpq-dev libssl-dev libcurl4-openssl-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
               postgresql postgresql-client
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev

@@ -65,6 +65,7 @@ int api_clist_update(struct api_call *c);
 int api_clist_delete(struct api_call *c);
 int api_clist_contacts(struct api_call *c);
 int api_clist_add_contacts(struct api_call *c);
+int api_attempt_outcome(struct api_call *c);
 
 /* Shared by handlers (api_util.c). */
 

@@ -76,6 +76,10 @@ static void headline(enum store_rc rc, const struct store_problem *p, struct api
     case SW_NO_CONTACT:
         apierr_set(e, 404, "The latest instance of campaign %s has no contact %s", p->a, p->b);
         break;
+    case SW_ATTEMPT: apierr_set(e, 404, "Attempt %s not found", p->a); break;
+    case SW_ATTEMPT_OUTCOME:
+        apierr_set(e, 409, "Attempt %s already has the outcome %s", p->a, p->b);
+        break;
     case SW_LIST: apierr_set(e, 404, "Contact list %s not found", p->a); break;
     case SW_LIST_NAME: apierr_set(e, 404, "There is no contact list of that name"); break;
     case SW_LIST_TAKEN: apierr_set(e, 409, "A contact list named %s already exists", p->a); break;
@@ -122,6 +126,13 @@ static void problem(const struct store_problem *p, struct apierr *e)
         apierr_field(e, "message.templateId", "names the template \"%s\", not \"%s\"", p->a, p->b);
         break;
     case SW_LIST: apierr_field(e, NULL, "There is no contact list %s", p->a); break;
+    case SW_ATTEMPT_OUTCOME:
+        apierr_field(e, "outcome", "the attempt's outcome is already %s", p->b);
+        break;
+    case SW_OUTCOME_TYPE:
+        apierr_field(e, "outcome", "%s is not an outcome of a %s campaign", p->a,
+                     type_name(p->type));
+        break;
     case SW_LIST_NAME:
         apierr_field(e, "contact_list_name", "There is no contact list of that name");
         break;

@@ -8,22 +8,36 @@
 
 #include "sim.h"
 #include "store.h"
+#include "whsig.h"
 
 /* What a channel did with one attempt. */
 struct channel_result {
-    enum { CH_ACCEPTED, CH_RETRY, CH_REJECTED } kind;
-    int outcome; /* CH_ACCEPTED: enum outcome, or -1 when it comes later */
-    int64_t at;  /* CH_ACCEPTED with an outcome: when it takes effect (clock ms);
-                    CH_RETRY: when to try again */
+    enum {
+        CH_ACCEPTED, /* taken: its outcome now, or later by a report (§6) */
+        CH_RETRY,    /* not delivered: try again with the same id at `at` */
+        CH_REJECTED  /* not delivered and not to be tried again: channelError */
+    } kind;
+    int outcome;    /* CH_ACCEPTED: enum outcome, or -1 when it comes later */
+    int64_t at;     /* CH_ACCEPTED: when the outcome takes effect, or (outcome
+                       -1) when it is a timeout; CH_RETRY: when to try again
+                       (clock ms) */
+    json_t *detail; /* CH_ACCEPTED with an outcome: the report's view fields,
+                       owned by the caller, or NULL */
 };
 
 struct channel {
     const char *name;
-    /* Hands attempt a to the channel at clock time now.  Called with the
-     * same attempt id again after a restart: the channel answers as it did
-     * the first time, without acting twice, where it can. */
-    void (*send)(struct channel *ch, const struct store_attempt *a, int64_t now,
+    int batch; /* attempts one send takes at most; 0: any number */
+    /* Hands a[0..n) to the channel at clock time now, out[i] telling what
+     * became of a[i].  Called with the same attempt id again after a
+     * restart or a failed try: the channel answers as it did the first
+     * time, without acting twice, where it can. */
+    void (*send)(struct channel *ch, const struct store_attempt *a, size_t n, int64_t now,
                  struct channel_result *out);
+    /* How many new attempts the runner may hand it in one pass now: a
+     * gateway that is failing gets none, or one to probe it, while the
+     * tries of attempts already out go on (§5.2).  NULL: no limit. */
+    int (*room)(struct channel *ch, int64_t now);
     void (*close)(struct channel *ch);
 };
 
@@ -35,5 +49,33 @@ struct channel {
  * with its first outcome.  NULL when the log cannot be opened. */
 struct channel *channel_sim_open(uint64_t seed, int64_t latency_ms, const char *log_path,
                                  const struct sim_mix *voice, const struct sim_mix *sms);
+
+/* The webhook channel (§5.2): one signed HTTP POST per attempt, made with
+ * libcurl. */
+#define WEBHOOK_TRIES 6              /* tries of one attempt before channelError */
+#define WEBHOOK_PARALLEL 32          /* requests in flight at once; attempts per pass */
+#define WEBHOOK_RETRY_AFTER_MAX 3600 /* seconds: a longer Retry-After is cut to this */
+struct webhook_config {
+    const char *url;
+    struct whsig keys;          /* --webhook-secret, once or twice */
+    int64_t timeout_ms;         /* one request, real time (--webhook-timeout) */
+    int64_t attempt_timeout_ms; /* accepted to outcome, clock time; 0 = the §5.2
+                                   default (maxRingTime + 60 s voice, 300 s SMS) */
+    uint64_t seed;              /* of the retries' jitter */
+};
+/* NULL (logged) when libcurl cannot be set up. */
+struct channel *channel_webhook_open(const struct webhook_config *cfg);
+
+/* The body of attempt a's request (a new object). */
+json_t *webhook_payload(const struct store_attempt *a);
+
+/* What a gateway's answer means (§5.2), given the HTTP status (0 when no
+ * answer came: a connection error or a time-out), its body, its
+ * Retry-After header (or NULL) and the attempt's failed tries before this
+ * one.  Fills out (kind, outcome, detail; `at` as a delay in ms from now
+ * for CH_RETRY, jitter excluded).  Returns 1 when the gateway failed (the
+ * answer counts against its health), else 0. */
+int webhook_answer(long status, const char *body, size_t len, const char *retry_after,
+                   int64_t now_unix_s, int tries, struct channel_result *out);
 
 #endif

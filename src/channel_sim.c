@@ -90,12 +90,13 @@ static size_t read_log(struct sim_channel *sc, FILE *f)
     return n;
 }
 
-static void sim_send(struct channel *ch, const struct store_attempt *a, int64_t now,
-                     struct channel_result *out)
+/* One attempt: its first outcome when seen before, else a draw (logged). */
+static void sim_one(struct sim_channel *sc, const struct store_attempt *a, int64_t now,
+                    struct channel_result *out)
 {
-    struct sim_channel *sc = (struct sim_channel *)ch;
     out->kind = CH_ACCEPTED;
     out->at = now + sc->latency_ms;
+    out->detail = NULL;
     int known = seen_get(&sc->seen, a->id);
     if (known >= 0) {
         out->outcome = known;
@@ -117,6 +118,13 @@ static void sim_send(struct channel *ch, const struct store_attempt *a, int64_t 
     free(text);
     json_decref(j);
     seen_put(&sc->seen, a->id, out->outcome);
+}
+
+static void sim_send(struct channel *ch, const struct store_attempt *a, size_t n, int64_t now,
+                     struct channel_result *out)
+{
+    for (size_t i = 0; i < n; i++)
+        sim_one((struct sim_channel *)ch, &a[i], now, &out[i]);
 }
 
 static void sim_close(struct channel *ch)

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "jsonio.h"
 #include "lifecycle.h"
+#include "report.h"
 #include "timefmt.h"
 
 static const char campaign_usage[] =
@@ -193,8 +194,27 @@ static int record_outcome(struct store *s, int64_t app_pk, const struct admin_op
         json_object_set_new(f, "botOutboundStatus", json_string(o->bot_status));
     if (o->bot_detail != NULL)
         json_object_set_new(f, "botOutboundStatusDetail", json_string(o->bot_detail));
-    struct store_outcome out = {o->phone, f};
-    int rc = api_store(store_outcome_record(s, app_pk, o->campaign, &out, &se), &se, e);
+    /* A record a channel has tried: its latest attempt's outcome, under the
+     * callback's rules (execution spec §6). */
+    char att[IDS_MAX + 1];
+    int rc = api_store(store_record_attempt(s, app_pk, o->campaign, o->phone, att, &se), &se, e);
+    if (rc == 0 && att[0] != '\0') {
+        json_object_set_new(f, "outcome", json_string(o->outcome));
+        json_object_del(f, "dialerOutcome");
+        json_object_del(f, "numberOfAttemptsSoFar");
+        struct report r;
+        if (report_parse(f, &r, e) != 0) {
+            apierr_set(e, 400, "Request validation failed");
+            rc = -1;
+        } else {
+            rc = api_store(
+                store_attempt_report(s, att, r.outcome, r.detail, timefmt_now_ms(), &se), &se, e);
+            report_clear(&r);
+        }
+    } else if (rc == 0) {
+        struct store_outcome out = {o->phone, f};
+        rc = api_store(store_outcome_record(s, app_pk, o->campaign, &out, &se), &se, e);
+    }
     json_decref(f);
     return rc;
 }

@@ -37,6 +37,7 @@
 #define SERVE_INFLIGHT 100
 #define SERVE_LEASE_S 30
 #define SERVE_SIM_LATENCY_MS 200
+#define SERVE_WEBHOOK_TIMEOUT_S 10
 
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
@@ -92,9 +93,19 @@ static const char serve_usage[] =
     "                          PEM certificate chain ...\n"
     "  --tls-key FILE          ... and this PEM private key (both or neither)\n"
     "  --channel NAME          none (the default, except with --demo: campaigns never\n"
-    "                          run by themselves) or\n"
+    "                          run by themselves),\n"
     "                          simulator (campaigns run; nothing is delivered to\n"
-    "                          anyone: outcomes are drawn, see execution spec §5.1)\n"
+    "                          anyone: outcomes are drawn, see execution spec §5.1) or\n"
+    "                          webhook (each attempt is a signed POST to --webhook-url)\n"
+    "  --webhook-url URL       where the webhook channel posts attempts (http or https)\n"
+    "  --webhook-secret SECRET whsec_<base64 key>: signs the attempts and verifies the\n"
+    "                          outcome callbacks (Standard Webhooks); give it twice\n"
+    "                          during a key rotation\n"
+    "  --webhook-timeout S     one webhook request's time-out (default "
+    CLI_STR(SERVE_WEBHOOK_TIMEOUT_S) ")\n"
+    "  --attempt-timeout S     an accepted attempt with no outcome after S s of clock\n"
+    "                          time ends as timeout (default: maxRingTime + 60 for\n"
+    "                          voice, 300 for SMS)\n"
     "  --pace N                attempts started per clock second per campaign\n"
     "                          (default " CLI_STR(SERVE_PACE) "; 0: no limit)\n"
     "  --max-inflight N        attempts awaiting an outcome per campaign (default "
@@ -190,7 +201,10 @@ struct serve_opts {
     const char *sim_log;
     struct sim_mix sim_voice, sim_sms;
     int has_sim_voice, has_sim_sms;
-    int channel;                    /* 0 none, 1 simulator */
+    int channel;                    /* 0 none, 1 simulator, 2 webhook */
+    const char *webhook_url;
+    struct whsig keys;              /* --webhook-secret */
+    int webhook_timeout_s, attempt_timeout_s;
     int channel_given;              /* --channel was given (else --demo means simulator) */
     int grace_s, pace, inflight, lease_s, sim_seed, sim_latency_ms;
     long nofile, nofile_was; /* the open-file limit now and before serve */
@@ -200,7 +214,8 @@ enum {
     O_LISTEN = 1, O_DEMO, O_DB, O_THREADS, O_BODY, O_HEADERS, O_URL, O_DEPTH, O_IDLE, O_REQ,
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
     O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
-    O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS
+    O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS,
+    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT
 };
 
 static const struct option serve_options[] = {
@@ -235,6 +250,10 @@ static const struct option serve_options[] = {
     {"sim-log", required_argument, NULL, O_SIM_LOG},
     {"sim-voice", required_argument, NULL, O_SIM_VOICE},
     {"sim-sms", required_argument, NULL, O_SIM_SMS},
+    {"webhook-url", required_argument, NULL, O_WH_URL},
+    {"webhook-secret", required_argument, NULL, O_WH_SECRET},
+    {"webhook-timeout", required_argument, NULL, O_WH_TIMEOUT},
+    {"attempt-timeout", required_argument, NULL, O_ATTEMPT_TIMEOUT},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -253,6 +272,7 @@ static const struct {
     {O_CONNS, 1, 1 << 20},      {O_CONNS_IP, 0, 1 << 20}, {O_DRAIN, 0, 3600},
     {O_GRACE, 0, 31 * 86400},   {O_PACE, 0, 1000000},  {O_INFLIGHT, 0, 1000000},
     {O_LEASE, 1, 86400},        {O_SIM_SEED, 0, 2147483647}, {O_SIM_LATENCY, 0, 3600000},
+    {O_WH_TIMEOUT, 1, 300},     {O_ATTEMPT_TIMEOUT, 1, 7 * 86400},
 };
 
 /* The defaults that serve_usage describes. */
@@ -278,6 +298,7 @@ static void serve_defaults(struct serve_opts *o)
         .lease_s = SERVE_LEASE_S,
         .sim_seed = 1,
         .sim_latency_ms = SERVE_SIM_LATENCY_MS,
+        .webhook_timeout_s = SERVE_WEBHOOK_TIMEOUT_S,
     };
 }
 
@@ -306,6 +327,8 @@ static void set_number(struct serve_opts *o, int id, long v)
     case O_LEASE: o->lease_s = (int)v; break;
     case O_SIM_SEED: o->sim_seed = (int)v; break;
     case O_SIM_LATENCY: o->sim_latency_ms = (int)v; break;
+    case O_WH_TIMEOUT: o->webhook_timeout_s = (int)v; break;
+    case O_ATTEMPT_TIMEOUT: o->attempt_timeout_s = (int)v; break;
     }
 }
 
@@ -362,13 +385,49 @@ static int sim_option(struct serve_opts *o, enum ctype t, const char *v)
 /* --channel v: CLI_GO, or the exit status 2 after saying why. */
 static int channel_option(struct serve_opts *o, const char *v)
 {
-    if (strcmp(v, "none") == 0 || strcmp(v, "simulator") == 0) {
-        o->channel = strcmp(v, "simulator") == 0;
-        o->channel_given = 1;
-        return CLI_GO;
-    }
-    fprintf(stderr, "campaignd serve: --channel must be none or simulator\n");
+    static const char *const names[] = {"none", "simulator", "webhook"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(v, names[i]) == 0) {
+            o->channel = i;
+            o->channel_given = 1;
+            return CLI_GO;
+        }
+    fprintf(stderr, "campaignd serve: --channel must be none, simulator or webhook\n");
     return 2;
+}
+
+/* --webhook-secret v: CLI_GO, or the exit status 2 after saying why. */
+static int secret_option(struct serve_opts *o, const char *v)
+{
+    if (whsig_add(&o->keys, v) == 0)
+        return CLI_GO;
+    fprintf(stderr, "campaignd serve: --webhook-secret must be whsec_ and the base64 of 1 to %d "
+                    "bytes, given at most %d times\n",
+            WHSIG_KEY_MAX, WHSIG_KEYS);
+    return 2;
+}
+
+/* The webhook options, once all are read: CLI_GO or 2 after saying why. */
+static int check_webhook(const struct serve_opts *o)
+{
+    const char *u = o->webhook_url;
+    if (o->channel != 2) {
+        if (u == NULL && o->keys.n == 0)
+            return CLI_GO;
+        fprintf(stderr, "campaignd serve: --webhook-url and --webhook-secret need --channel "
+                        "webhook\n");
+        return 2;
+    }
+    if (u == NULL || o->keys.n == 0) {
+        fprintf(stderr, "campaignd serve: --channel webhook needs --webhook-url and "
+                        "--webhook-secret\n");
+        return 2;
+    }
+    if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) {
+        fprintf(stderr, "campaignd serve: --webhook-url must be an http:// or https:// URL\n");
+        return 2;
+    }
+    return CLI_GO;
 }
 
 /* Option id (serve_options[index]; index -1 when getopt refused the
@@ -387,6 +446,8 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     case O_LEVEL: return log_level_option(v);
     case O_CHANNEL: return channel_option(o, v);
     case O_SIM_LOG: o->sim_log = v; return CLI_GO;
+    case O_WH_URL: o->webhook_url = v; return CLI_GO;
+    case O_WH_SECRET: return secret_option(o, v);
     case O_SIM_VOICE: return sim_option(o, CTYPE_VOICE, v);
     case O_SIM_SMS: return sim_option(o, CTYPE_SMS, v);
     case O_HELP: return cli_usage(serve_usage, 0);
@@ -420,8 +481,10 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o)
     /* The demo shows campaigns running unless told otherwise. */
     if (o->demo && !o->channel_given)
         o->channel = 1;
-    o->cfg.limits.runs = o->channel;
-    return CLI_GO;
+    o->cfg.limits.runs = o->channel != 0;
+    if (o->channel == 2)
+        o->cfg.callback_keys = &o->keys;
+    return check_webhook(o);
 }
 
 /* Signals are taken synchronously by this thread only (sigwait on *stop):
@@ -503,17 +566,48 @@ static struct runner *start_runner(const struct serve_opts *o, const char *url,
                  "progress); start with --channel simulator to run them");
         return NULL;
     }
-    log_info("channel: simulator: nothing is delivered to anyone; outcomes are drawn (seed %d, "
-             "%d ms); pace %d/s, %d in flight, schedule grace %d s",
-             o->sim_seed, o->sim_latency_ms, o->pace, o->inflight, o->grace_s);
-    struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->inflight,
-                               (int64_t)o->lease_s * 1000};
+    int64_t lease_ms = (int64_t)o->lease_s * 1000;
+    if (o->channel == 2) {
+        /* An attempt's lease must outlast the requests of the pass that
+         * sends it (two batches at most), in clock time. */
+        int64_t need = (int64_t)((2.0 * o->webhook_timeout_s + 5) * 1000 * timefmt_clock_rate());
+        if (lease_ms < need)
+            lease_ms = need;
+        log_info("channel: webhook: attempts are posted to %s (%d key%s, time-out %d s); "
+                 "pace %d/s, %d in flight, lease %lld ms, schedule grace %d s",
+                 o->webhook_url, o->keys.n, o->keys.n > 1 ? "s" : "", o->webhook_timeout_s,
+                 o->pace, o->inflight, (long long)lease_ms, o->grace_s);
+    } else {
+        log_info("channel: simulator: nothing is delivered to anyone; outcomes are drawn (seed "
+                 "%d, %d ms); pace %d/s, %d in flight, schedule grace %d s",
+                 o->sim_seed, o->sim_latency_ms, o->pace, o->inflight, o->grace_s);
+    }
+    struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->inflight, lease_ms};
     if ((*own = cli_open_store(url, 1)) == NULL) {
         ch->close(ch);
         log_error("runner: no store of its own; campaigns will not run");
         return NULL;
     }
     return runner_start(*own, ch, &rc);
+}
+
+/* The channel o asks for (not none), or NULL after saying why. */
+static struct channel *open_channel(const struct serve_opts *o)
+{
+    struct channel *ch;
+    if (o->channel == 2) {
+        struct webhook_config wc = {o->webhook_url, o->keys, (int64_t)o->webhook_timeout_s * 1000,
+                                    (int64_t)o->attempt_timeout_s * 1000, (uint64_t)o->sim_seed};
+        if ((ch = channel_webhook_open(&wc)) == NULL)
+            fprintf(stderr, "campaignd serve: the webhook channel cannot start\n");
+        return ch;
+    }
+    ch = channel_sim_open((uint64_t)o->sim_seed, o->sim_latency_ms, o->sim_log,
+                          o->has_sim_voice ? &o->sim_voice : NULL,
+                          o->has_sim_sms ? &o->sim_sms : NULL);
+    if (ch == NULL)
+        fprintf(stderr, "campaignd serve: cannot open --sim-log %s\n", o->sim_log);
+    return ch;
 }
 
 /* Runs the server on s (and the replica rs, or NULL) until a signal of
@@ -527,11 +621,8 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     struct channel *ch = NULL;
     int rc = 1;
     apierr_init(&e);
-    if (o->channel &&
-        (ch = channel_sim_open((uint64_t)o->sim_seed, o->sim_latency_ms, o->sim_log,
-                               o->has_sim_voice ? &o->sim_voice : NULL,
-                               o->has_sim_sms ? &o->sim_sms : NULL)) == NULL) {
-        fprintf(stderr, "campaignd serve: cannot open --sim-log %s\n", o->sim_log);
+    if (o->channel != 0 && (ch = open_channel(o)) == NULL) {
+        rc = 1; /* open_channel said why */
     } else if (o->demo && demo_ensure(s, &creds, &e) != 0) {
         cli_fail("serve --demo", &e);
     } else if ((srv = server_start(&o->cfg, s, rs, &e)) == NULL) {

@@ -38,4 +38,7 @@
 #define CONTRACT_FILTER_VALUES_MAX 64
 #define CONTRACT_SORT_KEYS_MAX 3
 
+/* An outcome report (execution spec §6). */
+#define CONTRACT_DISPOSITIONS_MAX 32   /* agentDispositionCodes of one report */
+
 #endif

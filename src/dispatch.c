@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "whsig.h"
 #include "jsonio.h"
 #include "ratelimit.h"
 #include "text.h"
@@ -163,6 +164,38 @@ static int admit(const struct dispatch_env *env, const struct dispatch_io *io,
     return rc;
 }
 
+/* A signed route (execution spec §6): the three Standard Webhooks headers
+ * over the body as it came, keyed by the webhook secret: 0, or -1 with a
+ * 401 (a 404 when this server takes no callbacks). */
+static int verify_signed(const struct dispatch_env *env, const struct dispatch_io *io,
+                         const char *body, size_t len, struct api_call *call)
+{
+    if (env->callback_keys == NULL) {
+        apierr_one(&call->err, 404, NULL,
+                   "Outcome callbacks are taken only by a server started with --channel webhook");
+        return -1;
+    }
+    switch (whsig_verify(env->callback_keys, io->header(io->cls, "webhook-id"),
+                         io->header(io->cls, "webhook-timestamp"),
+                         io->header(io->cls, "webhook-signature"), body ? body : "", len,
+                         timefmt_now_ms() / 1000, WHSIG_TOLERANCE_S)) {
+    case WHSIG_OK: return 0;
+    case WHSIG_MISSING:
+        apierr_one(&call->err, 401, "headers.webhook-signature",
+                   "The webhook-id, webhook-timestamp and webhook-signature headers are required");
+        break;
+    case WHSIG_STALE:
+        apierr_one(&call->err, 401, "headers.webhook-timestamp",
+                   "webhook-timestamp must be Unix seconds within 300 s of the server's clock");
+        break;
+    case WHSIG_BAD:
+        apierr_one(&call->err, 401, "headers.webhook-signature",
+                   "No signature in webhook-signature matches the body under the webhook secret");
+        break;
+    }
+    return -1;
+}
+
 /* contract.md §2: JSON (any parameters), form-urlencoded (curl --data's
  * default, parsed as JSON), or no Content-Type at all. */
 static int content_type_ok(const char *ct)
@@ -215,6 +248,8 @@ void dispatch_run(const struct dispatch_env *env, const struct dispatch_io *io,
     }
     if (rc == 0 && (dr->route->flags & ROUTE_AUTH))
         rc = admit(env, io, &call);
+    if (rc == 0 && (dr->route->flags & ROUTE_SIGNED))
+        rc = verify_signed(env, io, body, body_len, &call);
     if (rc == 0)
         rc = frame_body(env, io, dr->route->flags, body, body_len, &call);
     if (rc == 0)

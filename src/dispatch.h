@@ -6,8 +6,9 @@
  *   dispatch_head  the request line and headers: 414, 431, the route (404,
  *                  405 with Allow), a path or query that is not UTF-8 (400);
  *   dispatch_run   the whole request: 413 (a body over the limit),
- *                  authentication (401, 400, 403), the rate limit (429), the
- *                  body's framing (415, 400), then the route's handler.
+ *                  authentication (401, 400, 403) or a signed route's
+ *                  signature (401), the rate limit (429), the body's
+ *                  framing (415, 400), then the route's handler.
  * Every answer, success or error, comes out as JSON text; an error becomes
  * its body (contract.md §2) in one place, dispatch_error. */
 #ifndef CAMPAIGND_DISPATCH_H
@@ -20,6 +21,7 @@
 
 struct lcache;
 struct ratelimit;
+struct whsig;
 
 /* What the server gives every request. */
 struct dispatch_env {
@@ -29,6 +31,7 @@ struct dispatch_env {
     struct ratelimit *limiter;      /* NULL: off */
     const struct api_limits *limits;
     int draining;                   /* the server is stopping */
+    const struct whsig *callback_keys; /* the webhook secret(s); NULL: no webhook channel */
 };
 
 /* The request's headers and query string, as its carrier reads them. */

@@ -37,6 +37,8 @@ static const struct route routes[] = {
     CAMPAIGN_ROUTES(ALIAS),
     {"POST", "/api/1.1/public/:stream/campaign/contactList/addContacts", BODY,
      api_clist_add_contacts, NULL},
+    {"POST", "/campaignd/v1/attempts/:id/outcome", ROUTE_SIGNED | ROUTE_BODY, api_attempt_outcome,
+     NULL},
 };
 
 #define NROUTES (sizeof routes / sizeof routes[0])

@@ -15,6 +15,8 @@ enum route_flags {
     ROUTE_AUTH = 1,       /* contract.md §1 applies */
     ROUTE_BODY = 2,       /* a JSON object body is required (415, 400) */
     ROUTE_BODY_OPT = 4,   /* a body is optional; when present it must be a JSON object */
+    ROUTE_SIGNED = 8,     /* no JWT: a Standard Webhooks signature over the body, keyed by
+                             the webhook secret (execution spec §6) */
 };
 
 struct route {

@@ -104,32 +104,49 @@ static int fire_batch(struct runner *r, int64_t now)
     return (int)n;
 }
 
-/* Sends claimed attempts and records their acceptance: 0, or -1. */
-static int send_all(struct runner *r, const struct store_attempt *a, size_t n)
+/* Sends claimed attempts and records what became of them (accepted,
+ * channelError, or a try to make again): 0, or -1.  Drops a[0..n)'s
+ * references. */
+static int send_all(struct runner *r, struct store_attempt *a, size_t n)
 {
+    if (n == 0)
+        return 0;
     struct store_err se = STORE_ERR_INIT;
-    struct store_accept *acc = xcalloc(n ? n : 1, sizeof *acc);
-    size_t k = 0;
+    struct channel_result *res = xcalloc(n, sizeof *res);
+    struct store_accept *acc = xcalloc(n, sizeof *acc);
+    struct store_retry *again = xcalloc(n, sizeof *again);
+    size_t k = 0, m = 0;
+    r->channel->send(r->channel, a, n, timefmt_now_ms(), res);
     for (size_t i = 0; i < n; i++) {
-        struct channel_result res = {CH_REJECTED, -1, 0};
-        r->channel->send(r->channel, &a[i], timefmt_now_ms(), &res);
-        /* Not accepted: the lease brings it back (CH_RETRY), or the
-         * outcome is a channel error now (CH_REJECTED). */
-        if (res.kind == CH_RETRY)
+        if (res[i].kind == CH_RETRY) {
+            again[m].a = &a[i];
+            again[m++].at = res[i].at;
             continue;
+        }
         acc[k].a = &a[i];
-        acc[k].outcome = res.kind == CH_ACCEPTED ? res.outcome : OUT_CHANNEL_ERROR;
-        acc[k].at = res.kind == CH_ACCEPTED ? res.at : timefmt_now_ms();
+        acc[k].outcome = res[i].kind == CH_ACCEPTED ? res[i].outcome : OUT_CHANNEL_ERROR;
+        acc[k].at = res[i].at;
+        acc[k].detail = res[i].detail;
         k++;
     }
-    int ret = k > 0 && store_attempts_accept(r->store, acc, k, &se) != STORE_OK ? -1 : 0;
+    int ret = 0;
+    if (k > 0 && store_attempts_accept(r->store, acc, k, &se) != STORE_OK)
+        ret = -1;
     store_err_clear(&se);
+    if (m > 0 && store_attempts_retry(r->store, again, m, &se) != STORE_OK)
+        ret = -1;
+    store_err_clear(&se);
+    for (size_t i = 0; i < n; i++)
+        json_decref(res[i].detail);
+    store_attempts_release(a, n);
+    free(again);
     free(acc);
+    free(res);
     return ret;
 }
 
-/* Dispatches the open runs, highest priority first: the attempts started,
- * or -1. */
+/* Dispatches the open runs, highest priority first, as many new attempts
+ * as the channel has room for: the attempts started, or -1. */
 static int dispatch(struct runner *r, int64_t now)
 {
     struct store_run runs[RUNNER_RUNS];
@@ -137,24 +154,29 @@ static int dispatch(struct runner *r, int64_t now)
     struct store_err se = STORE_ERR_INIT;
     size_t nr = 0, n = 0;
     int started = 0;
-    /* Attempts whose sender died before their acceptance was committed. */
-    if (store_attempts_expired(r->store, now, r->cfg.lease_ms, a, RUNNER_CLAIM, &n, &se) !=
-        STORE_OK)
+    size_t batch = r->channel->batch > 0 ? (size_t)r->channel->batch : RUNNER_CLAIM;
+    /* Attempts whose sender died before their acceptance was committed,
+     * and the channel's tries again. */
+    if (store_attempts_expired(r->store, now, r->cfg.lease_ms, a, batch, &n, &se) != STORE_OK)
         started = -1;
     else if (n > 0)
-        log_info("runner: %zu attempts sent again with their ids: their leases expired before "
-                 "their acceptance was recorded",
+        log_info("runner: %zu attempts sent again with their ids (a failed try, or a lease "
+                 "that expired before the acceptance was recorded)",
                  n);
     if (started < 0 || send_all(r, a, n) != 0 ||
         store_runs_open(r->store, runs, RUNNER_RUNS, &nr, &se) != STORE_OK)
         started = -1;
-    struct store_pace pace = {r->cfg.pace, r->cfg.max_inflight, r->cfg.lease_ms};
-    for (size_t i = 0; started >= 0 && i < nr; i++) {
+    int room = r->channel->room != NULL ? r->channel->room(r->channel, now) : -1;
+    struct store_pace pace = {r->cfg.pace, r->cfg.max_inflight, r->cfg.lease_ms, RUNNER_CLAIM};
+    for (size_t i = 0; started >= 0 && i < nr && room != 0; i++) {
+        pace.most = room < 0 ? RUNNER_CLAIM : room;
         if (store_run_claim(r->store, &runs[i], now, &pace, a, &n, &se) != STORE_OK ||
             send_all(r, a, n) != 0)
             started = -1;
         else
             started += (int)n;
+        if (room > 0)
+            room -= (int)n;
         store_err_clear(&se);
     }
     store_err_clear(&se);

@@ -192,7 +192,8 @@ static struct dispatch_io srv_io(struct MHD_Connection *conn, const struct req *
 static struct dispatch_env srv_env(struct server *srv)
 {
     return (struct dispatch_env){srv->store, srv->read_store, srv->list_cache, srv->limiter,
-                                 &srv->cfg.limits, atomic_load(&srv->draining)};
+                                 &srv->cfg.limits, atomic_load(&srv->draining),
+                                 srv->cfg.callback_keys};
 }
 
 /* Parses a Content-Length value; -1 when absent or not a plain number. */

@@ -22,6 +22,7 @@ struct server_config {
     const char *tls_cert_pem;  /* HTTPS: certificate chain and key (PEM), */
     const char *tls_key_pem;   /* or both NULL for plain HTTP */
     size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
+    const struct whsig *callback_keys; /* verify outcome callbacks; NULL: refused */
 };
 
 struct server;

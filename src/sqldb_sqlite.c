@@ -180,6 +180,11 @@ static const char *const sl_migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX attempts_state ON attempts(state, outcome_at);"
     "CREATE INDEX attempts_run ON attempts(instance_pk, state);",
+    /* 7: the webhook channel (execution spec §5.2, §6): the failed tries of
+     * an attempt not yet accepted, and the contacts view fields its
+     * outcome report carried. */
+    "ALTER TABLE attempts ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE attempts ADD COLUMN detail TEXT;",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 

@@ -70,6 +70,9 @@ enum store_what {
     SW_REF_TEMPLATE_NAME, /* a = registered name, b = template_name given */
     SW_NEVER_STARTED,     /* a = campaign name: no instance to record on */
     SW_NO_CONTACT,        /* a = campaign name, b = phone */
+    SW_ATTEMPT,           /* a = attempt id: no such attempt */
+    SW_ATTEMPT_OUTCOME,   /* a = attempt id, b = the outcome it has: another was reported */
+    SW_OUTCOME_TYPE,      /* type, a = outcome: not an outcome of that campaign type */
     SW_LIST,              /* a = id */
     SW_LIST_NAME,         /* add contacts: no list of that name */
     SW_LIST_TAKEN,        /* a = name */
@@ -270,6 +273,11 @@ enum store_rc store_campaign_calls_completed(struct store *s, int64_t app_pk,
                                              struct store_err *e);
 enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *campaign_id,
                                    const struct store_outcome *o, struct store_err *e);
+/* The id of the latest attempt at the record phone of campaign_id's latest
+ * run into id ("" when the record was never dispatched, or there is no
+ * run): an outcome for it goes through store_attempt_report. */
+enum store_rc store_record_attempt(struct store *s, int64_t app_pk, const char *campaign_id,
+                                   const char *phone, char id[IDS_MAX + 1], struct store_err *e);
 
 /* Running campaigns (store_runs.c; execution spec).  A campaign whose
  * schedule the runner must look at by `now`: its tenant and id. */
@@ -294,15 +302,27 @@ struct store_run {
 enum store_rc store_runs_open(struct store *s, struct store_run *out, size_t max, size_t *n,
                               struct store_err *e);
 
-/* One attempt to hand to the channel: one try at one record. */
+/* One attempt to hand to the channel: one try at one record, with what a
+ * channel tells the gateway about it (execution spec §5.2). */
 struct store_attempt {
     char id[IDS_MAX + 1]; /* "att-<uuid>", also the channel's idempotency key */
     int64_t app_pk, instance_pk, pos;
     int n;                /* the record's attempt number, 1 first */
+    int tries;            /* the channel's failed tries of it so far (§5.2) */
+    int64_t created_at;   /* when it was dispatched */
     enum ctype type;
+    enum cmode mode;
     char phone[CONTRACT_PHONE_MAX + 1];
     char digits[CONTRACT_PHONE_MAX + 1];
+    char tz[CONTRACT_TZ_MAX + 1];                          /* the record's zone, or "" */
+    char unique_id[4 * CONTRACT_CONTACT_FIELD_MAX + 1];    /* or "" */
+    char campaign_id[IDS_MAX + 1], instance_id[IDS_MAX + 1];
+    char account_id[CONTRACT_ACCOUNT_MAX + 1], stream_id[IDS_MAX + 1];
+    json_t *campaign; /* the campaign's stored document: a reference the
+                         attempt holds (store_attempts_release) */
 };
+/* Drops the references a[0..n) hold. */
+void store_attempts_release(struct store_attempt *a, size_t n);
 /* Takes up to STORE_CLAIM_MAX records of run r that are due at now (retries first by
  * due time, then records not yet tried in dialing order), each inside its
  * calling hours in its own zone, else the campaign's (a record outside them
@@ -316,6 +336,7 @@ struct store_pace {
     int per_second;   /* attempts started per clock second per run, across nodes; 0 = no limit */
     int max_inflight; /* attempts awaiting an outcome per run; 0 = no limit */
     int64_t lease_ms;
+    int most;         /* attempts this claim may return, 1..STORE_CLAIM_MAX */
 };
 #define STORE_CLAIM_MAX 256 /* attempts one claim returns at most: out's size */
 enum store_rc store_run_claim(struct store *s, const struct store_run *r, int64_t now,
@@ -332,19 +353,40 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
  * run. */
 enum store_rc store_run_progress(struct store *s, int64_t app_pk, const struct campaign *cp,
                                  json_t **out, struct store_err *e);
-/* The channel accepted attempt a; its outcome (enum outcome, or -1 when it
- * comes later) takes effect at `at`. */
+/* The channel accepted attempt a; its outcome (enum outcome) takes effect
+ * at `at`, or, with outcome -1, it comes later (store_attempt_report) and
+ * `at` is when it becomes timeout instead (§5.2). */
 struct store_accept {
     const struct store_attempt *a;
     int outcome;
     int64_t at;
+    const json_t *detail; /* the view fields its outcome came with, or NULL */
 };
 /* Records n acceptances, one transaction per consecutive run of one
  * tenant.  An attempt accepted before (another node, or a resend after a
  * restart) is left as it is. */
 enum store_rc store_attempts_accept(struct store *s, const struct store_accept *acc, size_t n,
                                     struct store_err *e);
-/* Applies the outcomes that have taken effect by now: a final one (or the
+/* The channel failed to deliver attempt a: its failed tries count one
+ * more, and it is tried again, with the same id, at `at` (its lease until
+ * then). */
+struct store_retry {
+    const struct store_attempt *a;
+    int64_t at;
+};
+/* Records n retries, one transaction per consecutive run of one tenant. */
+enum store_rc store_attempts_retry(struct store *s, const struct store_retry *r, size_t n,
+                                   struct store_err *e);
+/* An outcome reported for attempt attempt_id (the callback, execution spec
+ * §6; the admin CLI), detail the contacts view fields it carries (may be
+ * NULL).  The first outcome wins: recorded, it takes effect at now; the
+ * same again changes nothing; another is SW_ATTEMPT_OUTCOME.  SW_ATTEMPT
+ * when there is no such attempt, SW_OUTCOME_TYPE when the campaign's type
+ * cannot have that outcome (outcome_reportable). */
+enum store_rc store_attempt_report(struct store *s, const char *attempt_id, int outcome,
+                                   const json_t *detail, int64_t now, struct store_err *e);
+/* Applies the outcomes that have taken effect by now (an accepted attempt
+ * whose outcome never came is timeout): a final one (or the
  * record's last allowed attempt) ends the record, a retryable one makes it
  * due again after defaultRetryPeriod; an SMS delivered adds one to
  * totalMessagesSent; a run whose records have all ended is over

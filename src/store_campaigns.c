@@ -74,6 +74,10 @@ static const struct sqlq Q_IC_HAS = {
 static const struct sqlq Q_IC_OUTCOME = {
     "UPDATE instance_contacts SET dialer_outcome = $3, outcome = $4"
     " WHERE instance_pk = $1 AND digits = $2"};
+static const struct sqlq Q_IC_LATEST_ATTEMPT = {
+    "SELECT a.attempt_id FROM attempts a JOIN instance_contacts r"
+    " ON r.instance_pk = a.instance_pk AND r.pos = a.pos"
+    " WHERE r.instance_pk = $1 AND r.digits = $2 ORDER BY a.n DESC LIMIT 1"};
 static const struct sqlq Q_C_DNC_PK = {
     "SELECT dnc_list_pk FROM campaigns WHERE campaign_pk = $1"};
 static const struct sqlq Q_EXPORT = {
@@ -630,6 +634,34 @@ enum store_rc store_outcome_record(struct store *s, int64_t app_pk, const char *
 out:
     free(digits);
     free(rec);
+    campaign_clear(&cp);
+    return sql_end(s, c, ret, e);
+}
+
+enum store_rc store_record_attempt(struct store *s, int64_t app_pk, const char *campaign_id,
+                                   const char *phone, char id[IDS_MAX + 1], struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    struct campaign cp;
+    int64_t ipk = 0;
+    int ret = -1, rc;
+    char *digits = sql_digits(phone);
+    id[0] = '\0';
+    campaign_init(&cp);
+    if (sql_begin(s, c, 0, e) != 0 || read_by_id(s, c, app_pk, campaign_id, &cp, NULL, e) != 1 ||
+        (rc = latest_instance(s, c, &cp, &ipk, e)) < 0)
+        goto out;
+    struct sqlp p[] = {P_INT(ipk), P_TEXT(digits)};
+    struct sqlres *r;
+    if (rc == 1 && (rc = sql_first(s, c, &Q_IC_LATEST_ATTEMPT, p, 2, "attempt", &r, e)) < 0)
+        goto out;
+    if (rc == 1) {
+        sql_copy(id, IDS_MAX + 1, s->drv->col_text(r, 0, NULL));
+        s->drv->done(r);
+    }
+    ret = sql_commit(s, c, e);
+out:
+    free(digits);
     campaign_clear(&cp);
     return sql_end(s, c, ret, e);
 }

@@ -70,17 +70,22 @@ static const struct sqlq Q_RUN_PACE = {
 static const struct sqlq Q_RUN_PACE_SET = {
     "UPDATE instances SET pace_second = $2, pace_used = $3 WHERE instance_pk = $1"};
 static const struct sqlq Q_RUN_RETRIES = {
-    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
     " WHERE instance_pk = $1 AND state = 0 AND attempts > 0 AND due_at <= $2"
     " ORDER BY due_at, pos LIMIT $3"};
 static const struct sqlq Q_RUN_NEW_FIFO = {
-    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
     " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
     " ORDER BY pos LIMIT $3"};
 static const struct sqlq Q_RUN_NEW_LIFO = {
-    "SELECT pos, phone, digits, time_zone, attempts FROM instance_contacts"
+    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
     " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
     " ORDER BY pos DESC LIMIT $3"};
+/* What the gateway is told of a run (execution spec §5.2). */
+static const struct sqlq Q_RUN_NAMES = {
+    "SELECT i.id, a.account_id, a.stream_id FROM instances i"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk JOIN apps a ON a.app_pk = c.app_pk"
+    " WHERE i.instance_pk = $1"};
 static const struct sqlq Q_REC_WAIT = {
     "UPDATE instance_contacts SET due_at = $3 WHERE instance_pk = $1 AND pos = $2"};
 static const struct sqlq Q_REC_DNC = {
@@ -99,16 +104,19 @@ static const struct sqlq Q_ATT_ADD = {
     "INSERT INTO attempts(attempt_id, instance_pk, pos, n, state, lease_until, created_at)"
     " VALUES ($1, $2, $3, $4, 0, $5, $6)"};
 static const struct sqlq Q_ATT_ACCEPT = {
-    "UPDATE attempts SET state = 1, outcome = $2, outcome_at = $3, lease_until = NULL"
-    " WHERE attempt_id = $1 AND state = 0"};
+    "UPDATE attempts SET state = 1, outcome = $2, outcome_at = $3, lease_until = NULL,"
+    " detail = $4 WHERE attempt_id = $1 AND state = 0"};
+/* Accepted attempts whose outcome has taken effect, or whose outcome never
+ * came by its deadline (outcome_at, with no outcome: a timeout). */
 static const struct sqlq Q_ATT_DUE = {
-    "SELECT a.attempt_id, a.instance_pk, a.pos, a.outcome, c.app_pk FROM attempts a"
+    "SELECT a.attempt_id, a.instance_pk, a.pos, c.app_pk FROM attempts a"
     " JOIN instances i ON i.instance_pk = a.instance_pk"
     " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
-    " WHERE a.state = 1 AND a.outcome IS NOT NULL AND a.outcome_at <= $1"
+    " WHERE a.state = 1 AND a.outcome_at <= $1"
     " ORDER BY a.instance_pk, a.outcome_at LIMIT $2"};
 static const struct sqlq Q_ATT_DONE = {
-    "UPDATE attempts SET state = 2 WHERE attempt_id = $1 AND state = 1 RETURNING n"};
+    "UPDATE attempts SET state = 2, outcome = COALESCE(outcome, 'timeout')"
+    " WHERE attempt_id = $1 AND state = 1 RETURNING outcome, detail"};
 static const struct sqlq Q_RUN_LEFT = {
     "SELECT count(*) FROM instance_contacts WHERE instance_pk = $1 AND state <> 2"};
 static const struct sqlq Q_RUN_CLOSE = {
@@ -120,14 +128,25 @@ static const struct sqlq Q_RUNS_EMPTY = {
     " AND r.state <> 2) LIMIT $1"};
 
 static const struct sqlq Q_ATT_EXPIRED = {
-    "SELECT a.attempt_id, a.instance_pk, a.pos, a.n, c.app_pk, c.type, r.phone, r.digits"
+    "SELECT a.attempt_id, a.instance_pk, a.pos, a.n, c.app_pk, c.type, r.phone, r.digits,"
+    " a.tries, a.created_at, c.dialing_mode, r.time_zone, r.unique_id, c.id, i.id,"
+    " ap.account_id, ap.stream_id, c.doc"
     " FROM attempts a JOIN instances i ON i.instance_pk = a.instance_pk"
-    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk JOIN apps ap ON ap.app_pk = c.app_pk"
     " JOIN instance_contacts r ON r.instance_pk = a.instance_pk AND r.pos = a.pos"
-    " WHERE a.state = 0 AND a.lease_until < $1 ORDER BY a.lease_until LIMIT $2"};
+    " WHERE a.state = 0 AND a.lease_until <= $1 ORDER BY a.lease_until LIMIT $2"};
 static const struct sqlq Q_ATT_RELEASE = {
     "UPDATE attempts SET lease_until = $3 WHERE attempt_id = $1 AND state = 0"
-    " AND lease_until < $2 RETURNING n"};
+    " AND lease_until <= $2 RETURNING n"};
+static const struct sqlq Q_ATT_RETRY = {
+    "UPDATE attempts SET lease_until = $2, tries = tries + 1 WHERE attempt_id = $1 AND state = 0"};
+static const struct sqlq Q_ATT_FIND = {
+    "SELECT c.app_pk, c.type, a.outcome FROM attempts a"
+    " JOIN instances i ON i.instance_pk = a.instance_pk"
+    " JOIN campaigns c ON c.campaign_pk = i.campaign_pk WHERE a.attempt_id = $1"};
+static const struct sqlq Q_ATT_REPORT = {
+    "UPDATE attempts SET state = 1, outcome = $2, outcome_at = $3, lease_until = NULL,"
+    " detail = $4 WHERE attempt_id = $1 AND state < 2 AND outcome IS NULL"};
 
 #define SETTLE_BATCH 256 /* outcomes applied per pass */
 #define EMPTY_BATCH 16   /* runs left with nothing to settle, ended per pass */
@@ -194,19 +213,25 @@ static void run_rules(const struct campaign *cp, struct run_rules *r)
     r->retry_ms = (int64_t)(minutes > 0 ? minutes : 0) * 60000;
 }
 
-/* A record's final outcome as the contacts view shows it. */
-static char *outcome_doc(enum outcome o)
+/* A record's final outcome as the contacts view shows it: its name and the
+ * fields its report carried (detail, JSON text or NULL). */
+static char *outcome_doc(enum outcome o, const char *detail)
 {
-    json_t *j = json_pack("{s:s}", "dialerOutcome", outcome_name(o));
+    json_t *j = detail != NULL ? json_loads(detail, 0, NULL) : NULL;
+    if (!json_is_object(j)) {
+        json_decref(j);
+        j = json_object();
+    }
+    json_object_set_new(j, "dialerOutcome", json_string(outcome_name(o)));
     char *text = jsonio_dump(j, NULL);
     json_decref(j);
     return text;
 }
 
 static int end_record(struct store *s, struct conn *c, int64_t ipk, int64_t pos, enum outcome o,
-                      struct store_err *e)
+                      const char *detail, struct store_err *e)
 {
-    char *doc = outcome_doc(o);
+    char *doc = outcome_doc(o, detail);
     struct sqlp p[] = {P_INT(ipk), P_INT(pos), P_TEXT(outcome_name(o)), P_TEXT(doc)};
     int rc = sql_exec(s, c, &Q_REC_END, p, 4, e);
     free(doc);
@@ -219,15 +244,27 @@ struct candidate {
     int attempts;
     char phone[CONTRACT_PHONE_MAX + 1], digits[CONTRACT_PHONE_MAX + 1];
     char tz[CONTRACT_TZ_MAX + 1];
+    char unique_id[4 * CONTRACT_CONTACT_FIELD_MAX + 1];
+};
+
+/* What every attempt of a claim shares: its campaign and its run's names. */
+struct claim_ctx {
+    const struct store_run *run;
+    const struct campaign *cp;
+    const struct run_rules *rr;
+    int64_t dnc_pk, now, lease_ms;
+    char instance_id[IDS_MAX + 1], account_id[CONTRACT_ACCOUNT_MAX + 1], stream_id[IDS_MAX + 1];
 };
 
 /* One candidate of a claim: waits for its window, ends as dnc, or gets an
  * attempt appended to out.  0, or -1. */
-static int claim_one(struct store *s, struct conn *c, const struct store_run *run,
-                     const struct campaign *cp, const struct run_rules *rr, int64_t dnc_pk,
-                     const struct candidate *k, int64_t now, int64_t lease_ms,
-                     struct store_attempt *out, size_t *n, struct store_err *e)
+static int claim_one(struct store *s, struct conn *c, const struct claim_ctx *x,
+                     const struct candidate *k, struct store_attempt *out, size_t *n,
+                     struct store_err *e)
 {
+    const struct store_run *run = x->run;
+    const struct run_rules *rr = x->rr;
+    int64_t dnc_pk = x->dnc_pk, now = x->now;
     if (rr->has_hours) {
         int64_t open = hours_next_open(&rr->hours, tz_get(k->tz[0] ? k->tz : NULL), now, NULL);
         if (open != now) {
@@ -240,7 +277,7 @@ static int claim_one(struct store *s, struct conn *c, const struct store_run *ru
         struct sqlp p[] = {P_INT(dnc_pk), P_TEXT(k->digits)};
         int rc = sql_int(s, c, &Q_REC_DNC, p, 2, NULL, e);
         if (rc != 0)
-            return rc < 0 ? -1 : end_record(s, c, run->instance_pk, k->pos, OUT_DNC, e);
+            return rc < 0 ? -1 : end_record(s, c, run->instance_pk, k->pos, OUT_DNC, NULL, e);
     }
     struct store_attempt *a = &out[*n];
     memset(a, 0, sizeof *a);
@@ -249,25 +286,56 @@ static int claim_one(struct store *s, struct conn *c, const struct store_run *ru
     a->instance_pk = run->instance_pk;
     a->pos = k->pos;
     a->n = k->attempts + 1;
-    a->type = cp->type;
+    a->type = x->cp->type;
+    a->mode = x->cp->mode;
+    a->created_at = now;
     memcpy(a->phone, k->phone, sizeof a->phone);
     memcpy(a->digits, k->digits, sizeof a->digits);
+    memcpy(a->tz, k->tz, sizeof a->tz);
+    memcpy(a->unique_id, k->unique_id, sizeof a->unique_id);
+    memcpy(a->campaign_id, x->cp->id, sizeof a->campaign_id);
+    memcpy(a->instance_id, x->instance_id, sizeof a->instance_id);
+    memcpy(a->account_id, x->account_id, sizeof a->account_id);
+    memcpy(a->stream_id, x->stream_id, sizeof a->stream_id);
     struct sqlp pa[] = {P_TEXT(a->id), P_INT(a->instance_pk), P_INT(k->pos),
-                        P_INT(a->n),   P_INT(now + lease_ms), P_INT(now)};
+                        P_INT(a->n),   P_INT(now + x->lease_ms), P_INT(now)};
     struct sqlp pr[] = {P_INT(a->instance_pk), P_INT(k->pos)};
     if (sql_exec(s, c, &Q_ATT_ADD, pa, 6, e) != 0 || sql_exec(s, c, &Q_REC_OUT, pr, 2, e) != 0)
         return -1;
+    a->campaign = json_incref(x->cp->doc);
     (*n)++;
     return 0;
+}
+
+/* The run's instance id and its tenant's names into x: 0, or -1. */
+static int run_names(struct store *s, struct conn *c, struct claim_ctx *x, struct store_err *e)
+{
+    struct sqlp p[] = {P_INT(x->run->instance_pk)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_RUN_NAMES, p, 1, "run names", &r, e);
+    if (rc != 1)
+        return rc < 0 ? -1 : 0;
+    sql_copy(x->instance_id, sizeof x->instance_id, s->drv->col_text(r, 0, NULL));
+    sql_copy(x->account_id, sizeof x->account_id, s->drv->col_text(r, 1, NULL));
+    sql_copy(x->stream_id, sizeof x->stream_id, s->drv->col_text(r, 2, NULL));
+    s->drv->done(r);
+    return 0;
+}
+
+void store_attempts_release(struct store_attempt *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_decref(a[i].campaign);
+        a[i].campaign = NULL;
+    }
 }
 
 #define CLAIM_READ_MAX 512 /* candidates read per statement */
 
 /* Claims from the records q selects, until *n reaches want: 0, or -1. */
 static int claim_from(struct store *s, struct conn *c, const struct sqlq *q,
-                      const struct store_run *run, const struct campaign *cp,
-                      const struct run_rules *rr, int64_t dnc_pk, int64_t now, int64_t lease_ms,
-                      int want, struct store_attempt *out, size_t *n, struct store_err *e)
+                      const struct claim_ctx *x, int want, struct store_attempt *out, size_t *n,
+                      struct store_err *e)
 {
     int64_t room = (int64_t)(want - (int)*n) * 4;
     if (room <= 0)
@@ -275,7 +343,7 @@ static int claim_from(struct store *s, struct conn *c, const struct sqlq *q,
     if (room > CLAIM_READ_MAX)
         room = CLAIM_READ_MAX;
     struct candidate *k = xcalloc((size_t)room, sizeof *k);
-    struct sqlp p[] = {P_INT(run->instance_pk), P_INT(now), P_INT(room)};
+    struct sqlp p[] = {P_INT(x->run->instance_pk), P_INT(x->now), P_INT(room)};
     struct sqlres *r = sql_query(s, c, q, p, 3, e);
     int rc = 0, ret = 0;
     size_t nk = 0;
@@ -289,13 +357,14 @@ static int claim_from(struct store *s, struct conn *c, const struct sqlq *q,
         sql_copy(k[nk].digits, sizeof k[nk].digits, s->drv->col_text(r, 2, NULL));
         sql_copy(k[nk].tz, sizeof k[nk].tz, s->drv->col_text(r, 3, NULL));
         k[nk].attempts = (int)s->drv->col_int(r, 4);
+        sql_copy(k[nk].unique_id, sizeof k[nk].unique_id, s->drv->col_text(r, 5, NULL));
         nk++;
     }
     s->drv->done(r);
     if (rc < 0)
         ret = sql_fail(s, c, "claim", e);
     for (size_t i = 0; i < nk && (int)*n < want && ret == 0; i++)
-        ret = claim_one(s, c, run, cp, rr, dnc_pk, &k[i], now, lease_ms, out, n, e);
+        ret = claim_one(s, c, x, &k[i], out, n, e);
     free(k);
     return ret;
 }
@@ -308,7 +377,8 @@ enum store_rc store_run_claim(struct store *s, const struct store_run *run, int6
     struct campaign cp;
     int64_t dnc_pk = 0, inflight = 0, used = 0, second = now / 1000;
     int64_t lease_ms = pace->lease_ms;
-    int ret = -1, want = STORE_CLAIM_MAX;
+    int ret = -1;
+    int want = pace->most > 0 && pace->most < STORE_CLAIM_MAX ? pace->most : STORE_CLAIM_MAX;
     *n = 0;
     campaign_init(&cp);
     if (sql_begin(s, c, run->app_pk, e) != 0)
@@ -326,10 +396,11 @@ enum store_rc store_run_claim(struct store *s, const struct store_run *run, int6
             want = (int)(pace->max_inflight - inflight);
         struct run_rules rr;
         run_rules(&cp, &rr);
-        if (want > 0 && (claim_from(s, c, &Q_RUN_RETRIES, run, &cp, &rr, dnc_pk, now, lease_ms,
-                                    want, out, n, e) != 0 ||
-                         claim_from(s, c, rr.lifo ? &Q_RUN_NEW_LIFO : &Q_RUN_NEW_FIFO, run, &cp,
-                                    &rr, dnc_pk, now, lease_ms, want, out, n, e) != 0))
+        struct claim_ctx x = {run, &cp, &rr, dnc_pk, now, lease_ms, "", "", ""};
+        if (want > 0 && (run_names(s, c, &x, e) != 0 ||
+                         claim_from(s, c, &Q_RUN_RETRIES, &x, want, out, n, e) != 0 ||
+                         claim_from(s, c, rr.lifo ? &Q_RUN_NEW_LIFO : &Q_RUN_NEW_FIFO, &x, want,
+                                    out, n, e) != 0))
             goto out;
         struct sqlp pp[] = {P_INT(run->instance_pk), P_INT(second), P_INT(used + (int64_t)*n)};
         if (*n > 0 && sql_exec(s, c, &Q_RUN_PACE_SET, pp, 3, e) != 0)
@@ -337,8 +408,10 @@ enum store_rc store_run_claim(struct store *s, const struct store_run *run, int6
     }
     ret = sql_commit(s, c, e);
 out:
-    if (ret != 0)
+    if (ret != 0) {
+        store_attempts_release(out, *n);
         *n = 0;
+    }
     campaign_clear(&cp);
     return sql_end(s, c, ret, e);
 }
@@ -354,11 +427,15 @@ enum store_rc store_attempts_accept(struct store *s, const struct store_accept *
         int64_t app_pk = acc[i].a->app_pk;
         ret = sql_begin(s, c, app_pk, e);
         for (; ret == 0 && i < n && acc[i].a->app_pk == app_pk; i++) {
+            char *detail = json_object_size(acc[i].detail) > 0
+                               ? jsonio_dump(acc[i].detail, NULL)
+                               : NULL;
             struct sqlp p[] = {
                 P_TEXT(acc[i].a->id),
                 acc[i].outcome >= 0 ? P_TEXT(outcome_name((enum outcome)acc[i].outcome)) : P_NULL,
-                P_INT(acc[i].at)};
-            ret = sql_exec(s, c, &Q_ATT_ACCEPT, p, 3, e);
+                P_INT(acc[i].at), detail ? P_TEXT(detail) : P_NULL};
+            ret = sql_exec(s, c, &Q_ATT_ACCEPT, p, 4, e);
+            free(detail);
         }
         if (ret == 0)
             ret = sql_commit(s, c, e);
@@ -370,7 +447,6 @@ enum store_rc store_attempts_accept(struct store *s, const struct store_accept *
 struct due_outcome {
     char id[IDS_MAX + 1];
     int64_t instance_pk, pos, app_pk;
-    int outcome;
 };
 
 /* Applies one outcome inside the run's transaction; *sent counts SMS
@@ -381,21 +457,30 @@ static int apply_outcome(struct store *s, struct conn *c, const struct due_outco
 {
     struct sqlp pa[] = {P_TEXT(o->id)};
     struct sqlp pr[] = {P_INT(o->instance_pk), P_INT(o->pos), P_INT(now + rr->retry_ms)};
-    int64_t attempts = 0, n = 0;
-    /* Another node may have applied it since it was read: once only. */
-    int rc = sql_int(s, c, &Q_ATT_DONE, pa, 1, &n, e);
+    int64_t attempts = 0;
+    struct sqlres *r;
+    /* Another node may have applied it since it was read: once only.  The
+     * outcome is the one the row holds now (a report may have come since). */
+    int rc = sql_first(s, c, &Q_ATT_DONE, pa, 1, "attempt done", &r, e);
     if (rc <= 0)
         return rc;
-    if (sql_int(s, c, &Q_REC_ATTEMPTS, pr, 2, &attempts, e) < 0)
-        return -1;
-    enum outcome out = o->outcome < 0 ? OUT_CHANNEL_ERROR : (enum outcome)o->outcome;
-    if (cp->type == CTYPE_SMS && out == OUT_COMPLETED)
-        (*sent)++;
+    int got = outcome_parse(s->drv->col_text(r, 0, NULL));
+    const char *d = s->drv->col_text(r, 1, NULL);
+    char *detail = d != NULL ? xstrdup(d) : NULL;
+    s->drv->done(r);
+    enum outcome out = got < 0 ? OUT_CHANNEL_ERROR : (enum outcome)got;
     /* After a stop, a retryable outcome ends its record too (§6). */
-    if (outcome_final(out, cp->type) || attempts >= rr->max_attempts ||
-        (cp->status != CSTATUS_ACTIVE && cp->status != CSTATUS_PAUSED))
-        return end_record(s, c, o->instance_pk, o->pos, out, e);
-    return sql_exec(s, c, &Q_REC_RETRY, pr, 3, e);
+    if (sql_int(s, c, &Q_REC_ATTEMPTS, pr, 2, &attempts, e) < 0)
+        rc = -1;
+    else if (outcome_final(out, cp->type) || attempts >= rr->max_attempts ||
+             (cp->status != CSTATUS_ACTIVE && cp->status != CSTATUS_PAUSED))
+        rc = end_record(s, c, o->instance_pk, o->pos, out, detail, e);
+    else
+        rc = sql_exec(s, c, &Q_REC_RETRY, pr, 3, e);
+    if (rc == 0 && cp->type == CTYPE_SMS && out == OUT_COMPLETED)
+        (*sent)++;
+    free(detail);
+    return rc;
 }
 
 /* Settles the outcomes o[0..n) of one run in one transaction; then, when
@@ -453,8 +538,7 @@ enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied, s
             sql_copy(o[n].id, sizeof o[n].id, s->drv->col_text(r, 0, NULL));
             o[n].instance_pk = s->drv->col_int(r, 1);
             o[n].pos = s->drv->col_int(r, 2);
-            o[n].outcome = outcome_parse(s->drv->col_text(r, 3, NULL));
-            o[n].app_pk = s->drv->col_int(r, 4);
+            o[n].app_pk = s->drv->col_int(r, 3);
             n++;
         }
         s->drv->done(r);
@@ -521,6 +605,18 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
         a->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
         sql_copy(a->phone, sizeof a->phone, s->drv->col_text(r, 6, NULL));
         sql_copy(a->digits, sizeof a->digits, s->drv->col_text(r, 7, NULL));
+        a->tries = (int)s->drv->col_int(r, 8);
+        a->created_at = s->drv->col_int(r, 9);
+        a->mode = (enum cmode)s->drv->col_int(r, 10);
+        sql_copy(a->tz, sizeof a->tz, s->drv->col_text(r, 11, NULL));
+        sql_copy(a->unique_id, sizeof a->unique_id, s->drv->col_text(r, 12, NULL));
+        sql_copy(a->campaign_id, sizeof a->campaign_id, s->drv->col_text(r, 13, NULL));
+        sql_copy(a->instance_id, sizeof a->instance_id, s->drv->col_text(r, 14, NULL));
+        sql_copy(a->account_id, sizeof a->account_id, s->drv->col_text(r, 15, NULL));
+        sql_copy(a->stream_id, sizeof a->stream_id, s->drv->col_text(r, 16, NULL));
+        size_t len = 0;
+        const char *doc = s->drv->col_text(r, 17, &len);
+        a->campaign = doc != NULL ? json_loadb(doc, len, 0, NULL) : NULL;
     }
     s->drv->done(r);
     if (rc < 0) {
@@ -537,9 +633,98 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
             goto out;
         if (rc == 1)
             out[(*n)++] = out[i];
+        else
+            store_attempts_release(&out[i], 1);
     }
     ret = 0;
 out:
+    if (ret != 0) {
+        store_attempts_release(out, got);
+        *n = 0;
+    }
+    return sql_end(s, c, ret, e);
+}
+
+enum store_rc store_attempts_retry(struct store *s, const struct store_retry *rt, size_t n,
+                                   struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    int ret = 0;
+    for (size_t i = 0; i < n && ret == 0;) {
+        int64_t app_pk = rt[i].a->app_pk;
+        ret = sql_begin(s, c, app_pk, e);
+        for (; ret == 0 && i < n && rt[i].a->app_pk == app_pk; i++) {
+            struct sqlp p[] = {P_TEXT(rt[i].a->id), P_INT(rt[i].at)};
+            ret = sql_exec(s, c, &Q_ATT_RETRY, p, 2, e);
+        }
+        if (ret == 0)
+            ret = sql_commit(s, c, e);
+    }
+    return sql_end(s, c, ret, e);
+}
+
+/* The tenant, campaign type and recorded outcome (NULL: none yet; owned)
+ * of attempt id: 1, 0 when there is none, -1. */
+static int attempt_find(struct store *s, struct conn *c, const char *id, int64_t *app_pk,
+                        enum ctype *type, char **outcome, struct store_err *e)
+{
+    struct sqlp p[] = {P_TEXT(id)};
+    struct sqlres *r;
+    int rc = sql_first(s, c, &Q_ATT_FIND, p, 1, "attempt", &r, e);
+    if (rc != 1)
+        return rc;
+    *app_pk = s->drv->col_int(r, 0);
+    const char *t = s->drv->col_text(r, 1, NULL);
+    *type = t != NULL && strcmp(t, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+    const char *o = s->drv->col_text(r, 2, NULL);
+    *outcome = o != NULL ? xstrdup(o) : NULL;
+    s->drv->done(r);
+    return 1;
+}
+
+enum store_rc store_attempt_report(struct store *s, const char *attempt_id, int outcome,
+                                   const json_t *detail, int64_t now, struct store_err *e)
+{
+    struct conn *c = sql_acquire(s);
+    int64_t app_pk = 0;
+    enum ctype type = CTYPE_VOICE;
+    char *had = NULL, *text = NULL;
+    int ret = -1;
+    int rc = attempt_find(s, c, attempt_id, &app_pk, &type, &had, e);
+    if (rc == 0)
+        store_problem(e, STORE_NOT_FOUND, SW_ATTEMPT, attempt_id, NULL);
+    if (rc != 1)
+        goto out;
+    if (!outcome_reportable((enum outcome)outcome, type)) {
+        struct store_problem *p =
+            store_problem(e, STORE_BAD_REF, SW_OUTCOME_TYPE, outcome_name((enum outcome)outcome), NULL);
+        if (p != NULL)
+            p->type = (int)type;
+        goto out;
+    }
+    /* Read again under the tenant's lock: the first outcome wins. */
+    free(had);
+    had = NULL;
+    if (sql_begin(s, c, app_pk, e) != 0 ||
+        (rc = attempt_find(s, c, attempt_id, &app_pk, &type, &had, e)) < 0)
+        goto out;
+    if (rc == 0 || had != NULL) {
+        if (rc == 0)
+            store_problem(e, STORE_NOT_FOUND, SW_ATTEMPT, attempt_id, NULL);
+        else if (strcmp(had, outcome_name((enum outcome)outcome)) != 0)
+            store_problem(e, STORE_CONFLICT, SW_ATTEMPT_OUTCOME, attempt_id, had);
+        else
+            ret = sql_commit(s, c, e);
+        goto out;
+    }
+    text = detail != NULL && json_object_size(detail) > 0 ? jsonio_dump(detail, NULL) : NULL;
+    struct sqlp p[] = {P_TEXT(attempt_id), P_TEXT(outcome_name((enum outcome)outcome)),
+                       P_INT(now), text ? P_TEXT(text) : P_NULL};
+    if (sql_exec(s, c, &Q_ATT_REPORT, p, 4, e) == 0)
+        ret = sql_commit(s, c, e);
+out:
+    free(had);
+    free(text);
     return sql_end(s, c, ret, e);
 }
 
