@@ -38,6 +38,7 @@
 #define SERVE_LEASE_S 30
 #define SERVE_SIM_LATENCY_MS 200
 #define SERVE_WEBHOOK_TIMEOUT_S 10
+#define SERVE_TENANT_PACE 50
 
 static const char serve_usage[] =
     "usage: campaignd serve [--listen HOST:PORT] [--demo] [--db URL] [options]\n"
@@ -108,6 +109,9 @@ static const char serve_usage[] =
     "                          voice, 300 for SMS)\n"
     "  --pace N                attempts started per clock second per campaign\n"
     "                          (default " CLI_STR(SERVE_PACE) "; 0: no limit)\n"
+    "  --tenant-pace N         attempts started per clock second per tenant, across its\n"
+    "                          campaigns, higher priority first (default "
+    CLI_STR(SERVE_TENANT_PACE) "; 0: no limit)\n"
     "  --max-inflight N        attempts awaiting an outcome per campaign (default "
     CLI_STR(SERVE_INFLIGHT) ")\n"
     "  --lease-s S             an attempt sent but not accepted is sent again with\n"
@@ -206,7 +210,7 @@ struct serve_opts {
     struct whsig keys;              /* --webhook-secret */
     int webhook_timeout_s, attempt_timeout_s;
     int channel_given;              /* --channel was given (else --demo means simulator) */
-    int grace_s, pace, inflight, lease_s, sim_seed, sim_latency_ms;
+    int grace_s, pace, tenant_pace, inflight, lease_s, sim_seed, sim_latency_ms;
     long nofile, nofile_was; /* the open-file limit now and before serve */
 };
 
@@ -215,7 +219,7 @@ enum {
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
     O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
     O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS,
-    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT
+    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT, O_TENANT_PACE
 };
 
 static const struct option serve_options[] = {
@@ -244,6 +248,7 @@ static const struct option serve_options[] = {
     {"schedule-grace", required_argument, NULL, O_GRACE},
     {"pace", required_argument, NULL, O_PACE},
     {"max-inflight", required_argument, NULL, O_INFLIGHT},
+    {"tenant-pace", required_argument, NULL, O_TENANT_PACE},
     {"lease-s", required_argument, NULL, O_LEASE},
     {"sim-seed", required_argument, NULL, O_SIM_SEED},
     {"sim-latency-ms", required_argument, NULL, O_SIM_LATENCY},
@@ -272,7 +277,7 @@ static const struct {
     {O_CONNS, 1, 1 << 20},      {O_CONNS_IP, 0, 1 << 20}, {O_DRAIN, 0, 3600},
     {O_GRACE, 0, 31 * 86400},   {O_PACE, 0, 1000000},  {O_INFLIGHT, 0, 1000000},
     {O_LEASE, 1, 86400},        {O_SIM_SEED, 0, 2147483647}, {O_SIM_LATENCY, 0, 3600000},
-    {O_WH_TIMEOUT, 1, 300},     {O_ATTEMPT_TIMEOUT, 1, 7 * 86400},
+    {O_WH_TIMEOUT, 1, 300},     {O_ATTEMPT_TIMEOUT, 1, 7 * 86400}, {O_TENANT_PACE, 0, 1000000},
 };
 
 /* The defaults that serve_usage describes. */
@@ -294,6 +299,7 @@ static void serve_defaults(struct serve_opts *o)
         .drain_s = SERVE_DRAIN_S,
         .grace_s = SERVE_GRACE_S,
         .pace = SERVE_PACE,
+        .tenant_pace = SERVE_TENANT_PACE,
         .inflight = SERVE_INFLIGHT,
         .lease_s = SERVE_LEASE_S,
         .sim_seed = 1,
@@ -323,6 +329,7 @@ static void set_number(struct serve_opts *o, int id, long v)
     case O_DRAIN: o->drain_s = (int)v; break;
     case O_GRACE: o->grace_s = (int)v; break;
     case O_PACE: o->pace = (int)v; break;
+    case O_TENANT_PACE: o->tenant_pace = (int)v; break;
     case O_INFLIGHT: o->inflight = (int)v; break;
     case O_LEASE: o->lease_s = (int)v; break;
     case O_SIM_SEED: o->sim_seed = (int)v; break;
@@ -574,15 +581,18 @@ static struct runner *start_runner(const struct serve_opts *o, const char *url,
         if (lease_ms < need)
             lease_ms = need;
         log_info("channel: webhook: attempts are posted to %s (%d key%s, time-out %d s); "
-                 "pace %d/s, %d in flight, lease %lld ms, schedule grace %d s",
+                 "pace %d/s per campaign, %d/s per tenant, %d in flight, lease %lld ms, "
+                 "schedule grace %d s",
                  o->webhook_url, o->keys.n, o->keys.n > 1 ? "s" : "", o->webhook_timeout_s,
-                 o->pace, o->inflight, (long long)lease_ms, o->grace_s);
+                 o->pace, o->tenant_pace, o->inflight, (long long)lease_ms, o->grace_s);
     } else {
         log_info("channel: simulator: nothing is delivered to anyone; outcomes are drawn (seed "
-                 "%d, %d ms); pace %d/s, %d in flight, schedule grace %d s",
-                 o->sim_seed, o->sim_latency_ms, o->pace, o->inflight, o->grace_s);
+                 "%d, %d ms); pace %d/s per campaign, %d/s per tenant, %d in flight, schedule "
+                 "grace %d s",
+                 o->sim_seed, o->sim_latency_ms, o->pace, o->tenant_pace, o->inflight, o->grace_s);
     }
-    struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->inflight, lease_ms};
+    struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->tenant_pace, o->inflight,
+                               lease_ms};
     if ((*own = cli_open_store(url, 1)) == NULL) {
         ch->close(ch);
         log_error("runner: no store of its own; campaigns will not run");

@@ -167,7 +167,8 @@ static int dispatch(struct runner *r, int64_t now)
         store_runs_open(r->store, runs, RUNNER_RUNS, &nr, &se) != STORE_OK)
         started = -1;
     int room = r->channel->room != NULL ? r->channel->room(r->channel, now) : -1;
-    struct store_pace pace = {r->cfg.pace, r->cfg.max_inflight, r->cfg.lease_ms, RUNNER_CLAIM};
+    struct store_pace pace = {r->cfg.pace, r->cfg.tenant_pace, r->cfg.max_inflight,
+                              r->cfg.lease_ms, RUNNER_CLAIM};
     for (size_t i = 0; started >= 0 && i < nr && room != 0; i++) {
         pace.most = room < 0 ? RUNNER_CLAIM : room;
         if (store_run_claim(r->store, &runs[i], now, &pace, a, &n, &se) != STORE_OK ||

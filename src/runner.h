@@ -14,6 +14,7 @@
 struct runner_config {
     int64_t grace_ms; /* --schedule-grace: how late a missed occurrence may still fire */
     int pace;         /* attempts started per clock second per campaign; 0 = no limit */
+    int tenant_pace;  /* the same per tenant across its campaigns; 0 = no limit */
     int max_inflight; /* attempts awaiting an outcome per campaign; 0 = no limit */
     int64_t lease_ms; /* an attempt sent but not accepted is sent again after this */
 };

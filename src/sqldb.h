@@ -79,6 +79,11 @@ struct sqlp {
 #define P_NULL ((struct sqlp){SQLP_NULL, 0, NULL})
 
 #define SQLDB_LOCK_ALL (-1)
+/* OR'ed into a tenant's lock: a write that shares the tenant's lock with
+ * other shared writers and excludes the plain ones (PostgreSQL's shared
+ * advisory lock), for the runner's claims, whose rows guard themselves
+ * (FOR UPDATE SKIP LOCKED).  SQLite has one writer either way. */
+#define SQLDB_LOCK_SHARED ((int64_t)1 << 62)
 
 /* What went wrong in the last failed call; the store turns it into a result. */
 enum sqldb_err {
@@ -112,6 +117,7 @@ sqldb_fail_set(struct sqldb_fail *f, enum sqldb_err k, const char *fmt, ...)
 
 struct sqldb_ops {
     const char *name;
+    int row_locks; /* SELECT ... FOR UPDATE SKIP LOCKED works (PostgreSQL) */
     /* Opens one connection; the first one opened also creates or migrates
      * the schema (first = 1).  NULL with f filled in on failure. */
     struct sqldb *(*open)(const char *target, int first, struct sqldb_fail *f);

@@ -181,9 +181,14 @@ static const char *const pg_migrations[] = {
     "CREATE INDEX attempts_run ON attempts(instance_pk, state);",
     /* 7: the webhook channel (execution spec §5.2, §6): the failed tries of
      * an attempt not yet accepted, and the contacts view fields its
-     * outcome report carried. */
+     * outcome report carried; the tenant's pace (§4), counted in its row
+     * like a run's; when a run last got attempts (round robin within a
+     * priority). */
     "ALTER TABLE attempts ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE attempts ADD COLUMN detail TEXT;",
+    "ALTER TABLE attempts ADD COLUMN detail TEXT;"
+    "ALTER TABLE apps ADD COLUMN pace_second BIGINT NOT NULL DEFAULT 0;"
+    "ALTER TABLE apps ADD COLUMN pace_used INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN claimed_at BIGINT NOT NULL DEFAULT 0;",
 };
 #define PG_VERSION ((int)(sizeof pg_migrations / sizeof pg_migrations[0]))
 
@@ -425,7 +430,8 @@ static int pg_begin_once(struct sqldb *db, int64_t lock)
         return -1;
     char sql[80];
     int64_t key = lock < 0 ? PG_LOCK_WRITE : PG_LOCK_TENANT | (lock & 0xffffffff);
-    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%" PRId64 ")", key);
+    snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock%s(%" PRId64 ")",
+             lock > 0 && (lock & SQLDB_LOCK_SHARED) ? "_shared" : "", key);
     if (lock == 0 ? pg_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0
                   : pg_exec(db, "BEGIN") != 0 || pg_exec(db, sql) != 0) {
         pg_rollback(db);
@@ -560,6 +566,7 @@ static void pg_bulk(struct sqldb *db, int start)
 
 const struct sqldb_ops sqldb_pg_ops = {
     .name = "postgresql",
+    .row_locks = 1,
     .open = pg_open,
     .close = pg_close,
     .begin = pg_begin,

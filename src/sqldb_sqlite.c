@@ -182,9 +182,14 @@ static const char *const sl_migrations[] = {
     "CREATE INDEX attempts_run ON attempts(instance_pk, state);",
     /* 7: the webhook channel (execution spec §5.2, §6): the failed tries of
      * an attempt not yet accepted, and the contacts view fields its
-     * outcome report carried. */
+     * outcome report carried; the tenant's pace (§4), counted in its row
+     * like a run's; when a run last got attempts (round robin within a
+     * priority). */
     "ALTER TABLE attempts ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE attempts ADD COLUMN detail TEXT;",
+    "ALTER TABLE attempts ADD COLUMN detail TEXT;"
+    "ALTER TABLE apps ADD COLUMN pace_second INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE apps ADD COLUMN pace_used INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE instances ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
 };
 #define SL_VERSION ((int)(sizeof sl_migrations / sizeof sl_migrations[0]))
 

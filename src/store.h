@@ -298,7 +298,8 @@ struct store_run {
     char campaign_id[IDS_MAX + 1];
     int priority;
 };
-/* Up to max open runs of Active campaigns, highest priority first. */
+/* Up to max open runs of Active campaigns, highest priority first, then
+ * the one that got attempts longest ago (round robin within a priority). */
 enum store_rc store_runs_open(struct store *s, struct store_run *out, size_t max, size_t *n,
                               struct store_err *e);
 
@@ -330,10 +331,14 @@ void store_attempts_release(struct store_attempt *a, size_t n);
  * campaign's DNC list now ends with outcome dnc; the others get an attempt,
  * leased until now + lease_ms, counted at once, into out[0..*n), within the
  * pace: at most per_second started in this clock second (counted in the
- * run's row, so across nodes) and max_inflight out.  Nothing when the
- * campaign is not Active. */
+ * run's row, so across nodes), tenant_per_second for the run's tenant
+ * (counted in its row) and max_inflight out.  Nothing when the campaign is
+ * not Active.  The runs of a priority take turns: a claim that returns
+ * attempts moves its run behind the others of its priority in
+ * store_runs_open's order. */
 struct store_pace {
     int per_second;   /* attempts started per clock second per run, across nodes; 0 = no limit */
+    int tenant_per_second; /* the same per tenant, across its runs; 0 = no limit */
     int max_inflight; /* attempts awaiting an outcome per run; 0 = no limit */
     int64_t lease_ms;
     int most;         /* attempts this claim may return, 1..STORE_CLAIM_MAX */

@@ -158,6 +158,22 @@ int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct 
     return rc;
 }
 
+int sql_version_bump(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e)
+{
+    struct sqlp p[] = {P_INT(app_pk)};
+    return sql_exec(s, c, &Q_VERSION_BUMP, p, 1, e);
+}
+
+int sql_begin_run(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e)
+{
+    return s->drv->begin(c->db, app_pk) != 0 ? sql_fail(s, c, "begin", e) : 0;
+}
+
+int sql_begin_claim(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e)
+{
+    return s->drv->begin(c->db, app_pk | SQLDB_LOCK_SHARED) != 0 ? sql_fail(s, c, "begin", e) : 0;
+}
+
 int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e)
 {
     if (s->drv->begin(c->db, lock) != 0)
@@ -165,8 +181,7 @@ int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e
     /* Every write of a tenant moves its version, in the same transaction:
      * the listing cache is keyed by it, so it can never serve a page of a
      * state that a committed write has changed. */
-    struct sqlp p[] = {P_INT(lock)};
-    if (lock > 0 && sql_exec(s, c, &Q_VERSION_BUMP, p, 1, e) != 0) {
+    if (lock > 0 && sql_version_bump(s, c, lock, e) != 0) {
         s->drv->rollback(c->db);
         return -1;
     }

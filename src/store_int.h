@@ -112,6 +112,18 @@ int sql_int(struct store *s, struct conn *c, const struct sqlq *q, const struct 
 /* lock: 0 for a read-only transaction, else a write serialized on the
  * tenant's app_pk (or SQLDB_LOCK_ALL), see sqldb.h.  0, or -1. */
 int sql_begin(struct store *s, struct conn *c, int64_t lock, struct store_err *e);
+/* A write of tenant app_pk, serialized as sql_begin's, that does not move
+ * the tenant's version: for the runner's steps that change nothing Get All
+ * Campaigns shows (claims, acceptances, leases, reports), so that they do
+ * not empty the listing cache.  A step that does change a campaign calls
+ * sql_version_bump.  0, or -1. */
+int sql_begin_run(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e);
+/* The same, sharing the tenant's lock with other claims
+ * (SQLDB_LOCK_SHARED): for steps whose rows guard themselves, so that
+ * nodes claim from one tenant at once.  0, or -1. */
+int sql_begin_claim(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e);
+/* Moves the tenant's version in the open transaction: 0, or -1. */
+int sql_version_bump(struct store *s, struct conn *c, int64_t app_pk, struct store_err *e);
 /* 0, or -1. */
 int sql_commit(struct store *s, struct conn *c, struct store_err *e);
 /* The tenant's write version: sql_begin moves it in every write transaction

@@ -55,7 +55,8 @@ enum store_rc store_fire_next(struct store *s, int64_t *at, struct store_err *e)
 static const struct sqlq Q_RUNS_OPEN = {
     "SELECT i.instance_pk, c.app_pk, c.id, c.priority FROM instances i"
     " JOIN campaigns c ON c.campaign_pk = i.campaign_pk"
-    " WHERE i.open = 1 AND c.status = 0 ORDER BY c.priority DESC, i.instance_pk LIMIT $1"};
+    " WHERE i.open = 1 AND c.status = 0"
+    " ORDER BY c.priority DESC, i.claimed_at, i.instance_pk LIMIT $1"};
 /* The campaign of a run, as sql_read_campaign reads it, with its DNC list
  * key and its status. */
 static const struct sqlq Q_RUN_CAMPAIGN = {
@@ -68,19 +69,32 @@ static const struct sqlq Q_RUN_PACE = {
     "SELECT CASE WHEN pace_second = $2 THEN pace_used ELSE 0 END FROM instances"
     " WHERE instance_pk = $1"};
 static const struct sqlq Q_RUN_PACE_SET = {
-    "UPDATE instances SET pace_second = $2, pace_used = $3 WHERE instance_pk = $1"};
-static const struct sqlq Q_RUN_RETRIES = {
-    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
-    " WHERE instance_pk = $1 AND state = 0 AND attempts > 0 AND due_at <= $2"
-    " ORDER BY due_at, pos LIMIT $3"};
-static const struct sqlq Q_RUN_NEW_FIFO = {
-    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
-    " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
-    " ORDER BY pos LIMIT $3"};
-static const struct sqlq Q_RUN_NEW_LIFO = {
-    "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
-    " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2"
-    " ORDER BY pos DESC LIMIT $3"};
+    "UPDATE instances SET pace_second = $2, pace_used = $3, claimed_at = $4"
+    " WHERE instance_pk = $1"};
+static const struct sqlq Q_TENANT_PACE = {
+    "SELECT CASE WHEN pace_second = $2 THEN pace_used ELSE 0 END FROM apps WHERE app_pk = $1"};
+static const struct sqlq Q_TENANT_PACE_SET = {
+    "UPDATE apps SET pace_second = $2, pace_used = $3 WHERE app_pk = $1"};
+/* The records a claim may take, in dispatch order; on PostgreSQL each
+ * statement also locks the rows it returns, skipping those another node's
+ * claim holds (index 1 of each pair). */
+#define CLAIM_COLS "SELECT pos, phone, digits, time_zone, attempts, unique_id FROM instance_contacts"
+#define RETRIES CLAIM_COLS " WHERE instance_pk = $1 AND state = 0 AND attempts > 0 AND due_at <= $2" \
+                           " ORDER BY due_at, pos LIMIT $3"
+#define NEW_FIFO CLAIM_COLS " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2" \
+                            " ORDER BY pos LIMIT $3"
+#define NEW_LIFO CLAIM_COLS " WHERE instance_pk = $1 AND state = 0 AND attempts = 0 AND due_at <= $2" \
+                            " ORDER BY pos DESC LIMIT $3"
+#define SKIP_LOCKED " FOR UPDATE SKIP LOCKED"
+static const struct sqlq Q_RUN_RETRIES[2] = {{RETRIES}, {RETRIES SKIP_LOCKED}};
+static const struct sqlq Q_RUN_NEW_FIFO[2] = {{NEW_FIFO}, {NEW_FIFO SKIP_LOCKED}};
+static const struct sqlq Q_RUN_NEW_LIFO[2] = {{NEW_LIFO}, {NEW_LIFO SKIP_LOCKED}};
+/* PostgreSQL: one node claims from a run with a pace or an in-flight cap
+ * at a time (its counters are in the run's row), and one tenant with a
+ * pace at a time (its counter is in the tenant's row). */
+static const struct sqlq Q_RUN_LOCK = {
+    "SELECT 1 FROM instances WHERE instance_pk = $1 FOR UPDATE SKIP LOCKED"};
+static const struct sqlq Q_TENANT_LOCK = {"SELECT 1 FROM apps WHERE app_pk = $1 FOR UPDATE"};
 /* What the gateway is told of a run (execution spec §5.2). */
 static const struct sqlq Q_RUN_NAMES = {
     "SELECT i.id, a.account_id, a.stream_id FROM instances i"
@@ -375,18 +389,37 @@ enum store_rc store_run_claim(struct store *s, const struct store_run *run, int6
 {
     struct conn *c = sql_acquire(s);
     struct campaign cp;
-    int64_t dnc_pk = 0, inflight = 0, used = 0, second = now / 1000;
+    int64_t dnc_pk = 0, inflight = 0, used = 0, tused = 0, second = now / 1000;
     int64_t lease_ms = pace->lease_ms;
     int ret = -1;
     int want = pace->most > 0 && pace->most < STORE_CLAIM_MAX ? pace->most : STORE_CLAIM_MAX;
     *n = 0;
     campaign_init(&cp);
-    if (sql_begin(s, c, run->app_pk, e) != 0)
+    if (sql_begin_claim(s, c, run->app_pk, e) != 0)
         goto out;
+    if (s->drv->row_locks) {
+        struct sqlp pl[] = {P_INT(run->instance_pk)};
+        struct sqlp pa[] = {P_INT(run->app_pk)};
+        int64_t one = 0;
+        int got = pace->per_second > 0 || pace->max_inflight > 0
+                      ? sql_int(s, c, &Q_RUN_LOCK, pl, 1, &one, e)
+                      : 1;
+        if (got < 0 ||
+            (got == 1 && pace->tenant_per_second > 0 &&
+             sql_int(s, c, &Q_TENANT_LOCK, pa, 1, &one, e) < 0))
+            goto out;
+        if (got == 0) { /* another node is claiming from this run */
+            ret = sql_commit(s, c, e);
+            goto out;
+        }
+    }
     int rc = run_campaign(s, c, run->app_pk, run->instance_pk, &cp, &dnc_pk, e);
     struct sqlp pi[] = {P_INT(run->instance_pk), P_INT(second)};
+    struct sqlp pt[] = {P_INT(run->app_pk), P_INT(second)};
     if (rc < 0 || (rc == 1 && (sql_int(s, c, &Q_RUN_INFLIGHT, pi, 1, &inflight, e) < 0 ||
-                               sql_int(s, c, &Q_RUN_PACE, pi, 2, &used, e) < 0)))
+                               sql_int(s, c, &Q_RUN_PACE, pi, 2, &used, e) < 0 ||
+                               (pace->tenant_per_second > 0 &&
+                                sql_int(s, c, &Q_TENANT_PACE, pt, 2, &tused, e) < 0))))
         goto out;
     if (rc == 1 && cp.status == CSTATUS_ACTIVE) {
         /* The pace is kept in the run's row: every node counts against it. */
@@ -394,16 +427,23 @@ enum store_rc store_run_claim(struct store *s, const struct store_run *run, int6
             want = (int)(pace->per_second - used);
         if (pace->max_inflight > 0 && want > pace->max_inflight - inflight)
             want = (int)(pace->max_inflight - inflight);
+        if (pace->tenant_per_second > 0 && want > pace->tenant_per_second - tused)
+            want = (int)(pace->tenant_per_second - tused);
         struct run_rules rr;
         run_rules(&cp, &rr);
         struct claim_ctx x = {run, &cp, &rr, dnc_pk, now, lease_ms, "", "", ""};
+        int k = s->drv->row_locks;
         if (want > 0 && (run_names(s, c, &x, e) != 0 ||
-                         claim_from(s, c, &Q_RUN_RETRIES, &x, want, out, n, e) != 0 ||
-                         claim_from(s, c, rr.lifo ? &Q_RUN_NEW_LIFO : &Q_RUN_NEW_FIFO, &x, want,
-                                    out, n, e) != 0))
+                         claim_from(s, c, &Q_RUN_RETRIES[k], &x, want, out, n, e) != 0 ||
+                         claim_from(s, c, rr.lifo ? &Q_RUN_NEW_LIFO[k] : &Q_RUN_NEW_FIFO[k], &x,
+                                    want, out, n, e) != 0))
             goto out;
-        struct sqlp pp[] = {P_INT(run->instance_pk), P_INT(second), P_INT(used + (int64_t)*n)};
-        if (*n > 0 && sql_exec(s, c, &Q_RUN_PACE_SET, pp, 3, e) != 0)
+        struct sqlp pp[] = {P_INT(run->instance_pk), P_INT(second), P_INT(used + (int64_t)*n),
+                            P_INT(now)};
+        struct sqlp ptu[] = {P_INT(run->app_pk), P_INT(second), P_INT(tused + (int64_t)*n)};
+        if (*n > 0 && (sql_exec(s, c, &Q_RUN_PACE_SET, pp, 4, e) != 0 ||
+                       (pace->tenant_per_second > 0 &&
+                        sql_exec(s, c, &Q_TENANT_PACE_SET, ptu, 3, e) != 0)))
             goto out;
     }
     ret = sql_commit(s, c, e);
@@ -425,7 +465,7 @@ enum store_rc store_attempts_accept(struct store *s, const struct store_accept *
      * the journal) for a whole claim's attempts. */
     for (size_t i = 0; i < n && ret == 0;) {
         int64_t app_pk = acc[i].a->app_pk;
-        ret = sql_begin(s, c, app_pk, e);
+        ret = sql_begin_claim(s, c, app_pk, e);
         for (; ret == 0 && i < n && acc[i].a->app_pk == app_pk; i++) {
             char *detail = json_object_size(acc[i].detail) > 0
                                ? jsonio_dump(acc[i].detail, NULL)
@@ -493,7 +533,7 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
     int64_t dnc_pk = 0, sent = 0, left = 1;
     int ret = -1, rc;
     campaign_init(&cp);
-    if (sql_begin(s, c, app_pk, e) != 0 ||
+    if (sql_begin_run(s, c, app_pk, e) != 0 ||
         (rc = run_campaign(s, c, app_pk, ipk, &cp, &dnc_pk, e)) < 0)
         goto out;
     struct run_rules rr;
@@ -514,7 +554,8 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
     }
     if (over)
         lifecycle_run_over(&cp, now);
-    if ((over || sent > 0) && sql_campaign_store(s, c, app_pk, &cp, dnc_pk, NULL, -1, e) != 0)
+    if ((over || sent > 0) && (sql_version_bump(s, c, app_pk, e) != 0 ||
+                               sql_campaign_store(s, c, app_pk, &cp, dnc_pk, NULL, -1, e) != 0))
         goto out;
     if (over && sql_exec(s, c, &Q_RUN_CLOSE, pi, 2, e) != 0)
         goto out;
@@ -628,7 +669,7 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
     for (size_t i = 0; i < got; i++) {
         struct sqlp pr[] = {P_TEXT(out[i].id), P_INT(now), P_INT(now + lease_ms)};
         int64_t one = 0;
-        if (sql_begin(s, c, out[i].app_pk, e) != 0 ||
+        if (sql_begin_claim(s, c, out[i].app_pk, e) != 0 ||
             (rc = sql_int(s, c, &Q_ATT_RELEASE, pr, 3, &one, e)) < 0 || sql_commit(s, c, e) != 0)
             goto out;
         if (rc == 1)
@@ -652,7 +693,7 @@ enum store_rc store_attempts_retry(struct store *s, const struct store_retry *rt
     int ret = 0;
     for (size_t i = 0; i < n && ret == 0;) {
         int64_t app_pk = rt[i].a->app_pk;
-        ret = sql_begin(s, c, app_pk, e);
+        ret = sql_begin_claim(s, c, app_pk, e);
         for (; ret == 0 && i < n && rt[i].a->app_pk == app_pk; i++) {
             struct sqlp p[] = {P_TEXT(rt[i].a->id), P_INT(rt[i].at)};
             ret = sql_exec(s, c, &Q_ATT_RETRY, p, 2, e);
@@ -705,7 +746,7 @@ enum store_rc store_attempt_report(struct store *s, const char *attempt_id, int 
     /* Read again under the tenant's lock: the first outcome wins. */
     free(had);
     had = NULL;
-    if (sql_begin(s, c, app_pk, e) != 0 ||
+    if (sql_begin_run(s, c, app_pk, e) != 0 ||
         (rc = attempt_find(s, c, attempt_id, &app_pk, &type, &had, e)) < 0)
         goto out;
     if (rc == 0 || had != NULL) {

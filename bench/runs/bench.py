@@ -134,7 +134,7 @@ def numbers(n, base):
 
 
 def dispatch_rate(db, work, nodes_n):
-    args = ("--channel", "simulator", "--sim-latency-ms", "0", "--pace", "0",
+    args = ("--channel", "simulator", "--sim-latency-ms", "0", "--pace", "0", "--tenant-pace", "0",
             "--max-inflight", "0")
     nodes = [Node(db, work, *args) for _ in range(nodes_n)]
     try:
@@ -217,7 +217,7 @@ def wrk_listing(node, t):
 
 
 def listing_during_run(db, work):
-    node = Node(db, work, "--channel", "simulator", "--pace", str(PACE))
+    node = Node(db, work, "--channel", "simulator", "--pace", str(PACE), "--tenant-pace", "0")
     try:
         t = Tenant(db)
         for i in range(50):  # something to list

@@ -32,7 +32,7 @@ def progress(fam, cid):
 
 def test_demo_runs_its_campaigns_on_the_simulator(server_factory, http, tmp_path):
     db = tmp_path / "demo-runs.db"
-    srv = server_factory("--pace", "0", db=db, demo=True, demo_runs=True)
+    srv = server_factory("--pace", "0", "--tenant-pace", "0", db=db, demo=True, demo_runs=True)
     assert "channel: simulator: nothing is delivered to anyone" in srv.stderr()
     fam = runs_family(srv, http)
     ids = {c["name"]: c.get("_id", c.get("id"))
@@ -48,7 +48,7 @@ def test_demo_runs_its_campaigns_on_the_simulator(server_factory, http, tmp_path
     first = fam.get(ids["Demo voice run"])["campaignInstanceId"]
     # a second start of the demo starts new runs
     assert srv.stop() == 0
-    again = server_factory("--pace", "0", db=db, demo=True, demo_runs=True)
+    again = server_factory("--pace", "0", "--tenant-pace", "0", db=db, demo=True, demo_runs=True)
     fam.server = again
     wait_for(lambda: fam.get(ids["Demo voice run"])["campaignInstanceId"] != first, 30,
              "a new run")

@@ -202,7 +202,7 @@ def test_an_empty_audience_ends_at_once(server_factory, http):
 
 def test_simulator_mixes(server_factory, http, tmp_path):
     srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 100,
-                       extra=("--pace", "0", "--sim-voice", "busy=100"))
+                       extra=("--pace", "0", "--tenant-pace", "0", "--sim-voice", "busy=100"))
     fam = family(srv, http)
     numbers = [f"+1415555{i:04d}" for i in range(5000, 5010)]
     cid = voice_campaign(fam, "All busy", numbers + ["+14155550006"], maxAttemptsPerRecord=2,
@@ -220,3 +220,89 @@ def test_simulator_mixes(server_factory, http, tmp_path):
         assert r.returncode == 2 and sentence in r.stderr, (bad, r.stderr)
     r = run_cli("serve", "--sim-sms", "busy=100", "--db", tmp_path / "never.db")
     assert r.returncode == 2 and '"busy" is not an outcome of SMS attempts' in r.stderr
+
+
+def test_tenant_pace_priority_first_and_turns(server_factory, http, tmp_path):
+    """--tenant-pace 6 over three SMS campaigns of one tenant (§4): never
+    more than 6 attempts in a clock second; the priority-3 campaign, started
+    first, gets nothing until both priority-5 ones have every record out;
+    those two take turns."""
+    log = tmp_path / "pace.log"
+    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 5,
+                       extra=("--pace", "0", "--tenant-pace", "6", "--sim-log", str(log),
+                              "--sim-latency-ms", "0", "--sim-sms", "completed=100"))
+    fam = family(srv, http)
+    groups = {"A": ("5", 2000), "B": ("5", 3000), "C": ("3", 4000)}
+    owner, ids = {}, {}
+    for name, (prio, base) in groups.items():
+        phones = [f"+1415555{i:04d}" for i in range(base, base + 30)]
+        owner.update({p: name for p in phones})
+        fam.create_list(f"Pace {name}")
+        fam.add_contacts(f"Pace {name}", phones)
+        body = sms_body(f"Pace {name}", [f"Pace {name}"], priority=prio)
+        body["dialingStrategy"] = dialing_strategy(voice=False, timezone="UTC", days=EVERY_DAY)
+        ids[name] = fam.create(body).json()["data"]["_id"]
+    for name in ("C", "A", "B"):
+        fam.start(ids[name])
+    for cid in ids.values():
+        wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the runs to complete")
+    sent = [(json.loads(line)["at"], owner[json.loads(line)["phoneNumber"]])
+            for line in log.read_text().splitlines()]
+    assert len(sent) == 90
+    per_second = {}
+    for at, _ in sent:
+        per_second[at[:19]] = per_second.get(at[:19], 0) + 1
+    assert max(per_second.values()) <= 6, per_second
+    assert len(per_second) >= 15                  # 90 attempts at 6 a clock second
+    first_c = min(at for at, g in sent if g == "C")
+    assert max(at for at, g in sent if g != "C") <= first_c
+    first_30 = [g for _, g in sorted(sent)[:30]]
+    assert 10 <= first_30.count("A") <= 20 and first_30.count("C") == 0, first_30
+
+
+def test_ten_thousand_contacts_counters_equal_the_records(server_factory, http, tmp_path):
+    """A 10,000-contact voice run with retries to completion: every record's
+    numberOfAttemptsSoFar is the number of attempts the simulator acted on
+    for it, its dialerOutcome is the last of them, and the run's progress
+    adds up to the same."""
+    log = tmp_path / "ten.log"
+    # 1-minute retries are 0.1 s at 600x
+    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 600,
+                       extra=("--pace", "0", "--tenant-pace", "0", "--max-inflight", "2000",
+                              "--sim-log", str(log), "--sim-latency-ms", "0"))
+    fam = family(srv, http)
+    phones = [f"+1415{i:07d}" for i in range(2000000, 2010000)]
+    fam.create_list("Ten")
+    fam.create_list("Ten DNC")
+    for i in range(0, len(phones), 1000):
+        fam.add_contacts("Ten", phones[i:i + 1000])
+    body = voice_body("Ten thousand", ["Ten"], "Ten DNC")
+    body["dialingStrategy"] = dialing_strategy(voice=True, timezone="UTC", days=EVERY_DAY)
+    body["dialingStrategy"].update(maxAttemptsPerRecord=2, defaultRetryPeriod=1)
+    cid = fam.create(body).json()["data"]["id"]
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 300, "the 10,000-contact run")
+    acted = {}
+    for line in log.read_text().splitlines():
+        e = json.loads(line)
+        acted.setdefault(e["phoneNumber"], []).append(e["outcome"])
+    view = {}
+    for page in range(1, len(phones) // 100 + 1):
+        for row in fam.contacts(cid, {"limit": 100, "page": page})["results"]:
+            view[row["phoneNumber"]] = row
+    assert set(view) == set(phones) == set(acted)
+    for phone, row in view.items():
+        outcomes = acted[phone]
+        assert row["numberOfAttemptsSoFar"] == len(outcomes), (phone, row, outcomes)
+        assert row["dialerOutcome"] == outcomes[-1], (phone, row, outcomes)
+        # a second attempt only after a retryable first one
+        assert len(outcomes) == 1 or outcomes[0] in ("busy", "noAnswer", "failed", "machine")
+    p = progress(fam, cid)
+    attempts = sum(len(o) for o in acted.values())
+    assert (p["records"], p["ended"], p["attempts"]) == (10000, 10000, attempts)
+    assert p["notYetTried"] == p["waitingRetry"] == p["inFlight"] == 0
+    finals = {}
+    for o in acted.values():
+        finals[o[-1]] = finals.get(o[-1], 0) + 1
+    assert p["byOutcome"] == finals
+    assert 10000 < attempts < 10000 * 2

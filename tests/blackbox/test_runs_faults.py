@@ -28,7 +28,7 @@ def test_kill9_twenty_times_during_a_run(server_factory, http, tmp_path):
         # a second), so that the clock never runs backwards across restarts.
         at = T0 + timedelta(seconds=time.monotonic() - mono0 + 1)
         return server_factory("--channel", "simulator", "--sim-log", str(log),
-                              "--sim-latency-ms", "50", "--pace", "400", "--lease-s", "1",
+                              "--sim-latency-ms", "50", "--pace", "400", "--tenant-pace", "0", "--lease-s", "1",
                               "--clock-start", at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
                               db=db)
 

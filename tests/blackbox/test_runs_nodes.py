@@ -37,7 +37,7 @@ def test_two_nodes_share_a_run_and_one_finishes_it(server_factory, http, tmp_pat
     def node(i):
         at = T0 + timedelta(seconds=time.monotonic() - mono0)
         return server_factory("--channel", "simulator", "--sim-log", str(logs[i]),
-                              "--sim-latency-ms", "50", "--pace", "0", "--max-inflight", "20",
+                              "--sim-latency-ms", "50", "--pace", "0", "--tenant-pace", "0", "--max-inflight", "20",
                               "--lease-s", "2",
                               "--clock-start", stamp(at), db=db)
 

@@ -338,7 +338,7 @@ def test_a_gateway_that_is_down_is_not_flooded(server_factory, http, receiver_fa
         return (200, {}, REPORT, 0) if state["up"] else (503, {}, None, 0)
 
     rec = receiver_factory(answer)
-    srv = webhook_server(server_factory, http, rec, extra=("--max-inflight", "1000", "--pace", "0"))
+    srv = webhook_server(server_factory, http, rec, extra=("--max-inflight", "1000", "--pace", "0", "--tenant-pace", "0"))
     fam = family(srv, http)
     phones = [f"+1415556{i:04d}" for i in range(200)]
     sid = sms(fam, "Flood sms", phones)
