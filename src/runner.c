@@ -114,32 +114,20 @@ static int send_all(struct runner *r, struct store_attempt *a, size_t n)
     struct store_err se = STORE_ERR_INIT;
     struct channel_result *res = xcalloc(n, sizeof *res);
     struct store_accept *acc = xcalloc(n, sizeof *acc);
-    struct store_retry *again = xcalloc(n, sizeof *again);
-    size_t k = 0, m = 0;
     r->channel->send(r->channel, a, n, timefmt_now_ms(), res);
     for (size_t i = 0; i < n; i++) {
-        if (res[i].kind == CH_RETRY) {
-            again[m].a = &a[i];
-            again[m++].at = res[i].at;
-            continue;
-        }
-        acc[k].a = &a[i];
-        acc[k].outcome = res[i].kind == CH_ACCEPTED ? res[i].outcome : OUT_CHANNEL_ERROR;
-        acc[k].at = res[i].at;
-        acc[k].detail = res[i].detail;
-        k++;
+        acc[i].a = &a[i];
+        acc[i].outcome = res[i].kind == CH_RETRY      ? STORE_TRY_AGAIN
+                         : res[i].kind == CH_ACCEPTED ? res[i].outcome
+                                                      : OUT_CHANNEL_ERROR;
+        acc[i].at = res[i].at;
+        acc[i].detail = res[i].detail;
     }
-    int ret = 0;
-    if (k > 0 && store_attempts_accept(r->store, acc, k, &se) != STORE_OK)
-        ret = -1;
-    store_err_clear(&se);
-    if (m > 0 && store_attempts_retry(r->store, again, m, &se) != STORE_OK)
-        ret = -1;
+    int ret = store_attempts_accept(r->store, acc, n, &se) == STORE_OK ? 0 : -1;
     store_err_clear(&se);
     for (size_t i = 0; i < n; i++)
         json_decref(res[i].detail);
     store_attempts_release(a, n);
-    free(again);
     free(acc);
     free(res);
     return ret;

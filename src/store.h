@@ -358,30 +358,24 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
  * run. */
 enum store_rc store_run_progress(struct store *s, int64_t app_pk, const struct campaign *cp,
                                  json_t **out, struct store_err *e);
-/* The channel accepted attempt a; its outcome (enum outcome) takes effect
- * at `at`, or, with outcome -1, it comes later (store_attempt_report) and
- * `at` is when it becomes timeout instead (§5.2). */
+/* What became of sent attempt a.  The channel accepted it: its outcome
+ * (enum outcome) takes effect at `at`, or, with outcome -1, it comes later
+ * (store_attempt_report) and `at` is when it becomes timeout instead
+ * (§5.2).  Or, with outcome STORE_TRY_AGAIN, the channel failed to deliver
+ * it: its failed tries count one more, and it is tried again, with the
+ * same id, at `at` (its lease until then). */
+#define STORE_TRY_AGAIN (-2)
 struct store_accept {
     const struct store_attempt *a;
     int outcome;
     int64_t at;
     const json_t *detail; /* the view fields its outcome came with, or NULL */
 };
-/* Records n acceptances, one transaction per consecutive run of one
- * tenant.  An attempt accepted before (another node, or a resend after a
- * restart) is left as it is. */
+/* Records n of them, one transaction per consecutive run of one tenant.
+ * An attempt accepted before (another node, or a resend after a restart)
+ * is left as it is. */
 enum store_rc store_attempts_accept(struct store *s, const struct store_accept *acc, size_t n,
                                     struct store_err *e);
-/* The channel failed to deliver attempt a: its failed tries count one
- * more, and it is tried again, with the same id, at `at` (its lease until
- * then). */
-struct store_retry {
-    const struct store_attempt *a;
-    int64_t at;
-};
-/* Records n retries, one transaction per consecutive run of one tenant. */
-enum store_rc store_attempts_retry(struct store *s, const struct store_retry *r, size_t n,
-                                   struct store_err *e);
 /* An outcome reported for attempt attempt_id (the callback, execution spec
  * §6; the admin CLI), detail the contacts view fields it carries (may be
  * NULL).  The first outcome wins: recorded, it takes effect at now; the

@@ -467,6 +467,11 @@ enum store_rc store_attempts_accept(struct store *s, const struct store_accept *
         int64_t app_pk = acc[i].a->app_pk;
         ret = sql_begin_claim(s, c, app_pk, e);
         for (; ret == 0 && i < n && acc[i].a->app_pk == app_pk; i++) {
+            if (acc[i].outcome == STORE_TRY_AGAIN) {
+                struct sqlp p[] = {P_TEXT(acc[i].a->id), P_INT(acc[i].at)};
+                ret = sql_exec(s, c, &Q_ATT_RETRY, p, 2, e);
+                continue;
+            }
             char *detail = json_object_size(acc[i].detail) > 0
                                ? jsonio_dump(acc[i].detail, NULL)
                                : NULL;
@@ -682,24 +687,6 @@ out:
     if (ret != 0) {
         store_attempts_release(out, got);
         *n = 0;
-    }
-    return sql_end(s, c, ret, e);
-}
-
-enum store_rc store_attempts_retry(struct store *s, const struct store_retry *rt, size_t n,
-                                   struct store_err *e)
-{
-    struct conn *c = sql_acquire(s);
-    int ret = 0;
-    for (size_t i = 0; i < n && ret == 0;) {
-        int64_t app_pk = rt[i].a->app_pk;
-        ret = sql_begin_claim(s, c, app_pk, e);
-        for (; ret == 0 && i < n && rt[i].a->app_pk == app_pk; i++) {
-            struct sqlp p[] = {P_TEXT(rt[i].a->id), P_INT(rt[i].at)};
-            ret = sql_exec(s, c, &Q_ATT_RETRY, p, 2, e);
-        }
-        if (ret == 0)
-            ret = sql_commit(s, c, e);
     }
     return sql_end(s, c, ret, e);
 }
