@@ -3,7 +3,10 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lifecycle.h"
 #include "log.h"
@@ -16,6 +19,8 @@
     100                        /* real time between passes at most: writes of                      \
                                   other nodes and of the API are seen this soon */
 #define RUNNER_BACKOFF_MS 1000 /* after a failed pass */
+#define RUNNER_NICE 5 /* when requests and the runner both want a core, requests
+                         get it first (execution spec §8) */
 
 #define RUNNER_RUNS 64               /* open runs looked at per pass */
 #define RUNNER_CLAIM STORE_CLAIM_MAX /* attempts claimed per run and pass at most */
@@ -208,6 +213,8 @@ int64_t runner_step(struct runner *r)
 static void *runner_main(void *arg)
 {
     struct runner *r = arg;
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), RUNNER_NICE) != 0)
+        log_warn("runner: cannot lower its thread's priority; requests share the CPU with it");
     pthread_mutex_lock(&r->mu);
     while (!r->stop) {
         pthread_mutex_unlock(&r->mu);
