@@ -226,9 +226,10 @@ def test_tenant_pace_priority_first_and_turns(server_factory, http, tmp_path):
     """--tenant-pace 6 over three SMS campaigns of one tenant (§4): never
     more than 6 attempts in a clock second; the priority-3 campaign, started
     first, gets nothing until both priority-5 ones have every record out;
-    those two take turns."""
+    those two take turns.  Their calling hours open at 10:00, 30 clock
+    seconds after the start, so that all three runs are waiting then."""
     log = tmp_path / "pace.log"
-    srv = start_server(server_factory, http, "2026-01-05T10:00:00Z", 5,
+    srv = start_server(server_factory, http, "2026-01-05T09:59:30Z", 5,
                        extra=("--pace", "0", "--tenant-pace", "6", "--sim-log", str(log),
                               "--sim-latency-ms", "0", "--sim-sms", "completed=100"))
     fam = family(srv, http)
@@ -240,10 +241,13 @@ def test_tenant_pace_priority_first_and_turns(server_factory, http, tmp_path):
         fam.create_list(f"Pace {name}")
         fam.add_contacts(f"Pace {name}", phones)
         body = sms_body(f"Pace {name}", [f"Pace {name}"], priority=prio)
-        body["dialingStrategy"] = dialing_strategy(voice=False, timezone="UTC", days=EVERY_DAY)
+        body["dialingStrategy"] = dialing_strategy(
+            voice=False, timezone="UTC",
+            days=[{"day": "MO", "start": "10:00 AM", "end": "11:59 PM"}])
         ids[name] = fam.create(body).json()["data"]["_id"]
     for name in ("C", "A", "B"):
         fam.start(ids[name])
+    assert not log.exists() or log.read_text() == "", "the window opened too soon"
     for cid in ids.values():
         wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the runs to complete")
     sent = [(json.loads(line)["at"], owner[json.loads(line)["phoneNumber"]])

@@ -408,3 +408,36 @@ def test_webhook_options_are_checked(args, message, tmp_path):
     from conftest import run_cli
     r = run_cli("serve", "--db", str(tmp_path / "x.db"), "--listen", "127.0.0.1:0", *args)
     assert r.returncode == 2 and message in r.stderr, r.stderr
+
+
+def test_kill9_while_a_request_is_out_sends_the_same_id_after_the_lease(
+        server_factory, http, receiver_factory, tmp_path):
+    """§8: the process dies while its request is at the gateway; the
+    restarted server sends that attempt again, with the same id and body,
+    once its lease (here 2 x 1 s + 5 s) has expired, and counts it once."""
+    def answer(p, n):
+        return (200, {}, REPORT, 3 if n == 1 else 0)
+
+    rec = receiver_factory(answer)
+    db = tmp_path / "kill.db"
+    args = ("--webhook-timeout", "1", "--lease-s", "1")
+    srv = start_server(server_factory, http, now_iso(), 1, channel=False, db=db,
+                       extra=("--channel", "webhook", "--webhook-url", rec.url,
+                              "--webhook-secret", SECRET1, *args))
+    fam = family(srv, http)
+    sid = sms(fam, "Killed sms", ["+14155559001"])
+    fam.start(sid)
+    wait_for(lambda: len(rec.requests) == 1, 30, "the first request")
+    srv.kill()
+    srv = start_server(server_factory, http, now_iso(), 1, channel=False, db=db,
+                       extra=("--channel", "webhook", "--webhook-url", rec.url,
+                              "--webhook-secret", SECRET1, *args))
+    fam.server = srv
+    completed(fam, sid)
+    (t1, h1, raw1, p1), (t2, h2, raw2, p2) = rec.requests
+    assert h1["webhook-id"] == h2["webhook-id"] == p1["attemptId"] and raw1 == raw2
+    assert t2 - t1 >= 6.5, t2 - t1
+    assert progress(fam, sid)["attempts"] == 1
+    assert fam.listed("sms", sid)["totalMessagesSent"] == 1
+    assert "attempts sent again" in srv.stderr()
+    assert rec.bad == []
