@@ -11,14 +11,14 @@ CC      ?= cc
 PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq libcrypto libcurl
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
-DEFS    := -D_GNU_SOURCE
+DEFS    := -D_GNU_SOURCE -DCAMPAIGND_LIBJWT_VERSION='"$(shell pkg-config --modversion libjwt 2>/dev/null)"' 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
               libpq-dev libssl-dev libcurl4-openssl-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
-              postgresql postgresql-client
+              postgresql postgresql-client prometheus
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 TSAN_DEPS  := $(TEST_DEPS) libtsan2
 

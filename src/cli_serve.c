@@ -129,6 +129,9 @@ static const char serve_usage[] =
     "  --schedule-grace S      an occurrence missed while campaignd was down fires\n"
     "                          at start if at most S s late (default "
     CLI_STR(SERVE_GRACE_S) ")\n"
+    "  --metrics-listen HOST:PORT\n"
+    "                          serve GET /metrics (Prometheus text format) there; the\n"
+    "                          API's listener never serves it (default: not served)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
@@ -219,7 +222,7 @@ enum {
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
     O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
     O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS,
-    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT, O_TENANT_PACE
+    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT, O_TENANT_PACE, O_METRICS
 };
 
 static const struct option serve_options[] = {
@@ -259,6 +262,7 @@ static const struct option serve_options[] = {
     {"webhook-secret", required_argument, NULL, O_WH_SECRET},
     {"webhook-timeout", required_argument, NULL, O_WH_TIMEOUT},
     {"attempt-timeout", required_argument, NULL, O_ATTEMPT_TIMEOUT},
+    {"metrics-listen", required_argument, NULL, O_METRICS},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -444,6 +448,7 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
 {
     switch (id) {
     case O_LISTEN: o->cfg.listen = v; return CLI_GO;
+    case O_METRICS: o->cfg.metrics_listen = v; return CLI_GO;
     case O_DEMO: o->demo = 1; return CLI_GO;
     case O_DB: o->db = v; return CLI_GO;
     case O_DBREAD: o->db_read = v; return CLI_GO;
@@ -648,6 +653,9 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
                  "(open-file limit %ld, was %ld)",
                  o->cfg.listen, (unsigned)server_port(srv), shown, o->cfg.threads,
                  o->cfg.max_conns, o->nofile, o->nofile_was);
+        if (o->cfg.metrics_listen != NULL)
+            log_info("metrics: GET /metrics on %s (port %u)", o->cfg.metrics_listen,
+                     (unsigned)server_metrics_port(srv));
         struct store *run_store;
         struct runner *run = start_runner(o, url, ch, &run_store);
         ch = NULL; /* the runner's now */

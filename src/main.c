@@ -1,12 +1,23 @@
 /* main.c - campaignd: dispatches to the subcommands of contract.md §6. */
+#include <curl/curl.h>
+#include <jansson.h>
+#include <libpq-fe.h>
 #include <math.h>
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "timefmt.h"
+#include "version.h"
 #include "xalloc.h"
+
+#ifndef CAMPAIGND_LIBJWT_VERSION
+#define CAMPAIGND_LIBJWT_VERSION "unknown"
+#endif
 
 static const char usage[] =
     "usage: campaignd COMMAND [OPTIONS]\n"
@@ -26,6 +37,7 @@ static const char usage[] =
     "                                        print a tenant's campaigns\n"
     "  campaign status|outcome|sent ...      admin changes of a campaign's run\n"
     "  registry add ...                      register an experience flow or template\n"
+    "  --version                             print the version and the linked libraries'\n"
     "\n"
     "Every command takes --db URL (a file path, sqlite:PATH or postgresql://...);\n"
     "the default is $CAMPAIGND_DB, else ./campaignd.db.  Every command also takes\n"
@@ -78,6 +90,22 @@ static int clock_options(int argc, char **argv)
     return out;
 }
 
+/* campaignd --version: its version and those of the libraries it runs
+ * with (libjwt has no version call: the one it was built against). */
+static int print_version(void)
+{
+    int pq = PQlibVersion();
+    printf("campaignd %s\n", CAMPAIGND_VERSION);
+    printf("libmicrohttpd %s\n", MHD_get_version());
+    printf("jansson %s\n", jansson_version_str());
+    printf("libjwt %s (built against)\n", CAMPAIGND_LIBJWT_VERSION);
+    printf("sqlite %s\n", sqlite3_libversion());
+    printf("libpq %d.%d\n", pq / 10000, pq % 10000);
+    printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+    printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     xalloc_init();
@@ -88,6 +116,8 @@ int main(int argc, char **argv)
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0)
+        return print_version();
     const char *cmd = argv[1];
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(cmd, commands[i].name) == 0)

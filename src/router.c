@@ -43,6 +43,21 @@ static const struct route routes[] = {
 
 #define NROUTES (sizeof routes / sizeof routes[0])
 
+size_t router_size(void)
+{
+    return NROUTES;
+}
+
+const struct route *router_at(size_t i)
+{
+    return i < NROUTES ? &routes[i] : NULL;
+}
+
+size_t router_index(const struct route *r)
+{
+    return (size_t)(r - routes);
+}
+
 static const char *const reserved[] = {"trigger", "schedule", "contactList",
                                        "getAllCampaignDetails", NULL};
 

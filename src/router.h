@@ -27,6 +27,12 @@ struct route {
     const char *when_query;   /* matches only when this query parameter is present */
 };
 
+/* The table, for counting by route: its size, its i-th route, and the
+ * index of a route router_match returned. */
+size_t router_size(void);
+const struct route *router_at(size_t i);
+size_t router_index(const struct route *r);
+
 /* Finds the route.  has_query(ctx, key) tells whether a query parameter is
  * present.  Fills c->stream_id and c->object_id from the path.  Returns NULL
  * with e set to 404, or 405 with e->allow. */

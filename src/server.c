@@ -27,6 +27,8 @@
 #include "ids.h"
 #include "listener.h"
 #include "log.h"
+#include "metrics.h"
+#include "prom.h"
 #include "ratelimit.h"
 #include "xalloc.h"
 
@@ -54,6 +56,8 @@ struct server {
     struct ratelimit *limiter;  /* NULL when rate limiting is off */
     struct server_config cfg;
     atomic_int active;      /* requests between uri_log and completed */
+    struct metrics *metrics;
+    struct MHD_Daemon *md;  /* GET /metrics on cfg.metrics_listen, or NULL */
 };
 
 struct req {
@@ -349,8 +353,11 @@ static void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls
         return;
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         listener_done(srv->lst, r->fd);
-    log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes,
-               now_us() - r->start_us, r->rid[0] ? r->rid : "-");
+    int64_t took = now_us() - r->start_us;
+    log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes, took,
+               r->rid[0] ? r->rid : "-");
+    if (r->status != 0)
+        metrics_request(srv->metrics, r->head.route, r->method, r->status, (double)took / 1e6);
     free(r->body);
     free(r);
     *con_cls = NULL;
@@ -451,12 +458,82 @@ static void srv_notify(void *cls, struct MHD_Connection *conn, void **socket_con
 
 static void srv_free(struct server *s)
 {
+    if (s->md != NULL)
+        MHD_stop_daemon(s->md);
+    metrics_free(s->metrics);
     listener_free(s->lst);
     for (int i = 0; i < 3; i++)
         free(s->raw[i]);
     ratelimit_free(s->limiter);
     lcache_free(s->list_cache);
     free(s);
+}
+
+/* GET /metrics on the metrics listener; anything else is a 404.  A body
+ * is read and dropped. */
+static enum MHD_Result srv_metrics(void *cls, struct MHD_Connection *conn, const char *url,
+                                   const char *method, const char *version,
+                                   const char *upload_data, size_t *upload_data_size,
+                                   void **con_cls)
+{
+    struct server *s = cls;
+    (void)version;
+    (void)upload_data;
+    if (*con_cls == NULL) {
+        *con_cls = s;
+        return MHD_YES;
+    }
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    int ok = strcmp(url, "/metrics") == 0 &&
+             (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
+    size_t len;
+    char *text = ok ? metrics_render(s->metrics, s->store, s->list_cache, &len)
+                    : xstrdup("Not found: the metrics are at GET /metrics\n");
+    if (!ok)
+        len = strlen(text);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            ok ? PROM_CONTENT_TYPE : "text/plain; charset=utf-8");
+    enum MHD_Result ret = MHD_queue_response(conn, ok ? 200 : 404, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* The metrics listener on cfg->metrics_listen: 0, or -1 with e. */
+static int srv_metrics_listen(struct server *s, const struct server_config *cfg,
+                              struct apierr *e)
+{
+    struct sockaddr_storage ss;
+    socklen_t sslen = 0;
+    if (srv_resolve(cfg->metrics_listen, &ss, &sslen, e) != 0)
+        return -1;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->md = MHD_start_daemon(flags, 0, NULL, NULL, srv_metrics, s, MHD_OPTION_EXTERNAL_LOGGER,
+                             srv_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                             MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT,
+                             (unsigned)cfg->request_timeout_s, MHD_OPTION_END);
+    if (s->md == NULL) {
+        apierr_set(e, 500, "Cannot serve the metrics on %s: %s", cfg->metrics_listen,
+                   strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+uint16_t server_metrics_port(const struct server *s)
+{
+    const union MHD_DaemonInfo *di =
+        s->md != NULL ? MHD_get_daemon_info(s->md, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    return di != NULL ? di->port : 0;
 }
 
 /* The listener on cfg->listen: 0, or -1 with e. */
@@ -499,7 +576,9 @@ struct server *server_start(const struct server_config *cfg, struct store *store
                                    cfg->rate_burst > 0 ? cfg->rate_burst : cfg->rate_limit);
     atomic_init(&s->active, 0);
     atomic_init(&s->draining, 0);
-    if (srv_listen(s, cfg, e) != 0) {
+    s->metrics = metrics_new();
+    if (srv_listen(s, cfg, e) != 0 ||
+        (cfg->metrics_listen != NULL && srv_metrics_listen(s, cfg, e) != 0)) {
         srv_free(s);
         return NULL;
     }

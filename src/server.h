@@ -23,6 +23,7 @@ struct server_config {
     const char *tls_key_pem;   /* or both NULL for plain HTTP */
     size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
     const struct whsig *callback_keys; /* verify outcome callbacks; NULL: refused */
+    const char *metrics_listen; /* "HOST:PORT" of GET /metrics, or NULL: not served */
 };
 
 struct server;
@@ -35,6 +36,8 @@ struct server *server_start(const struct server_config *cfg, struct store *store
 
 /* The bound port (useful with port 0). */
 uint16_t server_port(const struct server *s);
+/* The bound port of --metrics-listen, 0 when there is none. */
+uint16_t server_metrics_port(const struct server *s);
 
 /* Graceful stop: GET /healthz answers 503 and every response says
  * Connection: close at once; new connections are still served for drain_s

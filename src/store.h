@@ -195,6 +195,8 @@ void store_close(struct store *s);
 void store_url_redact(const char *url, char *out, size_t cap);
 
 enum store_rc store_ping(struct store *s, struct store_err *e);
+/* The connection pool's size and how many of its connections are idle. */
+void store_pool(struct store *s, int *size, int *idle);
 /* A client that is not revoked (SW_CLIENT when there is none). */
 enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
                                struct store_err *e);

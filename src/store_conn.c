@@ -30,6 +30,14 @@ struct conn *sql_acquire(struct store *s)
     return c;
 }
 
+void store_pool(struct store *s, int *size, int *idle)
+{
+    pthread_mutex_lock(&s->mu);
+    *size = s->n;
+    *idle = s->nidle;
+    pthread_mutex_unlock(&s->mu);
+}
+
 void sql_release(struct store *s, struct conn *c)
 {
     pthread_mutex_lock(&s->mu);
