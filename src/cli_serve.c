@@ -570,7 +570,8 @@ static void size_conns(struct serve_opts *o)
  * reference (store_int.h), and the runner's must not be shared with the
  * request threads. */
 static struct runner *start_runner(const struct serve_opts *o, const char *url,
-                                   struct channel *ch, struct store **own)
+                                   struct channel *ch, struct runner_metrics *rm,
+                                   struct store **own)
 {
     *own = NULL;
     if (ch == NULL) {
@@ -597,7 +598,7 @@ static struct runner *start_runner(const struct serve_opts *o, const char *url,
                  o->sim_seed, o->sim_latency_ms, o->pace, o->tenant_pace, o->inflight, o->grace_s);
     }
     struct runner_config rc = {(int64_t)o->grace_s * 1000, o->pace, o->tenant_pace, o->inflight,
-                               lease_ms};
+                               lease_ms, rm};
     if ((*own = cli_open_store(url, 1)) == NULL) {
         ch->close(ch);
         log_error("runner: no store of its own; campaigns will not run");
@@ -635,12 +636,18 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
     struct server *srv = NULL;
     struct channel *ch = NULL;
     int rc = 1;
+    /* The runner counts here, and the server reports it: it outlives both. */
+    struct runner_metrics rm;
+    runner_metrics_init(&rm);
+    struct server_config cfg = o->cfg;
+    if (o->channel != 0)
+        cfg.runner_metrics = &rm;
     apierr_init(&e);
     if (o->channel != 0 && (ch = open_channel(o)) == NULL) {
         rc = 1; /* open_channel said why */
     } else if (o->demo && demo_ensure(s, &creds, &e) != 0) {
         cli_fail("serve --demo", &e);
-    } else if ((srv = server_start(&o->cfg, s, rs, &e)) == NULL) {
+    } else if ((srv = server_start(&cfg, s, rs, &e)) == NULL) {
         cli_fail("serve", &e);
     } else {
         if (o->demo)
@@ -657,7 +664,7 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
             log_info("metrics: GET /metrics on %s (port %u)", o->cfg.metrics_listen,
                      (unsigned)server_metrics_port(srv));
         struct store *run_store;
-        struct runner *run = start_runner(o, url, ch, &run_store);
+        struct runner *run = start_runner(o, url, ch, &rm, &run_store);
         ch = NULL; /* the runner's now */
         int sig = 0;
         sigwait(stop, &sig);

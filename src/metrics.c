@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "lcache.h"
+#include "outcome.h"
 #include "prom.h"
+#include "runner.h"
 #include "store.h"
 #include "version.h"
 #include "xalloc.h"
@@ -141,7 +143,33 @@ static void render_requests(struct jbuf *b, struct metrics *m)
                 (double)atomic_load(&m->rate_limited));
 }
 
-char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache, size_t *len)
+static void render_runner(struct jbuf *b, const struct runner_metrics *rm)
+{
+    prom_family(b, "campaignd_runner_running_campaigns",
+                "Open runs of Active campaigns the runner's last pass saw (at most 64).", "gauge");
+    prom_sample(b, "campaignd_runner_running_campaigns", NULL, (double)atomic_load(&rm->running));
+    prom_family(b, "campaignd_runner_attempts_total",
+                "Attempts handed to the channel by this node, tries again included.", "counter");
+    prom_sample(b, "campaignd_runner_attempts_total", NULL, (double)atomic_load(&rm->attempts));
+    prom_family(b, "campaignd_runner_channel_failures_total",
+                "Attempts the channel did not deliver (to be tried again, or channelError).",
+                "counter");
+    prom_sample(b, "campaignd_runner_channel_failures_total", NULL,
+                (double)atomic_load(&rm->failures));
+    prom_family(b, "campaignd_runner_outcomes_total", "Outcomes applied by this node, by outcome.",
+                "counter");
+    for (int i = 0; i < OUT_COUNT; i++)
+        prom_sample(b, "campaignd_runner_outcomes_total",
+                    (const char *const[]){"outcome", outcome_name((enum outcome)i), NULL},
+                    (double)atomic_load(&rm->outcomes[i]));
+    prom_family(b, "campaignd_runner_schedule_lateness_seconds",
+                "From a schedule's occurrence to the start of its run, in clock seconds.",
+                "histogram");
+    prom_hist_write(b, "campaignd_runner_schedule_lateness_seconds", NULL, &rm->lateness);
+}
+
+char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache,
+                     const struct runner_metrics *rm, size_t *len)
 {
     struct jbuf b = {NULL, 0, 0};
     prom_family(&b, "campaignd_build_info", "The running build: 1, with its version.", "gauge");
@@ -166,6 +194,13 @@ char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache, s
                 (const char *const[]){"result", "miss", NULL}, (double)st.misses);
     prom_family(&b, "campaignd_listing_cache_bytes", "Bytes the listing cache holds.", "gauge");
     prom_sample(&b, "campaignd_listing_cache_bytes", NULL, (double)st.bytes);
+    prom_family(&b, "campaignd_store_query_duration_seconds",
+                "Store calls of the request threads, from waiting for a connection to giving it "
+                "back (their queries and transaction).",
+                "histogram");
+    prom_hist_write(&b, "campaignd_store_query_duration_seconds", NULL, store_calls(s));
+    if (rm != NULL)
+        render_runner(&b, rm);
     prom_process(&b);
     return jbuf_finish(&b, len);
 }

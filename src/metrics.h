@@ -11,6 +11,7 @@
 #include "router.h"
 
 struct lcache;
+struct runner_metrics;
 struct store;
 struct metrics;
 
@@ -23,7 +24,9 @@ void metrics_free(struct metrics *m);
 void metrics_request(struct metrics *m, const struct route *r, const char *method, int status,
                      double seconds);
 
-/* The exposition of everything (malloc'd, *len its length). */
-char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache, size_t *len);
+/* The exposition of everything (malloc'd, *len its length); the runner's
+ * when rm is not NULL. */
+char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache,
+                     const struct runner_metrics *rm, size_t *len);
 
 #endif

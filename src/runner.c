@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -22,7 +23,6 @@
 #define RUNNER_NICE 5 /* when requests and the runner both want a core, requests
                          get it first (execution spec §8) */
 
-#define RUNNER_RUNS 64               /* open runs looked at per pass */
 #define RUNNER_CLAIM STORE_CLAIM_MAX /* attempts claimed per run and pass at most */
 
 struct runner {
@@ -34,7 +34,14 @@ struct runner {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int stop;
+    struct runner_metrics own, *m; /* m: the caller's, or own */
 };
+
+void runner_metrics_init(struct runner_metrics *m)
+{
+    memset(m, 0, sizeof *m);
+    prom_hist_init(&m->lateness, prom_latency_bounds, prom_latency_n);
+}
 
 struct fire_arg {
     int64_t now, boot, grace;
@@ -98,6 +105,8 @@ static int fire_batch(struct runner *r, int64_t now)
         rc = store_campaign_write(r->store, due[i].app_pk, due[i].id, &w, &c, &se);
         if (rc == STORE_OK)
             log_fire(&due[i], &a, &c);
+        if (rc == STORE_OK && a.what == LC_FIRE_STARTED && a.occ != CAMPAIGN_NO_TIME)
+            prom_hist_observe(&r->m->lateness, (double)(now - a.occ) / 1000.0);
         else if (rc != STORE_REJECTED && rc != STORE_NOT_FOUND)
             log_warn("runner: campaign %s: its schedule could not be handled now (%d)", due[i].id,
                      (int)rc);
@@ -120,7 +129,10 @@ static int send_all(struct runner *r, struct store_attempt *a, size_t n)
     struct channel_result *res = xcalloc(n, sizeof *res);
     struct store_accept *acc = xcalloc(n, sizeof *acc);
     r->channel->send(r->channel, a, n, timefmt_now_ms(), res);
+    atomic_fetch_add(&r->m->attempts, n);
     for (size_t i = 0; i < n; i++) {
+        if (res[i].kind != CH_ACCEPTED)
+            atomic_fetch_add(&r->m->failures, 1);
         acc[i].a = &a[i];
         acc[i].outcome = res[i].kind == CH_RETRY      ? STORE_TRY_AGAIN
                          : res[i].kind == CH_ACCEPTED ? res[i].outcome
@@ -159,6 +171,8 @@ static int dispatch(struct runner *r, int64_t now)
     if (started < 0 || send_all(r, a, n) != 0 ||
         store_runs_open(r->store, runs, RUNNER_RUNS, &nr, &se) != STORE_OK)
         started = -1;
+    else
+        atomic_store(&r->m->running, (int64_t)nr);
     int room = r->channel->room != NULL ? r->channel->room(r->channel, now) : -1;
     struct store_pace pace = {r->cfg.pace, r->cfg.tenant_pace, r->cfg.max_inflight,
                               r->cfg.lease_ms, RUNNER_CLAIM};
@@ -186,10 +200,13 @@ int64_t runner_step(struct runner *r)
         ;
     if (got < 0)
         return RUNNER_BACKOFF_MS;
-    size_t applied = 0;
+    size_t applied = 0, by[OUT_COUNT] = {0};
     struct store_err se0 = STORE_ERR_INIT;
     int started = dispatch(r, now);
-    enum store_rc src = store_runs_settle(r->store, timefmt_now_ms(), &applied, &se0);
+    enum store_rc src = store_runs_settle(r->store, timefmt_now_ms(), &applied, by, &se0);
+    for (int i = 0; i < OUT_COUNT; i++)
+        if (by[i] > 0)
+            atomic_fetch_add(&r->m->outcomes[i], by[i]);
     store_err_clear(&se0);
     if (started < 0 || src != STORE_OK)
         return RUNNER_BACKOFF_MS;
@@ -243,6 +260,8 @@ struct runner *runner_start(struct store *s, struct channel *ch, const struct ru
     r->channel = ch;
     r->cfg = *cfg;
     r->boot = timefmt_now_ms();
+    runner_metrics_init(&r->own);
+    r->m = cfg->metrics != NULL ? cfg->metrics : &r->own;
     pthread_mutex_init(&r->mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);

@@ -6,10 +6,29 @@
 #ifndef CAMPAIGND_RUNNER_H
 #define CAMPAIGND_RUNNER_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "channel.h"
+#include "outcome.h"
+#include "prom.h"
 #include "store.h"
+
+#define RUNNER_RUNS 64 /* open runs looked at per pass */
+
+/* What the runner has done since it started, for GET /metrics: safe to
+ * read from any thread while it runs. */
+struct runner_metrics {
+    _Atomic uint64_t attempts;            /* handed to the channel, tries again included */
+    _Atomic uint64_t failures;            /* of those, not delivered (a try to make again, or
+                                             channelError) */
+    _Atomic uint64_t outcomes[OUT_COUNT]; /* applied by this node, by outcome */
+    _Atomic int64_t running;              /* open runs of Active campaigns the last pass saw
+                                             (at most RUNNER_RUNS) */
+    struct prom_hist lateness;            /* a schedule's occurrence to its start, clock s */
+};
+/* Readies m before runner_start (all zero, the lateness histogram's bounds). */
+void runner_metrics_init(struct runner_metrics *m);
 
 struct runner_config {
     int64_t grace_ms; /* --schedule-grace: how late a missed occurrence may still fire */
@@ -17,9 +36,12 @@ struct runner_config {
     int tenant_pace;  /* the same per tenant across its campaigns; 0 = no limit */
     int max_inflight; /* attempts awaiting an outcome per campaign; 0 = no limit */
     int64_t lease_ms; /* an attempt sent but not accepted is sent again after this */
+    struct runner_metrics *metrics; /* where the runner counts (runner_metrics_init): the
+                                       caller's, so that it outlives the runner; or NULL */
 };
 
 struct runner;
+
 
 /* Starts the runner's thread over s (which must outlive it) and channel ch
  * (which it owns from now on); the instant it is called is the process's

@@ -490,7 +490,8 @@ static enum MHD_Result srv_metrics(void *cls, struct MHD_Connection *conn, const
     int ok = strcmp(url, "/metrics") == 0 &&
              (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
     size_t len;
-    char *text = ok ? metrics_render(s->metrics, s->store, s->list_cache, &len)
+    char *text = ok ? metrics_render(s->metrics, s->store, s->list_cache, s->cfg.runner_metrics,
+                                     &len)
                     : xstrdup("Not found: the metrics are at GET /metrics\n");
     if (!ok)
         len = strlen(text);

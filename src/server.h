@@ -24,9 +24,11 @@ struct server_config {
     size_t list_cache_bytes;   /* budget of the listing cache; 0 = off */
     const struct whsig *callback_keys; /* verify outcome callbacks; NULL: refused */
     const char *metrics_listen; /* "HOST:PORT" of GET /metrics, or NULL: not served */
+    const struct runner_metrics *runner_metrics; /* reported when campaigns run, or NULL */
 };
 
 struct server;
+struct runner_metrics;
 
 /* Starts serving.  The stores must outlive the server; read_store (may be
  * NULL) serves Get All Campaigns only, e.g. a streaming replica.  NULL with

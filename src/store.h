@@ -197,6 +197,10 @@ void store_url_redact(const char *url, char *out, size_t cap);
 enum store_rc store_ping(struct store *s, struct store_err *e);
 /* The connection pool's size and how many of its connections are idle. */
 void store_pool(struct store *s, int *size, int *idle);
+/* How long each store call took, from waiting for a connection to giving
+ * it back: its queries and their transaction (prom.h). */
+struct prom_hist;
+const struct prom_hist *store_calls(const struct store *s);
 /* A client that is not revoked (SW_CLIENT when there is none). */
 enum store_rc store_client_get(struct store *s, const char *client_id, struct store_client *out,
                                struct store_err *e);
@@ -391,9 +395,11 @@ enum store_rc store_attempt_report(struct store *s, const char *attempt_id, int 
  * record's last allowed attempt) ends the record, a retryable one makes it
  * due again after defaultRetryPeriod; an SMS delivered adds one to
  * totalMessagesSent; a run whose records have all ended is over
- * (lifecycle_run_over).  *applied counts the outcomes applied. */
+ * (lifecycle_run_over).  *applied counts the outcomes applied, and
+ * by_outcome (NULL, or OUT_COUNT entries, outcome.h) is added the committed
+ * ones by outcome. */
 enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied,
-                                struct store_err *e);
+                                size_t *by_outcome, struct store_err *e);
 
 /* Contact lists (family spec §9): create (SW_LIST_TAKEN), get (SW_LIST),
  * all (updatedAt descending), update, delete (SW_LIST_IN_USE), contacts

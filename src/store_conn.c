@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "store_int.h"
@@ -20,14 +21,28 @@ static const struct sqlq Q_VERSION = {"SELECT version FROM apps WHERE app_pk = $
 static const struct sqlq Q_VERSION_BUMP = {
     "UPDATE apps SET version = version + 1 WHERE app_pk = $1"};
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 struct conn *sql_acquire(struct store *s)
 {
+    int64_t t0 = mono_ns();
     pthread_mutex_lock(&s->mu);
     while (s->nidle == 0)
         pthread_cond_wait(&s->cv, &s->mu);
     struct conn *c = &s->conns[s->idle[--s->nidle]];
     pthread_mutex_unlock(&s->mu);
+    c->since_ns = t0;
     return c;
+}
+
+const struct prom_hist *store_calls(const struct store *s)
+{
+    return &s->calls;
 }
 
 void store_pool(struct store *s, int *size, int *idle)
@@ -40,6 +55,7 @@ void store_pool(struct store *s, int *size, int *idle)
 
 void sql_release(struct store *s, struct conn *c)
 {
+    prom_hist_observe(&s->calls, (double)(mono_ns() - c->since_ns) / 1e9);
     pthread_mutex_lock(&s->mu);
     s->idle[s->nidle++] = (int)(c - s->conns);
     pthread_cond_signal(&s->cv);
@@ -244,6 +260,7 @@ struct store *sql_pool_open(const struct sqldb_ops *drv, const char *target, int
     s->drv = drv;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
+    prom_hist_init(&s->calls, prom_latency_bounds, prom_latency_n);
     s->conns = xcalloc((size_t)pool, sizeof *s->conns);
     s->idle = xcalloc((size_t)pool, sizeof *s->idle);
     s->n = pool;

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "lcount.h"
+#include "prom.h"
 #include "sqldb.h"
 #include "store.h"
 
@@ -49,6 +50,7 @@ struct doc_entry {
 
 struct conn {
     struct sqldb *db;
+    int64_t since_ns; /* when sql_acquire lent it (monotonic) */
     struct doc_entry docs[DOC_CACHE];
 };
 
@@ -60,6 +62,7 @@ struct store {
     struct conn *conns;
     int *idle; /* stack of idle connection indexes */
     int nidle;
+    struct prom_hist calls; /* how long each call held a connection */
 };
 
 /* Borrows an idle connection, waiting for one; give it back with sql_end

@@ -495,10 +495,10 @@ struct due_outcome {
 };
 
 /* Applies one outcome inside the run's transaction; *sent counts SMS
- * delivered.  0, or -1. */
+ * delivered, by[] the outcomes applied.  0, or -1. */
 static int apply_outcome(struct store *s, struct conn *c, const struct due_outcome *o,
                          const struct campaign *cp, const struct run_rules *rr, int64_t now,
-                         int64_t *sent, struct store_err *e)
+                         int64_t *sent, size_t by[OUT_COUNT], struct store_err *e)
 {
     struct sqlp pa[] = {P_TEXT(o->id)};
     struct sqlp pr[] = {P_INT(o->instance_pk), P_INT(o->pos), P_INT(now + rr->retry_ms)};
@@ -524,6 +524,8 @@ static int apply_outcome(struct store *s, struct conn *c, const struct due_outco
         rc = sql_exec(s, c, &Q_REC_RETRY, pr, 3, e);
     if (rc == 0 && cp->type == CTYPE_SMS && out == OUT_COMPLETED)
         (*sent)++;
+    if (rc == 0)
+        by[out]++;
     free(detail);
     return rc;
 }
@@ -531,10 +533,11 @@ static int apply_outcome(struct store *s, struct conn *c, const struct due_outco
 /* Settles the outcomes o[0..n) of one run in one transaction; then, when
  * no record is left, the run is over.  0, or -1. */
 static int settle_run(struct store *s, const struct due_outcome *o, size_t n, int64_t ipk,
-                      int64_t app_pk, int64_t now, struct store_err *e)
+                      int64_t app_pk, int64_t now, size_t *by_outcome, struct store_err *e)
 {
     struct conn *c = sql_acquire(s);
     struct campaign cp;
+    size_t by[OUT_COUNT] = {0};
     int64_t dnc_pk = 0, sent = 0, left = 1;
     int ret = -1, rc;
     campaign_init(&cp);
@@ -544,7 +547,7 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
     struct run_rules rr;
     run_rules(&cp, &rr);
     for (size_t i = 0; rc == 1 && i < n; i++)
-        if (apply_outcome(s, c, &o[i], &cp, &rr, now, &sent, e) != 0)
+        if (apply_outcome(s, c, &o[i], &cp, &rr, now, &sent, by, e) != 0)
             goto out;
     struct sqlp pi[] = {P_INT(ipk), P_INT(now)};
     if (sql_int(s, c, &Q_RUN_LEFT, pi, 1, &left, e) < 0)
@@ -565,12 +568,15 @@ static int settle_run(struct store *s, const struct due_outcome *o, size_t n, in
     if (over && sql_exec(s, c, &Q_RUN_CLOSE, pi, 2, e) != 0)
         goto out;
     ret = sql_commit(s, c, e);
+    for (int i = 0; ret == 0 && by_outcome != NULL && i < OUT_COUNT; i++)
+        by_outcome[i] += by[i];
 out:
     campaign_clear(&cp);
     return sql_end(s, c, ret, e) == STORE_OK ? 0 : -1;
 }
 
-enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied, struct store_err *e)
+enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied,
+                                size_t *by_outcome, struct store_err *e)
 {
     struct due_outcome *o = xcalloc(SETTLE_BATCH, sizeof *o);
     size_t n = 0;
@@ -617,12 +623,12 @@ enum store_rc store_runs_settle(struct store *s, int64_t now, size_t *applied, s
         size_t j = i;
         while (j < n && o[j].instance_pk == o[i].instance_pk)
             j++;
-        ret = settle_run(s, o + i, j - i, o[i].instance_pk, o[i].app_pk, now, e);
+        ret = settle_run(s, o + i, j - i, o[i].instance_pk, o[i].app_pk, now, by_outcome, e);
         *applied += ret == 0 ? j - i : 0;
         i = j;
     }
     for (size_t i = 0; i < ne && ret == 0; i++)
-        ret = settle_run(s, NULL, 0, empty[i].ipk, empty[i].app_pk, now, e);
+        ret = settle_run(s, NULL, 0, empty[i].ipk, empty[i].app_pk, now, by_outcome, e);
     free(o);
     return store_result(ret, e);
 }

@@ -7,7 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import BIN, app_create, run_cli
+from conftest import BIN, dialing_strategy, run_cli, sms_body
+from test_runs import EVERY_DAY, progress
 from test_schedules_fire import family, wait_for
 
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
@@ -126,3 +127,32 @@ def test_the_readme_alerts_are_valid_rules():
     readme = (repo / "README.md").read_text()
     assert rules.read_text() in readme
     assert (repo / "deploy/prometheus/scrape.yml").read_text() in readme
+
+
+def test_runner_metrics_count_what_the_run_did(server_factory, http):
+    srv, url = metrics_server(server_factory, "--channel", "simulator", "--sim-latency-ms", "0",
+                              "--pace", "0", "--tenant-pace", "0")
+    fam = family(srv, http)
+    phones = [f"+1415556{i:04d}" for i in range(100, 140)] + ["+14155550004"]  # invalidNumber
+    fam.create_list("M")
+    fam.add_contacts("M", phones)
+    body = sms_body("Metric run", ["M"])
+    body["dialingStrategy"] = dialing_strategy(voice=False, timezone="UTC", days=EVERY_DAY)
+    cid = fam.create(body).json()["data"]["_id"]
+    fam.start(cid)
+    wait_for(lambda: fam.get(cid)["status"] == "Completed", 60, "the run to complete")
+    text = scrape(http, url)
+    s = samples(text)
+    p = progress(fam, cid)
+    assert s[("campaignd_runner_attempts_total", frozenset())] == p["attempts"] == 41
+    by = {dict(k[1])["outcome"]: v for k, v in s.items()
+          if k[0] == "campaignd_runner_outcomes_total"}
+    assert {o: n for o, n in by.items() if n} == p["byOutcome"]
+    assert by["invalidNumber"] == 1 and len(by) == 9   # every outcome, zeros included
+    assert s[("campaignd_runner_channel_failures_total", frozenset())] == 0
+    assert s[("campaignd_runner_running_campaigns", frozenset())] == 0
+    assert s[("campaignd_store_query_duration_seconds_count", frozenset())] > 0
+    assert ("campaignd_runner_schedule_lateness_seconds_count", frozenset()) in s
+    r = subprocess.run([PROMTOOL, "check", "metrics"], input=text, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
