@@ -4,6 +4,7 @@
 #   make test     install missing packages, build with ASan+UBSan, run every test
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make fuzz-long  the same for FUZZ_LONG_SECONDS each (issue 9: 10^8 executions)
+#   make install  the binary and campaignd(8) under $(DESTDIR)$(PREFIX) (/usr/local)
 #   make tsan     install missing packages, build with ThreadSanitizer, run the
 #                 black-box concurrency tests against it (scripts/run-tsan.sh)
 
@@ -18,7 +19,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
               libpq-dev libssl-dev libcurl4-openssl-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
-              postgresql postgresql-client prometheus
+              postgresql postgresql-client prometheus mandoc man-db
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 TSAN_DEPS  := $(TEST_DEPS) libtsan2
 
@@ -52,11 +53,20 @@ FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
 
-.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale bench-runs tsan
+.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale bench-runs tsan install
 all: campaignd
 
 campaignd: $(REL_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+
+# make install [PREFIX=/usr/local] [DESTDIR=] [INSTALL_BIN=campaignd]: the
+# binary and its manual page (man/campaignd.8, mdoc).  INSTALL_BIN lets the
+# tests install the build they already have.
+PREFIX      ?= /usr/local
+INSTALL_BIN ?= campaignd
+install: $(INSTALL_BIN)
+	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/campaignd
+	install -D -m 0644 man/campaignd.8 $(DESTDIR)$(PREFIX)/share/man/man8/campaignd.8
 
 build/rel/%.o: src/%.c $(HDRS) | build/rel
 	$(CC) $(OPT) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
