@@ -5,11 +5,12 @@
 #   make fuzz     run each libFuzzer target for FUZZ_SECONDS (clang)
 #   make fuzz-long  the same for FUZZ_LONG_SECONDS each (issue 9: 10^8 executions)
 #   make install  the binary and campaignd(8) under $(DESTDIR)$(PREFIX) (/usr/local)
+#   make deb      build/deb/campaignd_<version>_amd64.deb (debhelper, debian/)
 #   make tsan     install missing packages, build with ThreadSanitizer, run the
 #                 black-box concurrency tests against it (scripts/run-tsan.sh)
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq libcrypto libcurl
+PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq libcrypto libcurl libsystemd
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
 DEFS    := -D_GNU_SOURCE -DCAMPAIGND_LIBJWT_VERSION='"$(shell pkg-config --modversion libjwt 2>/dev/null)"' 
@@ -17,9 +18,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
-              libpq-dev libssl-dev libcurl4-openssl-dev tzdata
+              libpq-dev libssl-dev libcurl4-openssl-dev libsystemd-dev tzdata
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
-              postgresql postgresql-client prometheus mandoc man-db
+              postgresql postgresql-client prometheus mandoc man-db systemd debhelper dpkg-dev
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 TSAN_DEPS  := $(TEST_DEPS) libtsan2
 
@@ -53,7 +54,7 @@ FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
 
-.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale bench-runs tsan install
+.PHONY: all run test unit blackbox fuzz fuzz-long fuzz-replay deps deps-test clean bench bench-scale bench-runs tsan install deb
 all: campaignd
 
 campaignd: $(REL_OBJ)
@@ -67,6 +68,15 @@ INSTALL_BIN ?= campaignd
 install: $(INSTALL_BIN)
 	install -D -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/campaignd
 	install -D -m 0644 man/campaignd.8 $(DESTDIR)$(PREFIX)/share/man/man8/campaignd.8
+
+# The package is built from a copy of the tracked files, so that the tree's
+# own build/ and its uncommitted objects stay out of it.
+deb:
+	@scripts/deps.sh debhelper dpkg-dev $(BUILD_DEPS)
+	rm -rf build/deb && mkdir -p build/deb/campaignd
+	git ls-files -z | xargs -0 cp -d --parents -t build/deb/campaignd
+	cd build/deb/campaignd && dpkg-buildpackage -b -us -uc
+	@ls build/deb/campaignd_*_amd64.deb
 
 build/rel/%.o: src/%.c $(HDRS) | build/rel
 	$(CC) $(OPT) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +133,8 @@ static const char serve_usage[] =
     "  --metrics-listen HOST:PORT\n"
     "                          serve GET /metrics (Prometheus text format) there; the\n"
     "                          API's listener never serves it (default: not served)\n"
+    "  --log-file FILE         write the log there (appended) instead of stderr;\n"
+    "                          SIGHUP opens the path again (for logrotate)\n"
     "  --no-access-log         do not write the access log (stderr by default)\n"
     "  --log-level LEVEL       error, warn, info (default) or debug\n";
 
@@ -206,6 +209,7 @@ struct serve_opts {
     int drain_s;
     const char *tls_cert, *tls_key; /* file paths */
     const char *sim_log;
+    const char *log_file;
     struct sim_mix sim_voice, sim_sms;
     int has_sim_voice, has_sim_sms;
     int channel;                    /* 0 none, 1 simulator, 2 webhook */
@@ -222,7 +226,7 @@ enum {
     O_NOLOG, O_LEVEL, O_HELP, O_CONTACTS, O_POOL, O_DBREAD, O_RATE, O_BURST, O_LCACHE,
     O_CONNS, O_CONNS_IP, O_DRAIN, O_TLS_CERT, O_TLS_KEY, O_CHANNEL, O_GRACE,
     O_PACE, O_INFLIGHT, O_LEASE, O_SIM_SEED, O_SIM_LATENCY, O_SIM_LOG, O_SIM_VOICE, O_SIM_SMS,
-    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT, O_TENANT_PACE, O_METRICS
+    O_WH_URL, O_WH_SECRET, O_WH_TIMEOUT, O_ATTEMPT_TIMEOUT, O_TENANT_PACE, O_METRICS, O_LOG_FILE
 };
 
 static const struct option serve_options[] = {
@@ -263,6 +267,7 @@ static const struct option serve_options[] = {
     {"webhook-timeout", required_argument, NULL, O_WH_TIMEOUT},
     {"attempt-timeout", required_argument, NULL, O_ATTEMPT_TIMEOUT},
     {"metrics-listen", required_argument, NULL, O_METRICS},
+    {"log-file", required_argument, NULL, O_LOG_FILE},
     {"no-access-log", no_argument, NULL, O_NOLOG},
     {"log-level", required_argument, NULL, O_LEVEL},
     {"help", no_argument, NULL, O_HELP},
@@ -449,12 +454,20 @@ static int serve_option(struct serve_opts *o, int id, int index, const char *v)
     switch (id) {
     case O_LISTEN: o->cfg.listen = v; return CLI_GO;
     case O_METRICS: o->cfg.metrics_listen = v; return CLI_GO;
+    case O_LOG_FILE:
+        if (log_open_file(v) != 0) {
+            fprintf(stderr, "campaignd serve: cannot open --log-file %s: %s\n", v,
+                    strerror(errno));
+            return 1;
+        }
+        o->log_file = v;
+        return CLI_GO;
     case O_DEMO: o->demo = 1; return CLI_GO;
     case O_DB: o->db = v; return CLI_GO;
     case O_DBREAD: o->db_read = v; return CLI_GO;
     case O_TLS_CERT: o->tls_cert = v; return CLI_GO;
     case O_TLS_KEY: o->tls_key = v; return CLI_GO;
-    case O_NOLOG: log_set_access(NULL); return CLI_GO;
+    case O_NOLOG: log_access_off(); return CLI_GO;
     case O_LEVEL: return log_level_option(v);
     case O_CHANNEL: return channel_option(o, v);
     case O_SIM_LOG: o->sim_log = v; return CLI_GO;
@@ -507,6 +520,7 @@ static void block_signals(sigset_t *stop)
     sigemptyset(stop);
     sigaddset(stop, SIGTERM);
     sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
@@ -666,8 +680,20 @@ static int serve(const struct serve_opts *o, const char *url, struct store *s, s
         struct store *run_store;
         struct runner *run = start_runner(o, url, ch, &rm, &run_store);
         ch = NULL; /* the runner's now */
+        /* systemd (Type=notify): ready once the API, the metrics and the
+         * runner are up; a no-op without NOTIFY_SOCKET. */
+        sd_notifyf(0, "READY=1\nSTATUS=serving on port %u", (unsigned)server_port(srv));
         int sig = 0;
-        sigwait(stop, &sig);
+        while (sigwait(stop, &sig) == 0 && sig == SIGHUP) {
+            /* logrotate moved the log file: open its path again. */
+            if (o->log_file == NULL)
+                log_info("SIGHUP: there is no --log-file to reopen");
+            else if (log_reopen() != 0)
+                log_error("SIGHUP: cannot reopen %s: %s", o->log_file, strerror(errno));
+            else
+                log_info("SIGHUP: %s reopened", o->log_file);
+        }
+        sd_notify(0, "STOPPING=1");
         log_info("signal %d: stopping; serving new connections for %d s more", sig,
                  o->drain_s);
         runner_stop(run);

@@ -1,14 +1,49 @@
 /* log.c - see log.h. */
 #include "log.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "timefmt.h"
 
 static enum log_level log_level = LOG_INFO;
-static FILE *log_access_fp;
-static int log_access_set;
+static int log_access_disabled;
+static int log_fd = 2;        /* every line goes here, with one write(2) */
+static char *log_path;        /* --log-file, or NULL */
+
+int log_open_file(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    free(log_path);
+    log_path = strdup(path);
+    log_fd = fd;
+    return 0;
+}
+
+int log_reopen(void)
+{
+    if (log_path == NULL)
+        return 0;
+    int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    /* dup2 replaces the descriptor in one step: a writer in another thread
+     * writes to the old file or the new one, never to a closed one. */
+    int rc = dup2(fd, log_fd) < 0 ? -1 : 0;
+    close(fd);
+    return rc;
+}
+
+static void log_write(const char *line, size_t len)
+{
+    ssize_t w = write(log_fd, line, len);
+    (void)w; /* nowhere to say that logging failed */
+}
 
 static const char *const log_names[] = {"error", "warn", "info", "debug"};
 
@@ -17,10 +52,9 @@ void log_set_level(enum log_level level)
     log_level = level;
 }
 
-void log_set_access(FILE *fp)
+void log_access_off(void)
 {
-    log_access_fp = fp;
-    log_access_set = 1;
+    log_access_disabled = 1;
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -38,7 +72,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
     if (len > sizeof line - 2)
         len = sizeof line - 2;
     line[len++] = '\n';
-    fwrite(line, 1, len, stderr);
+    log_write(line, len);
 }
 
 /* Copies s into out, replacing control characters and quotes so that a
@@ -54,8 +88,7 @@ static void log_sanitize(char *out, size_t cap, const char *s)
 void log_access(const char *method, const char *path, int status, size_t bytes, int64_t usec,
                 const char *request_id)
 {
-    FILE *fp = log_access_set ? log_access_fp : stderr;
-    if (fp == NULL)
+    if (log_access_disabled)
         return;
     char ts[TIMEFMT_LEN + 1], m[16], p[512], id[160], line[900];
     timefmt_format(timefmt_now_ms(), ts);
@@ -65,5 +98,5 @@ void log_access(const char *method, const char *path, int status, size_t bytes, 
     int n = snprintf(line, sizeof line, "%s access \"%s %s\" %d %zu %lldus %s\n", ts, m, p,
                      status, bytes, (long long)usec, id);
     if (n > 0)
-        fwrite(line, 1, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1, fp);
+        log_write(line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }

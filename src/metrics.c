@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lcache.h"
 #include "outcome.h"
@@ -29,6 +30,7 @@ struct metrics {
     _Atomic uint64_t *count; /* [nslots][NCODES] */
     struct prom_hist *dur;   /* [nslots] */
     _Atomic uint64_t rate_limited;
+    double started; /* Unix seconds, when the server started */
 };
 
 struct metrics *metrics_new(void)
@@ -43,6 +45,9 @@ struct metrics *metrics_new(void)
     for (size_t i = 0; i < m->nslots; i++)
         prom_hist_init(&m->dur[i], prom_latency_bounds, prom_latency_n);
     atomic_init(&m->rate_limited, 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    m->started = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
     return m;
 }
 
@@ -201,6 +206,6 @@ char *metrics_render(struct metrics *m, struct store *s, struct lcache *cache,
     prom_hist_write(&b, "campaignd_store_query_duration_seconds", NULL, store_calls(s));
     if (rm != NULL)
         render_runner(&b, rm);
-    prom_process(&b);
+    prom_process(&b, m->started);
     return jbuf_finish(&b, len);
 }

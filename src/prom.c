@@ -160,25 +160,10 @@ static int open_fds(void)
     return n - 1; /* the directory's own descriptor */
 }
 
-/* Boot time (s since the epoch), from /proc/stat's btime; -1 unknown. */
-static long long boot_time(void)
-{
-    FILE *f = fopen("/proc/stat", "r");
-    char line[256];
-    long long bt = -1;
-    while (f != NULL && fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "btime %lld", &bt) == 1)
-            break;
-    if (f != NULL)
-        fclose(f);
-    return bt;
-}
-
-void prom_process(struct jbuf *b)
+void prom_process(struct jbuf *b, double start_s)
 {
     long tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
     unsigned long utime = 0, stime = 0;
-    unsigned long long start = 0;
     long rss = 0;
     FILE *f = fopen("/proc/self/stat", "r");
     if (f != NULL) {
@@ -191,8 +176,8 @@ void prom_process(struct jbuf *b)
         if (p != NULL)
             sscanf(p + 2,
                    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d %*d "
-                   "%*d %llu %*u %ld",
-                   &utime, &stime, &start, &rss);
+                   "%*d %*u %*u %ld",
+                   &utime, &stime, &rss);
     }
     prom_family(b, "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
                 "counter");
@@ -203,7 +188,5 @@ void prom_process(struct jbuf *b)
     prom_sample(b, "process_open_fds", NULL, open_fds());
     prom_family(b, "process_start_time_seconds",
                 "Start time of the process since unix epoch in seconds.", "gauge");
-    long long bt = boot_time();
-    prom_sample(b, "process_start_time_seconds", NULL,
-                bt < 0 ? 0 : (double)bt + (double)start / (double)tick);
+    prom_sample(b, "process_start_time_seconds", NULL, start_s);
 }

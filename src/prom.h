@@ -46,7 +46,9 @@ void prom_hist_write(struct jbuf *b, const char *name, const char *const *labels
                      const struct prom_hist *h);
 
 /* The standard process_* metrics of this process, read from /proc/self:
- * resident memory, CPU seconds, open descriptors and start time. */
-void prom_process(struct jbuf *b);
+ * resident memory, CPU seconds and open descriptors; and start_s, its start
+ * time (Unix seconds) as the caller took it (under systemd's
+ * ProcSubset=pid the boot time in /proc/stat cannot be read). */
+void prom_process(struct jbuf *b, double start_s);
 
 #endif
