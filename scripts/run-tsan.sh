@@ -24,11 +24,12 @@ files="${TSAN_FILES:-tests/blackbox/test_robustness.py tests/blackbox/test_famil
        tests/blackbox/test_scale.py tests/blackbox/test_auth.py tests/blackbox/test_pg.py
        tests/blackbox/test_hardening.py tests/blackbox/test_credentials.py
        tests/blackbox/test_runs.py tests/blackbox/test_runs_nodes.py
-       tests/blackbox/test_webhook.py}"
+       tests/blackbox/test_webhook.py tests/blackbox/test_metrics.py
+       tests/blackbox/test_systemd.py}"
 k="${TSAN_K:-concurrent or sigterm or signals or rate_limit or while_serving or parallel or
        cache or test_auth.py or two_nodes or name_race or oldest_idle or over_half or
        drain or full_of_busy or per_address or revoke or rotate or test_runs.py or
-       two_nodes_share or test_webhook.py}"
+       two_nodes_share or test_webhook.py or test_metrics.py or test_systemd.py}"
 k=$(printf '%s' "$k" | tr -s ' \n' ' ')
 
 if [ ! -x "$bin" ]; then
