@@ -103,13 +103,14 @@ static int fire_batch(struct runner *r, int64_t now)
         struct campaign c;
         campaign_init(&c);
         rc = store_campaign_write(r->store, due[i].app_pk, due[i].id, &w, &c, &se);
-        if (rc == STORE_OK)
+        if (rc == STORE_OK) {
             log_fire(&due[i], &a, &c);
-        if (rc == STORE_OK && a.what == LC_FIRE_STARTED && a.occ != CAMPAIGN_NO_TIME)
-            prom_hist_observe(&r->m->lateness, (double)(now - a.occ) / 1000.0);
-        else if (rc != STORE_REJECTED && rc != STORE_NOT_FOUND)
+            if (a.what == LC_FIRE_STARTED && a.occ != CAMPAIGN_NO_TIME)
+                prom_hist_observe(&r->m->lateness, (double)(now - a.occ) / 1000.0);
+        } else if (rc != STORE_REJECTED && rc != STORE_NOT_FOUND) {
             log_warn("runner: campaign %s: its schedule could not be handled now (%d)", due[i].id,
                      (int)rc);
+        }
         store_err_clear(&se);
         campaign_clear(&c);
         if (rc != STORE_OK && rc != STORE_REJECTED && rc != STORE_NOT_FOUND)
