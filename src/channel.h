@@ -71,11 +71,13 @@ json_t *webhook_payload(const struct store_attempt *a);
 
 /* What a gateway's answer means (§5.2), given the HTTP status (0 when no
  * answer came: a connection error or a time-out), its body, its
- * Retry-After header (or NULL) and the attempt's failed tries before this
- * one.  Fills out (kind, outcome, detail; `at` as a delay in ms from now
- * for CH_RETRY, jitter excluded).  Returns 1 when the gateway failed (the
- * answer counts against its health), else 0. */
+ * Retry-After header (or NULL), the attempt's failed tries before this one
+ * and its campaign's type (a reported outcome the type cannot have is
+ * ignored: the attempt waits for its callback).  Fills out (kind, outcome,
+ * detail; `at` as a delay in ms from now for CH_RETRY, jitter excluded).
+ * Returns 1 when the gateway failed (the answer counts against its
+ * health), else 0. */
 int webhook_answer(long status, const char *body, size_t len, const char *retry_after,
-                   int64_t now_unix_s, int tries, struct channel_result *out);
+                   int64_t now_unix_s, int tries, enum ctype type, struct channel_result *out);
 
 #endif

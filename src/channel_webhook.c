@@ -121,7 +121,7 @@ static int64_t retry_after_s(const char *v, int64_t now_unix_s)
 }
 
 int webhook_answer(long status, const char *body, size_t len, const char *retry_after,
-                   int64_t now_unix_s, int tries, struct channel_result *out)
+                   int64_t now_unix_s, int tries, enum ctype type, struct channel_result *out)
 {
     memset(out, 0, sizeof *out);
     out->outcome = -1;
@@ -132,9 +132,15 @@ int webhook_answer(long status, const char *body, size_t len, const char *retry_
             struct apierr e;
             struct report r;
             apierr_init(&e);
-            if (report_parse(j, &r, &e) == 0) {
+            int valid = report_parse(j, &r, &e) == 0;
+            if (valid && outcome_reportable((enum outcome)r.outcome, type)) {
                 out->outcome = r.outcome;
                 out->detail = r.detail;
+            } else if (valid) {
+                log_warn("webhook: a 2xx answer reports %s, not an outcome of a %s campaign; the "
+                         "attempt waits for its callback",
+                         outcome_name((enum outcome)r.outcome), campaign_type_name(type));
+                report_clear(&r);
             } else {
                 const char *msg =
                     json_string_value(json_object_get(json_array_get(e.errors, 0), "msg"));
@@ -262,6 +268,20 @@ static int64_t attempt_timeout(const struct webhook *w, const struct store_attem
     return ((json_is_integer(ring) ? json_integer_value(ring) : 30) + 60) * 1000;
 }
 
+/* Turns the delays webhook_answer gave into clock times: a try again after
+ * its backoff plus up to a quarter of jitter, an accepted attempt's
+ * outcome now or its timeout, a channelError now. */
+static void answer_at(struct webhook *w, const struct store_attempt *a, int64_t now,
+                      struct channel_result *out)
+{
+    if (out->kind == CH_RETRY)
+        out->at = now + out->at + (int64_t)(next_rand(w) % (uint64_t)(out->at / 4 + 1));
+    else if (out->kind == CH_ACCEPTED && out->outcome < 0)
+        out->at = now + attempt_timeout(w, a);
+    else
+        out->at = now;
+}
+
 /* Sends a[0..n) (n <= WEBHOOK_PARALLEL) at once; counts failed tries and
  * answers that reached a gateway. */
 static void send_some(struct webhook *w, const struct store_attempt *a, size_t n, int64_t now,
@@ -295,28 +315,12 @@ static void send_some(struct webhook *w, const struct store_attempt *a, size_t n
         else if (first_error == NULL)
             first_error = curl_easy_strerror(m->data.result);
         int bad = webhook_answer(status, r->answer, r->answer_len, r->retry_after,
-                                 (int64_t)time(NULL), a[i].tries, &out[i]);
+                                 (int64_t)time(NULL), a[i].tries, a[i].type, &out[i]);
         if (bad && first_status < 0)
             first_status = status;
         *failed += bad;
         *reached += !bad;
-        if (out[i].kind == CH_RETRY) {
-            int64_t delay = out[i].at;
-            out[i].at = now + delay + (int64_t)(next_rand(w) % (uint64_t)(delay / 4 + 1));
-        } else if (out[i].kind == CH_ACCEPTED && out[i].outcome >= 0 &&
-                   !outcome_reportable((enum outcome)out[i].outcome, a[i].type)) {
-            log_warn("webhook: attempt %s: %s is not an outcome of a %s campaign; the attempt "
-                     "waits for its callback",
-                     a[i].id, outcome_name((enum outcome)out[i].outcome),
-                     campaign_type_name(a[i].type));
-            json_decref(out[i].detail);
-            out[i].detail = NULL;
-            out[i].outcome = -1;
-        }
-        if (out[i].kind == CH_ACCEPTED)
-            out[i].at = out[i].outcome >= 0 ? now : now + attempt_timeout(w, &a[i]);
-        else if (out[i].kind == CH_REJECTED)
-            out[i].at = now;
+        answer_at(w, &a[i], now, &out[i]);
     }
     if (first_status == 0)
         log_warn("webhook: %d of %zu requests failed (%s)", *failed, n,
@@ -336,11 +340,8 @@ static void wh_send(struct channel *ch, const struct store_attempt *a, size_t n,
     int failed = 0, reached = 0;
     for (size_t i = 0; i < n; i++) {
         /* An answer that never came (the loop broke) is a failed try. */
-        webhook_answer(0, NULL, 0, NULL, 0, a[i].tries, &out[i]);
-        if (out[i].kind == CH_RETRY)
-            out[i].at += now;
-        else
-            out[i].at = now;
+        webhook_answer(0, NULL, 0, NULL, 0, a[i].tries, a[i].type, &out[i]);
+        answer_at(w, &a[i], now, &out[i]);
     }
     for (size_t i = 0; i < n; i += WEBHOOK_PARALLEL)
         send_some(w, a + i, n - i < WEBHOOK_PARALLEL ? n - i : WEBHOOK_PARALLEL, now, out + i,
