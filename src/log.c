@@ -19,6 +19,8 @@ int log_open_file(const char *path)
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return -1;
+    if (log_fd != 2)
+        close(log_fd); /* --log-file given twice: the last one */
     free(log_path);
     log_path = strdup(path);
     log_fd = fd;

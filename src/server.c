@@ -30,6 +30,7 @@
 #include "metrics.h"
 #include "prom.h"
 #include "ratelimit.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 #define SRV_PATH_LOG_MAX 256
@@ -77,13 +78,6 @@ struct req {
     int status;                      /* 0 until a response is queued */
     size_t bytes;
 };
-
-static int64_t now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* ---- responses ------------------------------------------------------------ */
 
@@ -330,7 +324,7 @@ static void *srv_uri_log(void *cls, const char *uri, struct MHD_Connection *conn
     struct server *srv = cls;
     struct req *r = xcalloc(1, sizeof *r);
     r->srv = srv;
-    r->start_us = now_us();
+    r->start_us = timefmt_mono_us();
     r->raw_url_len = strlen(uri);
     size_t n = strcspn(uri, "?");
     snprintf(r->path, sizeof r->path, "%.*s", (int)(n < sizeof r->path ? n : sizeof r->path - 1),
@@ -353,7 +347,7 @@ static void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls
         return;
     if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
         listener_done(srv->lst, r->fd);
-    int64_t took = now_us() - r->start_us;
+    int64_t took = timefmt_mono_us() - r->start_us;
     log_access(r->method[0] ? r->method : "-", r->path, r->status, r->bytes, took,
                r->rid[0] ? r->rid : "-");
     if (r->status != 0)
@@ -642,13 +636,13 @@ static int requests_open(struct server *s)
 void server_stop(struct server *s, int drain_s, int inflight_s)
 {
     atomic_store(&s->draining, 1);
-    int64_t until = now_us() + (int64_t)drain_s * 1000000;
+    int64_t until = timefmt_mono_us() + (int64_t)drain_s * 1000000;
     struct timespec tick = {0, 10 * 1000 * 1000};
-    while (now_us() < until)
+    while (timefmt_mono_us() < until)
         nanosleep(&tick, NULL);
     listener_stop_accepting(s->lst);
-    until = now_us() + (int64_t)inflight_s * 1000000;
-    while (requests_open(s) && now_us() < until)
+    until = timefmt_mono_us() + (int64_t)inflight_s * 1000000;
+    while (requests_open(s) && timefmt_mono_us() < until)
         nanosleep(&tick, NULL);
     MHD_stop_daemon(s->d);
     srv_free(s);

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "log.h"
 #include "store_int.h"
+#include "timefmt.h"
 #include "xalloc.h"
 
 /* The tenant's write version (sql_begin, sql_version). */
@@ -21,22 +21,15 @@ static const struct sqlq Q_VERSION = {"SELECT version FROM apps WHERE app_pk = $
 static const struct sqlq Q_VERSION_BUMP = {
     "UPDATE apps SET version = version + 1 WHERE app_pk = $1"};
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 struct conn *sql_acquire(struct store *s)
 {
-    int64_t t0 = mono_ns();
+    int64_t t0 = timefmt_mono_us();
     pthread_mutex_lock(&s->mu);
     while (s->nidle == 0)
         pthread_cond_wait(&s->cv, &s->mu);
     struct conn *c = &s->conns[s->idle[--s->nidle]];
     pthread_mutex_unlock(&s->mu);
-    c->since_ns = t0;
+    c->since_us = t0;
     return c;
 }
 
@@ -55,7 +48,7 @@ void store_pool(struct store *s, int *size, int *idle)
 
 void sql_release(struct store *s, struct conn *c)
 {
-    prom_hist_observe(&s->calls, (double)(mono_ns() - c->since_ns) / 1e9);
+    prom_hist_observe(&s->calls, (double)(timefmt_mono_us() - c->since_us) / 1e6);
     pthread_mutex_lock(&s->mu);
     s->idle[s->nidle++] = (int)(c - s->conns);
     pthread_cond_signal(&s->cv);

@@ -50,7 +50,7 @@ struct doc_entry {
 
 struct conn {
     struct sqldb *db;
-    int64_t since_ns; /* when sql_acquire lent it (monotonic) */
+    int64_t since_us; /* when sql_acquire lent it (timefmt_mono_us) */
     struct doc_entry docs[DOC_CACHE];
 };
 
@@ -132,6 +132,8 @@ int sql_commit(struct store *s, struct conn *c, struct store_err *e);
 /* The tenant's write version: sql_begin moves it in every write transaction
  * of the tenant.  1 and *out set, 0 for an unknown app, -1 on failure. */
 int sql_version(struct store *s, struct conn *c, int64_t app_pk, int64_t *out, struct store_err *e);
+/* The campaign type stored in column col of r ("voice" or "sms"). */
+enum ctype sql_col_type(struct store *s, struct sqlres *r, int col);
 /* Copies src (NULL as "") into dst[cap], cut to fit. */
 void sql_copy(char *dst, size_t cap, const char *src);
 /* The digits of a phone number (the + dropped); caller frees. */

@@ -62,6 +62,12 @@ static json_t *doc_get(struct conn *c, const char *text, size_t len)
     return doc;
 }
 
+enum ctype sql_col_type(struct store *s, struct sqlres *r, int col)
+{
+    const char *t = s->drv->col_text(r, col, NULL);
+    return t != NULL && campaign_type_parse(t) == CTYPE_SMS ? CTYPE_SMS : CTYPE_VOICE;
+}
+
 int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, struct campaign *c,
                           struct store_err *e)
 {
@@ -69,8 +75,7 @@ int sql_read_campaign_row(struct store *s, struct conn *conn, struct sqlres *r, 
     int64_t pk = d->col_int(r, CC_PK);
     c->pk = pk;
     sql_copy(c->id, sizeof c->id, d->col_text(r, CC_ID, NULL));
-    const char *type = d->col_text(r, CC_TYPE, NULL);
-    c->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+    c->type = sql_col_type(s, r, CC_TYPE);
     c->name = xstrdup(d->col_text(r, CC_NAME, NULL));
     c->status = (enum cstatus)d->col_int(r, CC_STATUS);
     c->priority = (int)d->col_int(r, CC_PRIORITY);

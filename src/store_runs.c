@@ -653,8 +653,7 @@ enum store_rc store_attempts_expired(struct store *s, int64_t now, int64_t lease
         a->pos = s->drv->col_int(r, 2);
         a->n = (int)s->drv->col_int(r, 3);
         a->app_pk = s->drv->col_int(r, 4);
-        const char *type = s->drv->col_text(r, 5, NULL);
-        a->type = type && strcmp(type, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+        a->type = sql_col_type(s, r, 5);
         sql_copy(a->phone, sizeof a->phone, s->drv->col_text(r, 6, NULL));
         sql_copy(a->digits, sizeof a->digits, s->drv->col_text(r, 7, NULL));
         a->tries = (int)s->drv->col_int(r, 8);
@@ -708,8 +707,7 @@ static int attempt_find(struct store *s, struct conn *c, const char *id, int64_t
     if (rc != 1)
         return rc;
     *app_pk = s->drv->col_int(r, 0);
-    const char *t = s->drv->col_text(r, 1, NULL);
-    *type = t != NULL && strcmp(t, "sms") == 0 ? CTYPE_SMS : CTYPE_VOICE;
+    *type = sql_col_type(s, r, 1);
     const char *o = s->drv->col_text(r, 2, NULL);
     *outcome = o != NULL ? xstrdup(o) : NULL;
     s->drv->done(r);

@@ -164,11 +164,16 @@ void timefmt_clock_init(int64_t start_ms, double rate)
     clk.set = 1;
 }
 
-int64_t timefmt_mono_ms(void)
+int64_t timefmt_mono_us(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t timefmt_mono_ms(void)
+{
+    return timefmt_mono_us() / 1000;
 }
 
 double timefmt_clock_rate(void)

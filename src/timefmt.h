@@ -37,6 +37,8 @@ void timefmt_clock_init(int64_t start_ms, double rate);
  * monotonic clock): for intervals that protect the process itself, such as
  * the request rate limit and credential polling, whatever the clock's rate. */
 int64_t timefmt_mono_ms(void);
+/* The same in microseconds: for measuring how long something took. */
+int64_t timefmt_mono_us(void);
 
 /* The clock's rate (1 before timefmt_clock_init). */
 double timefmt_clock_rate(void);
