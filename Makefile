@@ -18,9 +18,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
 BUILD_DEPS := gcc make pkg-config libmicrohttpd-dev libjansson-dev libjwt-dev libsqlite3-dev \
-              libpq-dev libssl-dev libcurl4-openssl-dev libsystemd-dev tzdata
+              libpq-dev libssl-dev libcurl4-openssl-dev libsystemd-dev tzdata python3-yaml
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3-pytest python3-requests python3-jwt sqlite3 curl openssl \
-              postgresql postgresql-client prometheus mandoc man-db systemd debhelper dpkg-dev
+              postgresql postgresql-client prometheus mandoc man-db systemd debhelper dpkg-dev \
+              python3-jsonschema chromium
 FUZZ_DEPS  := $(BUILD_DEPS) clang libclang-rt-14-dev
 TSAN_DEPS  := $(TEST_DEPS) libtsan2
 
@@ -30,10 +31,10 @@ DEMO := demo/samples.json
 
 # Release build
 OPT      := -O2 -g
-REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/main.o build/rel/demo_data.o
+REL_OBJ  := $(patsubst src/%.c,build/rel/%.o,$(SRC)) build/rel/main.o build/rel/asset_data.o
 # Sanitized build for tests
 SAN      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/demo_data.o
+SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/asset_data.o
 # ThreadSanitizer build of the server (make tsan).  Parsed documents, the
 # listing cache, the remembered tokens and the rate limiter are shared by
 # libmicrohttpd's worker threads; TSan sees a race between two requests on
@@ -45,7 +46,7 @@ SAN_OBJ  := $(patsubst src/%.c,build/san/%.o,$(SRC)) build/san/demo_data.o
 # ASan, so this is a build of its own.  The first report stops the process
 # (halt_on_error=1) and fails the run, with its stacks printed.
 TSAN     := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
-TSAN_OBJ := $(patsubst src/%.c,build/tsan/%.o,$(SRC)) build/tsan/demo_data.o
+TSAN_OBJ := $(patsubst src/%.c,build/tsan/%.o,$(SRC)) build/tsan/asset_data.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/san/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
@@ -81,18 +82,22 @@ deb:
 build/rel/%.o: src/%.c $(HDRS) | build/rel
 	$(CC) $(OPT) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
-build/demo_data.c: $(DEMO) | build
-	@{ echo '/* generated from $(DEMO) by the Makefile; do not edit */'; \
-	   echo 'extern const char demo_samples_json[];'; \
-	   echo 'const char demo_samples_json[] ='; \
-	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(DEMO); \
-	   echo ';'; } > $@
+# Files built into the binary (src/asset.h): NAME=FILE pairs.
+ASSETS := demo/samples.json=$(DEMO) openapi.json=build/openapi.json
+ASSET_FILES := $(foreach a,$(ASSETS),$(lastword $(subst =, ,$(a))))
 
-build/rel/demo_data.o: build/demo_data.c | build/rel
-	$(CC) $(OPT) $(WARN) -c -o $@ $<
+# The OpenAPI description is written in YAML and served as JSON.
+build/openapi.json: openapi.yaml scripts/openapi-json.py | build
+	/usr/bin/python3 scripts/openapi-json.py openapi.yaml $@
 
-build/san/demo_data.o: build/demo_data.c | build/san
-	$(CC) $(SAN) $(WARN) -c -o $@ $<
+build/asset_data.c: $(ASSET_FILES) scripts/embed.sh | build
+	scripts/embed.sh $@ $(ASSETS)
+
+build/rel/asset_data.o: build/asset_data.c src/asset.h | build/rel
+	$(CC) $(OPT) $(WARN) -Isrc -c -o $@ $<
+
+build/san/asset_data.o: build/asset_data.c src/asset.h | build/san
+	$(CC) $(SAN) $(WARN) -Isrc -c -o $@ $<
 
 build/san/%.o: src/%.c $(HDRS) | build/san
 	$(CC) $(SAN) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
@@ -107,8 +112,8 @@ build/san/test_%: tests/unit/test_%.c tests/unit/testutil.h $(SAN_OBJ) | build/s
 build/tsan/%.o: src/%.c $(HDRS) | build/tsan
 	$(CC) $(TSAN) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
-build/tsan/demo_data.o: build/demo_data.c | build/tsan
-	$(CC) $(TSAN) $(WARN) -c -o $@ $<
+build/tsan/asset_data.o: build/asset_data.c src/asset.h | build/tsan
+	$(CC) $(TSAN) $(WARN) -Isrc -c -o $@ $<
 
 build/tsan/campaignd: build/tsan/main.o $(TSAN_OBJ)
 	$(CC) $(TSAN) -o $@ $^ $(PKG_LIBS)
@@ -125,12 +130,18 @@ deps:
 deps-test:
 	@scripts/deps.sh $(TEST_DEPS)
 
+# The npm tools of the tests (package.json; package-lock.json pins them):
+# the OpenAPI linters and playwright-core.  The registry is needed once.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 run: deps
 	$(MAKE) campaignd
 	./campaignd serve --demo --listen 127.0.0.1:8080 --db ./campaignd.db
 
 # The whole suite under ASan+UBSan.  The last line is the summary CI reads.
-test: deps-test
+test: deps-test node_modules/.installed
 	$(MAKE) build/san/campaignd $(UNIT_BIN) $(FUZZ_REPLAY)
 	scripts/run-tests.sh
 
@@ -154,9 +165,9 @@ fuzz-long:
 	$(MAKE) $(FUZZ_BIN)
 	scripts/run-fuzz.sh $(FUZZ_LONG_SECONDS) $(FUZZ_BIN)
 
-build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/demo_data.c | build/fuzz
+build/fuzz/%: fuzz/%.c $(SRC) $(HDRS) build/asset_data.c | build/fuzz
 	clang -O1 -g -fsanitize=fuzzer,address,undefined $(DEFS) -Isrc $(PKG_CFLAGS) -o $@ $< \
-	    $(filter-out src/cli_%.c src/server.c src/demo.c,$(SRC)) $(PKG_LIBS)
+	    $(filter-out src/cli_%.c src/server.c src/demo.c,$(SRC)) build/asset_data.c $(PKG_LIBS)
 
 bench: campaignd
 	bench/run.sh

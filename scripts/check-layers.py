@@ -29,14 +29,14 @@ import subprocess
 import sys
 
 LAYERS = [
-    ("blocks", "xalloc log timefmt tz ids apierr contract text check jsonio jstream lcache lcount ratelimit whsig prom version"),
+    ("blocks", "xalloc log timefmt tz ids apierr contract text check jsonio jstream lcache lcount ratelimit whsig prom version asset asset_data"),
     ("model", "campaign campaign_body clist query lifecycle calendar outcome sim report"),
     ("store", "sqldb sqldb_sqlite sqldb_pg store_int store_conn store_counts store_rows"
               " store_tenants store_campaigns store_clists store_listing store_import store_runs store"),
     ("run", "channel channel_sim channel_webhook runner"),
-    ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists api_attempts"),
+    ("api", "auth api api_store api_util api_health api_campaigns api_lifecycle api_listing api_clists api_attempts api_files"),
     ("server", "listener router dispatch metrics server"),
-    ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo demo_data main"),
+    ("commands", "cli cli_common cli_admin cli_campaign cli_io cli_serve demo main"),
 ]
 LAYER = {m: i for i, (_, mods) in enumerate(LAYERS) for m in mods.split()}
 NAME = [n for n, _ in LAYERS]

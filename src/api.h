@@ -44,8 +44,10 @@ struct api_call {
     struct apierr err;
     int status;             /* success status */
     json_t *response;       /* success body; owned, freed by server.c */
-    char *response_text;    /* or the body as JSON text already; owned */
+    char *response_text;    /* or the body as text already (JSON unless content_type
+                               says otherwise); owned */
     size_t response_len;
+    const char *content_type; /* of response_text, a static string; NULL: application/json */
 };
 
 /* Route handlers (api_*.c). */
@@ -66,6 +68,8 @@ int api_clist_delete(struct api_call *c);
 int api_clist_contacts(struct api_call *c);
 int api_clist_add_contacts(struct api_call *c);
 int api_attempt_outcome(struct api_call *c);
+int api_openapi(struct api_call *c);
+int api_console(struct api_call *c);
 
 /* Shared by handlers (api_util.c). */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api_store.h"
+#include "asset.h"
 #include "cli.h"
 #include "lifecycle.h"
 #include "log.h"
@@ -15,7 +16,6 @@
 #define DEMO_ACCOUNT "67777ce93e25326494e00000"
 #define DEMO_STREAM "st-0603182c-7ffb-53c3-b307-47ca14b00000"
 
-extern const char demo_samples_json[]; /* generated from demo/samples.json */
 
 int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
 {
@@ -37,7 +37,8 @@ int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
                   &se, e) != 0 ||
         api_store(store_app_find(s, DEMO_ACCOUNT, DEMO_STREAM, &app_pk, &se), &se, e) != 0)
         return -1;
-    return cli_import_text(s, app_pk, demo_samples_json, strlen(demo_samples_json), e) < 0 ? -1 : 0;
+    const struct asset *demo = asset_get("demo/samples.json");
+    return cli_import_text(s, app_pk, (const char *)demo->data, demo->len, e) < 0 ? -1 : 0;
 }
 
 /* ---- the runs demo (execution spec) -------------------------------------- */

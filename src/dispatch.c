@@ -259,6 +259,7 @@ void dispatch_run(const struct dispatch_env *env, const struct dispatch_io *io,
         out->status = call.status;
         out->text = call.response_text;
         out->len = call.response_len;
+        out->content_type = call.content_type;
     } else if (rc == 0) {
         out_json(out, call.status, call.response);
     } else {

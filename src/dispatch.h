@@ -9,7 +9,8 @@
  *                  authentication (401, 400, 403) or a signed route's
  *                  signature (401), the rate limit (429), the body's
  *                  framing (415, 400), then the route's handler.
- * Every answer, success or error, comes out as JSON text; an error becomes
+ * Every answer, success or error, comes out as JSON text (the routes that
+ * serve built-in files, api_files.c, say their own type); an error becomes
  * its body (contract.md §2) in one place, dispatch_error. */
 #ifndef CAMPAIGND_DISPATCH_H
 #define CAMPAIGND_DISPATCH_H
@@ -55,11 +56,12 @@ struct dispatch_req {
     char object_id[API_SEGMENT_MAX];
 };
 
-/* An answer: status and JSON body (owned), and the headers it needs. */
+/* An answer: status and body (owned), and the headers it needs. */
 struct dispatch_out {
     int status;
     char *text;
     size_t len;
+    const char *content_type;       /* static; NULL: application/json */
     char allow[64];                 /* 405: Allow, else "" */
     int retry_after;                /* 429: Retry-After seconds, else 0 */
 };

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "timefmt.h"
+#include "asset.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -37,6 +38,7 @@ static const char usage[] =
     "                                        print a tenant's campaigns\n"
     "  campaign status|outcome|sent ...      admin changes of a campaign's run\n"
     "  registry add ...                      register an experience flow or template\n"
+    "  openapi                               print the OpenAPI 3.1 description (JSON)\n"
     "  --version                             print the version and the linked libraries'\n"
     "\n"
     "Every command takes --db URL (a file path, sqlite:PATH or postgresql://...);\n"
@@ -46,13 +48,28 @@ static const char usage[] =
     "than real time (execution spec §1).\n"
     "'campaignd COMMAND --help' describes each command's options.\n";
 
+/* campaignd openapi: the description GET /openapi.json serves. */
+static int print_openapi(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fputs("usage: campaignd openapi\n"
+              "Prints the OpenAPI 3.1 description of the API (JSON), the same bytes\n"
+              "as GET /openapi.json.\n",
+              strcmp(argv[1], "--help") == 0 ? stdout : stderr);
+        return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+    }
+    const struct asset *a = asset_get("openapi.json");
+    return fwrite(a->data, 1, a->len, stdout) == a->len && fflush(stdout) == 0 ? 0 : 1;
+}
+
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
     {"serve", cli_serve},       {"app", cli_app},       {"token", cli_token},
     {"import", cli_import},     {"export", cli_export}, {"campaign", cli_campaign},
-    {"registry", cli_registry}, {"client", cli_client},
+    {"registry", cli_registry}, {"client", cli_client},     {"openapi", print_openapi},
 };
 
 /* Takes --clock-start and --clock-rate (also as --opt=VALUE) out of argv,

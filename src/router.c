@@ -32,6 +32,9 @@
 
 static const struct route routes[] = {
     {"GET", "/healthz", 0, api_health, NULL},
+    {"GET", "/openapi.json", 0, api_openapi, NULL},
+    {"GET", "/console", 0, api_console, NULL},
+    {"GET", "/console/:id", 0, api_console, NULL},
     {"POST", V2 "/getAllCampaignDetails", BODY, api_list_campaigns, NULL},
     CAMPAIGN_ROUTES(V2),
     CAMPAIGN_ROUTES(ALIAS),

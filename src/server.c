@@ -97,7 +97,8 @@ static enum MHD_Result srv_queue(struct MHD_Connection *conn, struct req *r,
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            out->content_type ? out->content_type : "application/json");
     if (out->allow[0] != '\0')
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, out->allow);
     if (atomic_load(&r->srv->draining))

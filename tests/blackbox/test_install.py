@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import BIN
 
 REPO = Path(__file__).resolve().parents[2]
-COMMANDS = ["serve", "app", "token", "client", "import", "export", "campaign", "registry"]
+COMMANDS = ["serve", "app", "token", "client", "import", "export", "campaign", "registry", "openapi"]
 
 
 def test_install_puts_the_binary_and_its_manual_under_destdir(tmp_path):

@@ -7,8 +7,8 @@
 #include "campaign.h"
 #include "timefmt.h"
 
-/* demo/samples.json, compiled in by the Makefile (build/demo_data.c). */
-extern const char demo_samples_json[];
+/* demo/samples.json, built into the binary (src/asset.h). */
+#include "asset.h"
 
 /* contract §4, in order. */
 static const char *const VOICE_KEYS[] = {
@@ -302,7 +302,7 @@ static void test_samples_round_trip(void **state)
 {
     (void)state;
     json_error_t je;
-    json_t *all = json_loads(demo_samples_json, JSON_REJECT_DUPLICATES, &je);
+    json_t *all = json_loads(asset_text("demo/samples.json"), JSON_REJECT_DUPLICATES, &je);
     assert_non_null(all);
     assert_true(json_array_size(all) >= 12);
     size_t i;
