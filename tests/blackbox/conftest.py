@@ -32,6 +32,9 @@ from pathlib import Path
 import jwt
 import pytest
 import requests
+from urllib.parse import urlsplit
+
+from openapi_check import Description, request_line
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -69,6 +72,41 @@ SANITIZER_RE = re.compile(r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime
                           r"SUMMARY: (Address|Leak|UndefinedBehavior)Sanitizer")
 
 _counter = itertools.count(1)
+
+
+# ---- every response against the OpenAPI description -------------------------
+# The ports of the campaignd API listeners this run started (Server adds and
+# removes them); responses from anything else (webhook receivers, metrics
+# listeners) are not the API's.
+API_PORTS = set()
+_description = None
+
+
+def description():
+    """The OpenAPI description the binary under test serves (openapi_check)."""
+    global _description
+    if _description is None:
+        out = subprocess.run([BIN, "openapi"], capture_output=True, timeout=CLI_TIMEOUT)
+        assert out.returncode == 0, out.stderr
+        _description = Description(out.stdout)
+    return _description
+
+
+_session_send = requests.Session.send
+
+
+def _checked_send(self, request, **kw):
+    """requests' send, then the response against the description: every
+    request the suite makes through requests (a Session, requests.get, ...)
+    passes here."""
+    resp = _session_send(self, request, **kw)
+    if urlsplit(request.url).port in API_PORTS and not kw.get("stream"):
+        description().check(request.method, request.url, resp.status_code, resp.headers,
+                            resp.content)
+    return resp
+
+
+requests.Session.send = _checked_send
 
 
 def child_env(extra=None):
@@ -223,6 +261,7 @@ class Server:
             m = re.search(r"\(port (\d+)\)", self.stderr())
             if m:
                 self.port = int(m.group(1))
+                API_PORTS.add(self.port)
                 break
             if self.proc.poll() is not None:
                 raise RuntimeError(f"campaignd serve exited with {self.proc.returncode}:\n"
@@ -293,6 +332,7 @@ class Server:
         self._close()
 
     def _close(self):
+        API_PORTS.discard(self.port)
         for f in (self._out, self._err):
             try:
                 f.close()
@@ -519,6 +559,12 @@ class HttpReader:
                     break
                 chunks.append(b)
             body = b"".join(chunks)
+        try:
+            port = self.sock.getpeername()[1]
+        except OSError:
+            port = None
+        if port in API_PORTS:
+            description().check_error(status, headers, body, "raw socket")
         return status, headers, body
 
 
@@ -530,7 +576,11 @@ def read_response(sock, timeout=5.0):
 def raw_exchange(port, data, timeout=5.0):
     with connect(port, timeout) as s:
         s.sendall(data)
-        return read_response(s, timeout)
+        status, headers, body = read_response(s, timeout)
+    method, target = request_line(data)
+    if method is not None and port in API_PORTS:
+        description().check(method, target, status, headers, body)
+    return status, headers, body
 
 
 def list_request_bytes(tenant, body=b'{"type":"sms"}', extra="", length=None):
@@ -984,3 +1034,9 @@ def f(fam):
     """fam with its lists CL (two contacts) and DNC (one number)."""
     fam.setup_lists()
     return fam
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _description is not None:
+        terminalreporter.write_line(
+            f"openapi: {_description.checked} responses checked against the description")

@@ -1,0 +1,173 @@
+"""Checks responses against campaignd's OpenAPI description (openapi.yaml).
+
+conftest.py loads the description the binary under test serves (`campaignd
+openapi`, the bytes of GET /openapi.json) and routes every response the
+black-box suite receives from a campaignd API listener through `check`:
+
+  - the request's path is matched against the description's paths as the
+    server matches its routes: literal segments first, a {param} never
+    taking a literal of the family (trigger, schedule, contactList,
+    getAllCampaignDetails), the most literal segments winning;
+  - a path the description has, with a method it lists: the status must be
+    one of that operation's responses, the Content-Type one of the
+    response's media types, the required response headers present, and a
+    JSON body valid under the response's schema (JSON Schema 2020-12, the
+    dialect of OpenAPI 3.1, by python3-jsonschema);
+  - a known path with a method it does not list: a 405 with Allow and the
+    error body (or a status that comes before routing: 408, 413, 414, 431);
+  - an unknown path: a 404 (or one of those) with the error body.
+
+A response the description does not allow raises AssertionError, which
+fails the test that received it.
+"""
+import json
+import re
+from urllib.parse import unquote, urlsplit
+
+import jsonschema
+
+# Segments the server never reads as an id (src/router.c).
+RESERVED = {"trigger", "schedule", "contactList", "getAllCampaignDetails"}
+# Statuses a request can get before its route is known (contract §2): too
+# slow, too large a body, too long a target, too large headers, too many
+# connections from one address, or no connection slot.
+BEFORE_ROUTE = {408, 413, 414, 429, 431, 503}
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+class Description:
+    def __init__(self, text):
+        self.doc = json.loads(text)
+        self.resolver = jsonschema.RefResolver(base_uri="", referrer=self.doc)
+        self.validators = {}
+        self.paths = []
+        for template, item in self.doc["paths"].items():
+            item = self.deref(item)
+            if "servers" in item:
+                continue  # served on another listener (/metrics)
+            segs = template.split("/")[1:]
+            literal = sum(1 for s in segs if not s.startswith("{"))
+            self.paths.append((segs, literal, template, item))
+        self.paths.sort(key=lambda p: -p[1])
+        self.error_schema = {"$ref": "#/components/schemas/Error"}
+        self.checked = 0
+
+    def deref(self, node):
+        while isinstance(node, dict) and "$ref" in node:
+            _, node = self.resolver.resolve(node["$ref"])
+        return node
+
+    def match(self, path):
+        segs = path.split("/")[1:]
+        for tsegs, _, template, item in self.paths:
+            if len(tsegs) != len(segs):
+                continue
+            ok = True
+            for t, s in zip(tsegs, segs):
+                if t.startswith("{"):
+                    if s == "" or s in RESERVED:
+                        ok = False
+                        break
+                elif t != s:
+                    ok = False
+                    break
+            if ok:
+                return template, item
+        return None, None
+
+    def validate(self, schema, value, where):
+        key = json.dumps(schema, sort_keys=True)
+        v = self.validators.get(key)
+        if v is None:
+            v = jsonschema.Draft202012Validator(schema, resolver=self.resolver)
+            self.validators[key] = v
+        errors = sorted(v.iter_errors(value), key=lambda e: list(e.absolute_path))
+        if errors:
+            e = errors[0]
+            detail = e.message if len(e.message) < 600 else e.message[:600] + "..."
+            if e.context:
+                detail += " | " + "; ".join(sorted({c.message[:200] for c in e.context})[:6])
+            raise AssertionError(
+                f"{where}: body does not match the OpenAPI description at "
+                f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {detail}\n"
+                f"body: {json.dumps(value)[:1500]}")
+
+    def check(self, method, url, status, headers, body):
+        """headers: a case-insensitive mapping or a dict of lower-case names."""
+        self.checked += 1
+        path = unquote(urlsplit(url).path)
+        where = f"{method} {path} -> {status}"
+        template, item = self.match(path)
+        ctype = _header(headers, "content-type") or ""
+        media = ctype.split(";")[0].strip().lower()
+        if template is None:
+            assert status == 404 or status in BEFORE_ROUTE, \
+                f"{where}: the description has no such path, so only 404 is allowed"
+            self._error_body(where, media, body)
+            return
+        op = item.get(method.lower())
+        if op is None:
+            allowed = {405} | BEFORE_ROUTE | ({404} if method.upper() == "HEAD" else set())
+            assert status in allowed, \
+                f"{where}: {template} has no {method}, so only 405 is allowed"
+            if status == 405:
+                assert _header(headers, "allow"), f"{where}: a 405 without Allow"
+            self._error_body(where, media, body)
+            return
+        responses = op["responses"]
+        resp = responses.get(str(status)) or responses.get("default")
+        assert resp is not None, \
+            f"{where}: {template} {method} lists only {sorted(responses)}"
+        resp = self.deref(resp)
+        for name, h in (resp.get("headers") or {}).items():
+            h = self.deref(h)
+            if h.get("required"):
+                assert _header(headers, name.lower()), f"{where}: no {name} header"
+        content = resp.get("content") or {}
+        if not content:
+            return
+        assert media in content, f"{where}: Content-Type {ctype!r}, described: {sorted(content)}"
+        if media == "application/json":
+            try:
+                value = json.loads(body)
+            except ValueError as e:
+                raise AssertionError(f"{where}: body is not JSON ({e}): {body[:200]!r}")
+            self.validate(content[media].get("schema", {}), value, where)
+
+    def check_error(self, status, headers, body, where):
+        """A response to a request this side did not frame itself (raw
+        sockets): every error the description has is the error body.  A
+        request that is not HTTP (a malformed request line, a bad
+        Content-Length) never reaches the API: libmicrohttpd answers it
+        with its own 400 page, which has no Content-Type and is not
+        checked."""
+        self.checked += 1
+        ctype = _header(headers, "content-type")
+        if status >= 400 and ctype is not None:
+            media = ctype.split(";")[0].strip().lower()
+            self._error_body(f"{where} -> {status}", media, body)
+
+    def _error_body(self, where, media, body):
+        assert media == "application/json", f"{where}: an error that is not application/json"
+        try:
+            value = json.loads(body)
+        except ValueError as e:
+            raise AssertionError(f"{where}: error body is not JSON ({e}): {body[:200]!r}")
+        self.validate(self.error_schema, value, where)
+
+
+def _header(headers, name):
+    v = headers.get(name)
+    if v is None and hasattr(headers, "items"):
+        for k, val in headers.items():
+            if k.lower() == name:
+                return val
+    return v
+
+
+def request_line(data):
+    """(method, target) of the first request in raw bytes, or (None, None)."""
+    m = re.match(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n", data)
+    if not m:
+        return None, None
+    return m.group(1).decode(), unquote(m.group(2).decode("latin-1"))
