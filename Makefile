@@ -28,6 +28,8 @@ TSAN_DEPS  := $(TEST_DEPS) libtsan2
 SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h)
 DEMO := demo/samples.json
+# The console (GET /console): plain ES modules and CSS, served as they are.
+CONSOLE := console/index.html console/app.js console/api.js console/style.css
 
 # Release build
 OPT      := -O2 -g
@@ -83,7 +85,8 @@ build/rel/%.o: src/%.c $(HDRS) | build/rel
 	$(CC) $(OPT) $(WARN) $(DEFS) $(PKG_CFLAGS) -c -o $@ $<
 
 # Files built into the binary (src/asset.h): NAME=FILE pairs.
-ASSETS := demo/samples.json=$(DEMO) openapi.json=build/openapi.json
+ASSETS := demo/samples.json=$(DEMO) openapi.json=build/openapi.json \
+          $(foreach f,$(CONSOLE),console/$(notdir $(f))=$(f))
 ASSET_FILES := $(foreach a,$(ASSETS),$(lastword $(subst =, ,$(a))))
 
 # The OpenAPI description is written in YAML and served as JSON.
