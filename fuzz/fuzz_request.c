@@ -197,6 +197,11 @@ static void check(const struct dispatch_out *out)
 {
     if (out->status == 500 || out->status == 503 || out->status < 200 || out->text == NULL)
         fail(out, "an answer the in-memory store should never give");
+    if (out->content_type != NULL) { /* a built-in file: the console's pages */
+        if (out->status != 200 || strncmp(out->content_type, "application/json", 16) == 0)
+            fail(out, "a file answer that is an error or claims to be JSON");
+        return;
+    }
     json_t *body = json_loadb(out->text, out->len, 0, NULL);
     if (!json_is_object(body))
         fail(out, "not a JSON object");

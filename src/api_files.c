@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The asset name as the response, of type type. */
+/* The asset name as the response, of type type (NULL: JSON, the default). */
 static int serve(struct api_call *c, const char *name, const char *type)
 {
     const struct asset *a = asset_get(name);
@@ -27,7 +27,7 @@ static int serve(struct api_call *c, const char *name, const char *type)
 
 int api_openapi(struct api_call *c)
 {
-    return serve(c, "openapi.json", "application/json");
+    return serve(c, "openapi.json", NULL);
 }
 
 /* The type of a console file, from its extension; NULL for a file the
