@@ -9,6 +9,9 @@ const STATUSES = ['Active', 'Completed', 'Ready', 'Paused', 'Preparing', 'Stoppe
     'Rescheduled'];
 const PRIORITIES = [1, 2, 3, 4, 5];
 const MODES = ['Progressive', 'Preview', 'Agentless'];
+// contract §3: the sortBy keys and their orders
+const SORT_KEYS = [['name', 'Name'], ['createdAt', 'Created'], ['updatedAt', 'Updated']];
+const ORDERS = ['asc', 'desc'];
 const CAN_START = new Set(['Ready', 'Preparing', 'Scheduled', 'Rescheduled', 'Paused', 'Stopped',
     'Completed']);
 const CAN_STOP = new Set(['Active', 'Paused', 'Scheduled', 'Rescheduled']);
@@ -413,7 +416,22 @@ function turnContactsPage(delta) {
 
 // ---- wiring --------------------------------------------------------------------
 
+// Fills a <select> with [value, label] pairs.
+function options(select, pairs) {
+    for (const [value, label] of pairs) {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = label;
+        select.appendChild(o);
+    }
+}
+
 function init() {
+    for (const n of ['1', '2']) {
+        const sort = $('sort' + n);
+        options(sort, [['', sort.dataset.none], ...SORT_KEYS]);
+        options($('order' + n), ORDERS.map(o => [o, o]));
+    }
     checkboxes($('f-status'), 'status', STATUSES);
     checkboxes($('f-priority'), 'priority', PRIORITIES);
     checkboxes($('f-mode'), 'dialingMode', MODES);
