@@ -14,7 +14,8 @@
  * percent-decoded as libmicrohttpd does.
  *
  * Aborts when: an answer is a 500 or 503 (the in-memory store never fails);
- * its body is not a JSON object; an error body is not exactly
+ * its body is not a JSON object (a built-in file of the console: not a 200,
+ * or typed as JSON); an error body is not exactly
  * {status:"error", message, errors:[...]}; a 405 has no Allow, a 429 no
  * Retry-After. */
 #include <stdint.h>
