@@ -126,6 +126,7 @@ static void problem(const struct store_problem *p, struct apierr *e)
         apierr_field(e, "message.templateId", "names the template \"%s\", not \"%s\"", p->a, p->b);
         break;
     case SW_LIST: apierr_field(e, NULL, "There is no contact list %s", p->a); break;
+    case SW_ATTEMPT: apierr_field(e, NULL, "There is no attempt %s", p->a); break;
     case SW_ATTEMPT_OUTCOME:
         apierr_field(e, "outcome", "the attempt's outcome is already %s", p->b);
         break;

@@ -79,6 +79,7 @@ _counter = itertools.count(1)
 # removes them); responses from anything else (webhook receivers, metrics
 # listeners) are not the API's.
 API_PORTS = set()
+METRICS_PORTS = set()  # --metrics-listen ports (test_metrics.py adds them)
 _description = None
 
 
@@ -100,9 +101,10 @@ def _checked_send(self, request, **kw):
     request the suite makes through requests (a Session, requests.get, ...)
     passes here."""
     resp = _session_send(self, request, **kw)
-    if urlsplit(request.url).port in API_PORTS and not kw.get("stream"):
+    port = urlsplit(request.url).port
+    if (port in API_PORTS or port in METRICS_PORTS) and not kw.get("stream"):
         description().check(request.method, request.url, resp.status_code, resp.headers,
-                            resp.content)
+                            resp.content, side=port in METRICS_PORTS)
     return resp
 
 
@@ -248,6 +250,7 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._out,
                                      stderr=self._err, env=child_env(), cwd=str(self.workdir))
         self.port = None
+        self.metrics_port = None
         self.creds = None
         try:
             self._wait_ready(demo)
@@ -333,6 +336,7 @@ class Server:
 
     def _close(self):
         API_PORTS.discard(self.port)
+        METRICS_PORTS.discard(self.metrics_port)
         for f in (self._out, self._err):
             try:
                 f.close()
@@ -633,7 +637,10 @@ def send_as_curl(port, method, path, headers, body):
             lines.append("Content-Type: application/x-www-form-urlencoded")
     with connect(port) as s:
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
-        return read_response(s)
+        status, rheaders, rbody = read_response(s)
+    if port in API_PORTS:
+        description().check(method, path, status, rheaders, rbody)
+    return status, rheaders, rbody
 
 
 # ---- fixtures ----------------------------------------------------------------

@@ -40,16 +40,17 @@ class Description:
         self.doc = json.loads(text)
         self.resolver = jsonschema.RefResolver(base_uri="", referrer=self.doc)
         self.validators = {}
-        self.paths = []
+        self.paths = []        # the API's listener
+        self.side_paths = []   # paths served on a listener of their own (/metrics)
         for template, item in self.doc["paths"].items():
             item = self.deref(item)
-            if "servers" in item:
-                continue  # served on another listener (/metrics)
             segs = template.split("/")[1:]
             literal = sum(1 for s in segs if not s.startswith("{"))
-            self.paths.append((segs, literal, template, item))
+            (self.side_paths if "servers" in item else self.paths).append(
+                (segs, literal, template, item))
         self.paths.sort(key=lambda p: -p[1])
         self.error_schema = {"$ref": "#/components/schemas/Error"}
+        self.client_error_schema = {"$ref": "#/components/schemas/ClientError"}
         self.checked = 0
 
     def deref(self, node):
@@ -57,9 +58,9 @@ class Description:
             _, node = self.resolver.resolve(node["$ref"])
         return node
 
-    def match(self, path):
+    def match(self, path, side=False):
         segs = path.split("/")[1:]
-        for tsegs, _, template, item in self.paths:
+        for tsegs, _, template, item in (self.side_paths if side else self.paths):
             if len(tsegs) != len(segs):
                 continue
             ok = True
@@ -92,18 +93,23 @@ class Description:
                 f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {detail}\n"
                 f"body: {json.dumps(value)[:1500]}")
 
-    def check(self, method, url, status, headers, body):
-        """headers: a case-insensitive mapping or a dict of lower-case names."""
+    def check(self, method, url, status, headers, body, side=False):
+        """headers: a case-insensitive mapping or a dict of lower-case names;
+        side: the response came from the metrics listener, whose paths the
+        description gives a server of their own."""
         self.checked += 1
         path = unquote(urlsplit(url).path)
         where = f"{method} {path} -> {status}"
-        template, item = self.match(path)
+        template, item = self.match(path, side)
         ctype = _header(headers, "content-type") or ""
         media = ctype.split(";")[0].strip().lower()
+        if template is None and side:
+            assert status == 404, f"{where}: the metrics listener has only /metrics"
+            return
         if template is None:
             assert status == 404 or status in BEFORE_ROUTE, \
                 f"{where}: the description has no such path, so only 404 is allowed"
-            self._error_body(where, media, body)
+            self._error_body(where, media, body, status)
             return
         op = item.get(method.lower())
         if op is None:
@@ -112,7 +118,7 @@ class Description:
                 f"{where}: {template} has no {method}, so only 405 is allowed"
             if status == 405:
                 assert _header(headers, "allow"), f"{where}: a 405 without Allow"
-            self._error_body(where, media, body)
+            self._error_body(where, media, body, status)
             return
         responses = op["responses"]
         resp = responses.get(str(status)) or responses.get("default")
@@ -145,15 +151,16 @@ class Description:
         ctype = _header(headers, "content-type")
         if status >= 400 and ctype is not None:
             media = ctype.split(";")[0].strip().lower()
-            self._error_body(f"{where} -> {status}", media, body)
+            self._error_body(f"{where} -> {status}", media, body, status)
 
-    def _error_body(self, where, media, body):
+    def _error_body(self, where, media, body, status):
         assert media == "application/json", f"{where}: an error that is not application/json"
         try:
             value = json.loads(body)
         except ValueError as e:
             raise AssertionError(f"{where}: error body is not JSON ({e}): {body[:200]!r}")
-        self.validate(self.error_schema, value, where)
+        self.validate(self.client_error_schema if status < 500 else self.error_schema, value,
+                      where)
 
 
 def _header(headers, name):

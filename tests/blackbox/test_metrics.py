@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import BIN, dialing_strategy, run_cli, sms_body
+from conftest import BIN, METRICS_PORTS, dialing_strategy, run_cli, sms_body
 from test_runs import EVERY_DAY, progress
 from test_schedules_fire import family, wait_for
 
@@ -18,6 +18,8 @@ def metrics_server(server_factory, *extra):
     srv = server_factory("--metrics-listen", "127.0.0.1:0", *extra)
     pat = r"metrics: GET /metrics on 127\.0\.0\.1:0 \(port (\d+)\)"
     m = wait_for(lambda: re.search(pat, srv.stderr()), 10, "the metrics listener's port")
+    srv.metrics_port = int(m.group(1))
+    METRICS_PORTS.add(srv.metrics_port)  # its responses are checked against the description
     return srv, f"http://127.0.0.1:{m.group(1)}/metrics"
 
 
