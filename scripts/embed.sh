@@ -14,6 +14,11 @@ tmp="$out.tmp"
     i=0
     for a in "$@"; do
         file=${a#*=}
+        if [ ! -r "$file" ]; then
+            echo "embed.sh: cannot read $file" >&2
+            rm -f "$tmp"
+            exit 1
+        fi
         echo "static const unsigned char a$i[] = {"
         od -An -v -tx1 "$file" | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'
         echo '0x00};'

@@ -79,6 +79,12 @@ struct req {
     size_t bytes;
 };
 
+/* The console's pages (api_files.c) load only their own files and call only
+ * this server; no inline script or style, no frames, no other origin. */
+#define CONSOLE_CSP                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "     \
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 /* ---- responses ------------------------------------------------------------ */
 
 /* Queues the answer out (taking its text) as the response. */
@@ -99,6 +105,9 @@ static enum MHD_Result srv_queue(struct MHD_Connection *conn, struct req *r,
     }
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
                             out->content_type ? out->content_type : "application/json");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (out->content_type != NULL && strncmp(out->content_type, "text/html", 9) == 0)
+        MHD_add_response_header(resp, "Content-Security-Policy", CONSOLE_CSP);
     if (out->allow[0] != '\0')
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, out->allow);
     if (atomic_load(&r->srv->draining))
