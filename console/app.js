@@ -3,15 +3,12 @@
 // it, and watch its status and (voice) contacts while it is open.
 import {Api, ApiError, listBody, campaignId} from '/console/api.js';
 
-// contract §3 and the family spec §7.2: the values the forms offer, and which
-// statuses a start or a stop is allowed from.
-const STATUSES = ['Active', 'Completed', 'Ready', 'Paused', 'Preparing', 'Stopped', 'Scheduled',
-    'Rescheduled'];
-const PRIORITIES = [1, 2, 3, 4, 5];
-const MODES = ['Progressive', 'Preview', 'Agentless'];
-// contract §3: the sortBy keys and their orders
-const SORT_KEYS = [['name', 'Name'], ['createdAt', 'Created'], ['updatedAt', 'Updated']];
-const ORDERS = ['asc', 'desc'];
+// The values the forms offer (statuses, priorities, dialing modes, sort keys
+// and orders) are read from the server's own OpenAPI description
+// (GET /openapi.json), so they are written in one place; the sort keys get
+// friendlier labels here.
+const SORT_LABELS = {name: 'Name', createdAt: 'Created', updatedAt: 'Updated'};
+// The family spec §7.2: the statuses a start or a stop is allowed from.
 const CAN_START = new Set(['Ready', 'Preparing', 'Scheduled', 'Rescheduled', 'Paused', 'Stopped',
     'Completed']);
 const CAN_STOP = new Set(['Active', 'Paused', 'Scheduled', 'Rescheduled']);
@@ -182,7 +179,8 @@ async function loadList() {
     try {
         answer = await state.api.listCampaigns(body);
     } catch (err) {
-        showError(err, 'Get All Campaigns');
+        if (state.lastBody === body) // an older request's failure never hides a newer answer
+            showError(err, 'Get All Campaigns');
         return false;
     }
     if (state.lastBody !== body)
@@ -277,12 +275,16 @@ function renderStatus(status) {
 async function openCampaign(id, type) {
     closeDetail();
     const gen = ++state.gen;
-    state.detail = {id, type, status: null, contactsPage: 1, timer: null, gen, refreshes: 0};
+    state.detail = {id, type, status: null, contactsPage: 1, timer: null, gen, refreshes: 0,
+        writes: 0};
     let answer;
     try {
         answer = await state.api.getCampaign(id);
     } catch (err) {
-        showError(err, 'Get campaign');
+        if (gen === state.gen) {
+            showError(err, 'Get campaign');
+            state.detail = null; // nothing is open: nothing to refresh
+        }
         return;
     }
     if (gen !== state.gen)
@@ -322,11 +324,12 @@ async function refresh(gen) {
     }
     d.busy = true;
     d.again = false;
+    const writes = d.writes; // a start or stop after this read makes it stale
     try {
         const st = await state.api.status(d.id);
         if (gen !== state.gen)
             return;
-        if (st.data.status !== d.status) {
+        if (writes === d.writes && st.data.status !== d.status) {
             renderStatus(st.data.status);
             const doc = await state.api.getCampaign(d.id);
             if (gen !== state.gen)
@@ -383,6 +386,7 @@ async function trigger(which) {
     if (!d)
         return;
     const gen = d.gen;
+    d.writes++;
     $('start-btn').disabled = true;
     $('stop-btn').disabled = true;
     try {
@@ -426,15 +430,24 @@ function options(select, pairs) {
     }
 }
 
-function init() {
+// The forms' values from the description's schemas (contract §3).
+async function loadVocabulary() {
+    const r = await fetch('/openapi.json', {cache: 'no-store', signal: AbortSignal.timeout(15000)});
+    const schemas = (await r.json()).components.schemas;
+    checkboxes($('f-status'), 'status', schemas.CampaignStatus.enum);
+    checkboxes($('f-priority'), 'priority', schemas.Priority.enum);
+    checkboxes($('f-mode'), 'dialingMode', schemas.DialingMode.enum);
+    const sortBy = schemas.ListingRequest.properties.sortBy.properties;
+    const keys = Object.keys(sortBy);
     for (const n of ['1', '2']) {
         const sort = $('sort' + n);
-        options(sort, [['', sort.dataset.none], ...SORT_KEYS]);
-        options($('order' + n), ORDERS.map(o => [o, o]));
+        options(sort, [['', sort.dataset.none], ...keys.map((k) => [k, SORT_LABELS[k] ?? k])]);
+        options($('order' + n), sortBy[keys[0]].enum.map((o) => [o, o]));
     }
-    checkboxes($('f-status'), 'status', STATUSES);
-    checkboxes($('f-priority'), 'priority', PRIORITIES);
-    checkboxes($('f-mode'), 'dialingMode', MODES);
+    syncSortControls();
+}
+
+async function init() {
     $('connect-form').addEventListener('submit', connect);
     $('forget-btn').addEventListener('click', forget);
     $('list-form').addEventListener('submit', applyFilters);
@@ -460,8 +473,12 @@ function init() {
     $('error-close').addEventListener('click', clearError);
     for (const id of ['sort1', 'sort2'])
         $(id).addEventListener('change', syncSortControls);
-    syncSortControls();
     syncTypeControls();
+    try {
+        await loadVocabulary();
+    } catch (err) {
+        showError(err, 'Loading /openapi.json');
+    }
     if (loadConnection())
         connect();
 }

@@ -25,7 +25,7 @@ PLAYWRIGHT = REPO / "node_modules" / "playwright-core" / "package.json"
 SCRIPT_TIMEOUT = 240  # the script stops itself after 180 s
 RUN_CAMPAIGN = "Service Renewal Outreach Campaign6"  # a demo voice campaign, Ready
 RUN_LIST = "CL Only 2020 Dec 4"                      # its contact list (empty in the demo)
-RUN_CONTACTS = 60  # at --pace 1 the run lasts about a minute: time to watch it and stop it
+RUN_CONTACTS = 300  # at --pace 1 the run lasts five minutes: it is still running when the walk stops it
 TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 
 
@@ -53,6 +53,12 @@ def test_console_files_are_served_as_built(demo_server):
     index = requests.get(demo_server.url("/console"), timeout=HTTP_TIMEOUT)
     assert index.status_code == 200
     assert content_type(index) == "text/html"
+    # the page that holds a pasted token loads and calls nothing but this server
+    csp = index.headers.get("Content-Security-Policy", "")
+    for directive in ("default-src 'none'", "script-src 'self'", "connect-src 'self'",
+                      "frame-ancestors 'none'"):
+        assert directive in csp, csp
+    assert index.headers.get("X-Content-Type-Options") == "nosniff"
     assert index.content == (CONSOLE_DIR / "index.html").read_bytes()
 
 
