@@ -90,8 +90,8 @@ ASSETS := demo/samples.json=$(DEMO) openapi.json=build/openapi.json \
 ASSET_FILES := $(foreach a,$(ASSETS),$(lastword $(subst =, ,$(a))))
 
 # The OpenAPI description is written in YAML and served as JSON.
-build/openapi.json: openapi.yaml scripts/openapi-json.py | build
-	/usr/bin/python3 scripts/openapi-json.py openapi.yaml $@
+build/openapi.json: openapi.yaml scripts/openapi-json.py src/version.h | build
+	/usr/bin/python3 scripts/openapi-json.py openapi.yaml $@ src/version.h
 
 build/asset_data.c: $(ASSET_FILES) scripts/embed.sh | build
 	scripts/embed.sh $@ $(ASSETS)

@@ -2,11 +2,13 @@
 """Turns openapi.yaml into the JSON that campaignd serves at GET /openapi.json
 and prints with `campaignd openapi` (the Makefile builds it in).
 
-Usage: openapi-json.py openapi.yaml OUT.json
+Usage: openapi-json.py openapi.yaml OUT.json [src/version.h]
 Refuses YAML that JSON cannot carry (non-string keys, dates): the
-description must mean the same in both forms."""
+description must mean the same in both forms; and, given version.h, an
+info.version other than CAMPAIGND_VERSION."""
 import datetime
 import json
+import re
 import sys
 
 import yaml
@@ -29,6 +31,12 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     check(doc)
+    if len(sys.argv) > 3:
+        with open(sys.argv[3], encoding="utf-8") as f:
+            m = re.search(r'#define CAMPAIGND_VERSION "([^"]+)"', f.read())
+        if not m or doc["info"]["version"] != m.group(1):
+            sys.exit("openapi.yaml: info.version %r is not CAMPAIGND_VERSION %r of %s"
+                     % (doc["info"]["version"], m and m.group(1), sys.argv[3]))
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     with open(sys.argv[2], "w", encoding="utf-8") as f:
         f.write(text)

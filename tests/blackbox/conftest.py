@@ -104,7 +104,7 @@ def _checked_send(self, request, **kw):
     port = urlsplit(request.url).port
     if (port in API_PORTS or port in METRICS_PORTS) and not kw.get("stream"):
         description().check(request.method, request.url, resp.status_code, resp.headers,
-                            resp.content, side=port in METRICS_PORTS)
+                            resp.content, side=port in METRICS_PORTS, req_body=request.body)
     return resp
 
 
@@ -583,7 +583,8 @@ def raw_exchange(port, data, timeout=5.0):
         status, headers, body = read_response(s, timeout)
     method, target = request_line(data)
     if method is not None and port in API_PORTS:
-        description().check(method, target, status, headers, body)
+        description().check(method, target, status, headers, body,
+                            req_body=data.partition(b"\r\n\r\n")[2])
     return status, headers, body
 
 
@@ -639,7 +640,7 @@ def send_as_curl(port, method, path, headers, body):
         s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
         status, rheaders, rbody = read_response(s)
     if port in API_PORTS:
-        description().check(method, path, status, rheaders, rbody)
+        description().check(method, path, status, rheaders, rbody, req_body=body)
     return status, rheaders, rbody
 
 

@@ -13,8 +13,18 @@ black-box suite receives from a campaignd API listener through `check`:
     response's media types, the required response headers present, and a
     JSON body valid under the response's schema (JSON Schema 2020-12, the
     dialect of OpenAPI 3.1, by python3-jsonschema);
-  - a known path with a method it does not list: a 405 with Allow and the
-    error body (or a status that comes before routing: 408, 413, 414, 431);
+  - a request without a required query parameter, or with a value outside
+    the parameter's enum, can only get a 4xx;
+  - where the answer's shape depends on the request, the description says
+    how: the branches of a oneOf/anyOf carry `x-when` ({"query": {name:
+    [values]}, "body": {key: [values]}}, null for absent), and only the
+    branches whose x-when fits the request may match (a voice listing holds
+    voice items, `trigger=stop` gets a stop answer, `view=contacts` the
+    contacts view);
+  - a known path with a method it does not list: a 405 whose Allow names
+    exactly the path's methods (less one whose route a query parameter
+    selects, `x-selects-route`, when the request lacks it) and the error
+    body (or a status that comes before routing: 408, 413, 414, 431);
   - an unknown path: a 404 (or one of those) with the error body.
 
 A response the description does not allow raises AssertionError, which
@@ -22,7 +32,7 @@ fails the test that received it.
 """
 import json
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
@@ -93,18 +103,25 @@ class Description:
                 f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {detail}\n"
                 f"body: {json.dumps(value)[:1500]}")
 
-    def check(self, method, url, status, headers, body, side=False):
+    def check(self, method, url, status, headers, body, side=False, req_body=None):
         """headers: a case-insensitive mapping or a dict of lower-case names;
         side: the response came from the metrics listener, whose paths the
-        description gives a server of their own."""
+        description gives a server of their own; req_body: the request's
+        body (bytes or str), for the x-when branches that depend on it."""
         self.checked += 1
-        path = unquote(urlsplit(url).path)
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         where = f"{method} {path} -> {status}"
         template, item = self.match(path, side)
         ctype = _header(headers, "content-type") or ""
         media = ctype.split(";")[0].strip().lower()
         if template is None and side:
             assert status == 404, f"{where}: the metrics listener has only /metrics"
+            return
+        if side and item.get(method.lower()) is None:
+            # the metrics listener is no API: any other method is its plain 404
+            assert status == 404 or (status == 200 and method.upper() == "HEAD"), where
             return
         if template is None:
             assert status == 404 or status in BEFORE_ROUTE, \
@@ -116,10 +133,13 @@ class Description:
             allowed = {405} | BEFORE_ROUTE | ({404} if method.upper() == "HEAD" else set())
             assert status in allowed, \
                 f"{where}: {template} has no {method}, so only 405 is allowed"
-            if status == 405:
-                assert _header(headers, "allow"), f"{where}: a 405 without Allow"
+            self._check_allow(where, item, status, headers, query)
             self._error_body(where, media, body, status)
             return
+        if not self._has_required(item, op, query) or not self._values_allowed(item, op, query):
+            assert 400 <= status < 500 or status in BEFORE_ROUTE, \
+                f"{where}: a required query parameter is missing or out of its enum, so only a 4xx"
+        self._check_allow(where, item, status, headers, query)
         responses = op["responses"]
         resp = responses.get(str(status)) or responses.get("default")
         assert resp is not None, \
@@ -138,7 +158,61 @@ class Description:
                 value = json.loads(body)
             except ValueError as e:
                 raise AssertionError(f"{where}: body is not JSON ({e}): {body[:200]!r}")
-            self.validate(content[media].get("schema", {}), value, where)
+            schema = self._narrow(content[media].get("schema", {}), query, req_body, where)
+            self.validate(schema, value, where)
+
+    def _check_allow(self, where, item, status, headers, query):
+        """A 405's Allow names exactly the path's methods, less those whose
+        route a query parameter selects (x-selects-route) that the request
+        does not have: POST B/{id} is start and stop only with `trigger`."""
+        if status != 405:
+            return
+        allow = _header(headers, "allow")
+        assert allow, f"{where}: a 405 without Allow"
+        expected = {m.upper() for m in METHODS
+                    if m in item and all(p["name"] in query for p in self._params(item, item[m])
+                                         if p.get("x-selects-route"))}
+        got = {m.strip() for m in allow.split(",")}
+        assert got == expected, f"{where}: Allow {allow!r}, the description has {sorted(expected)}"
+
+    def _params(self, item, op):
+        for p in (item.get("parameters") or []) + (op.get("parameters") or []):
+            yield self.deref(p)
+
+    def _has_required(self, item, op, query):
+        return all(p["name"] in query for p in self._params(item, op)
+                   if p.get("in") == "query" and p.get("required"))
+
+    def _values_allowed(self, item, op, query):
+        for p in self._params(item, op):
+            if p.get("in") != "query" or p["name"] not in query:
+                continue
+            enum = self.deref(p.get("schema", {})).get("enum")
+            if enum is not None and query[p["name"]] not in enum:
+                return False
+        return True
+
+    def _narrow(self, schema, query, req_body, where):
+        """The schema with only the x-when branches that fit the request."""
+        node = self.deref(schema)
+        for key in ("oneOf", "anyOf"):
+            branches = node.get(key) if isinstance(node, dict) else None
+            if not branches or not any("x-when" in self.deref(b) for b in branches):
+                continue
+            doc = None  # unknown: a body requests sent from a generator is not kept
+            if req_body is None:
+                doc = {}
+            elif isinstance(req_body, (str, bytes)):
+                try:
+                    doc = json.loads(req_body)
+                except ValueError:
+                    doc = {}
+                if not isinstance(doc, dict):
+                    doc = {}
+            keep = [b for b in branches if _fits(self.deref(b).get("x-when"), query, doc)]
+            assert keep, f"{where}: no branch of the description fits this request"
+            return {key: keep}
+        return schema
 
     def check_error(self, status, headers, body, where):
         """A response to a request this side did not frame itself (raw
@@ -161,6 +235,20 @@ class Description:
             raise AssertionError(f"{where}: error body is not JSON ({e}): {body[:200]!r}")
         self.validate(self.client_error_schema if status < 500 else self.error_schema, value,
                       where)
+
+
+def _fits(when, query, body):
+    """Whether the request fits an x-when (None: any request); body None:
+    the request's body is not known, so its conditions are not tested."""
+    if when is None:
+        return True
+    for name, values in (when.get("query") or {}).items():
+        if query.get(name) not in values:
+            return False
+    for name, values in (when.get("body") or {}).items():
+        if body is not None and body.get(name) not in values:
+            return False
+    return True
 
 
 def _header(headers, name):

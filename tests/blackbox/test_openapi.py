@@ -46,8 +46,8 @@ def test_built_from_the_yaml_in_the_repository():
 
 
 def test_redocly_lints_clean(tmp_path):
-    """@redocly/cli 2.x, its recommended rules (redocly.yaml turns off only
-    the ambiguous-paths rule, with the reason)."""
+    """@redocly/cli 2.x, its recommended rules (redocly.yaml turns off two,
+    with the reasons)."""
     out = subprocess.run([npm_tool("redocly"), "lint", "--format=stylish", "openapi.yaml"],
                          cwd=REPO, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "REDOCLY_TELEMETRY": "off",
@@ -153,31 +153,50 @@ def test_each_described_route_is_served(demo_server, http):
 
 def test_the_check_can_fail():
     """The checker rejects what the description does not allow: a status no
-    route lists, an extra key, a wrong type, a missing Allow, an unknown
-    path answered 200."""
+    route lists, an extra key, a wrong type or sentence, a 4xx naming no
+    problem, a 405 whose Allow is wrong, an unknown path answered 200, an
+    answer of the wrong branch for the request, a success for a request
+    missing a required query parameter."""
     d = Description(json.dumps(description().doc))
     p = "/campaign/api/v2/public/st-1/campaign/getAllCampaignDetails"
+    t = "/campaign/api/v2/public/st-1/campaign/trigger/cd-1"
     ok = {"status": "success", "message": "Campaign  retrieved successfully",
           "data": {"results": [], "skip": 0, "limit": 10, "hasMore": False, "totalPages": 0,
                    "totalResults": 0}}
+    sms = {"name": "n", "id": "cd-1", "status": "Ready", "format": "simple"}
+    voice = {"_id": "cd-1", "name": "n", "status": "Ready", "dialingMode": "Agentless"}
+    page = {**ok, "data": {**ok["data"], "results": [sms], "totalResults": 1, "totalPages": 1}}
+    vpage = {**page, "data": {**page["data"], "results": [voice]}}
+    started = {"status": "Active", "message": "Campaign Started", "updatedAt":
+               "2026-01-05T10:00:00.099Z"}
+    err = {"status": "error", "message": "m", "errors": [{"msg": "x"}]}
     jh = {"content-type": "application/json"}
-    d.check("POST", p, 200, jh, json.dumps(ok))
+    SMS, VOICE = '{"type": "sms"}', '{"type": "voice"}'
+    d.check("POST", p, 200, jh, json.dumps(ok), req_body=SMS)
+    d.check("POST", p, 200, jh, json.dumps(page), req_body=SMS)
+    d.check("POST", p, 200, jh, json.dumps(vpage), req_body=VOICE)
+    d.check("POST", t + "?trigger=play", 200, jh, json.dumps(started))
+    d.check("GET", p, 405, {**jh, "allow": "POST"}, json.dumps(err))
     bad = [
-        ("POST", p, 302, jh, ok),
-        ("POST", p, 200, jh, {**ok, "extra": 1}),
-        ("POST", p, 200, jh, {**ok, "data": {**ok["data"], "totalResults": "0"}}),
-        ("POST", p, 200, jh, {**ok, "message": "Campaigns retrieved successfully"}),
-        ("POST", p, 200, {"content-type": "text/plain"}, ok),
-        ("GET", p, 405, jh, {"status": "error", "message": "m", "errors": [{"msg": "x"}]}),
-        ("POST", p, 400, jh, {"status": "error", "message": "m", "errors": [{"field": "x"}]}),
-        ("POST", p, 400, jh, {"status": "error", "message": "m", "errors": []}),
-        ("POST", p, 400, jh, {"status": "error", "message": "m", "errors": [{"field": 1,
-                                                                             "msg": "x"}]}),
-        ("GET", "/nope", 200, jh, {"status": "ok"}),
-        ("GET", "/healthz", 200, jh, {"status": "ok", "uptime": 1}),
+        ("POST", p, 302, jh, ok, SMS),
+        ("POST", p, 200, jh, {**ok, "extra": 1}, SMS),
+        ("POST", p, 200, jh, {**ok, "data": {**ok["data"], "totalResults": "0"}}, SMS),
+        ("POST", p, 200, jh, {**ok, "message": "Campaigns retrieved successfully"}, SMS),
+        ("POST", p, 200, {"content-type": "text/plain"}, ok, SMS),
+        ("POST", p, 200, jh, page, VOICE),          # SMS items in a voice listing
+        ("POST", p, 200, jh, vpage, SMS),
+        ("GET", p, 405, jh, err, None),             # no Allow
+        ("GET", p, 405, {**jh, "allow": "POST, GET"}, err, None),
+        ("POST", p, 400, jh, {"status": "error", "message": "m", "errors": [{"field": "x"}]}, SMS),
+        ("POST", p, 400, jh, {"status": "error", "message": "m", "errors": []}, SMS),
+        ("POST", p, 400, jh, {"status": "error", "message": "m",
+                              "errors": [{"field": 1, "msg": "x"}]}, SMS),
+        ("POST", t + "?trigger=stop", 200, jh, started, None),  # a start answer to a stop
+        ("POST", t, 200, jh, started, None),                    # no trigger: only a 4xx
+        ("POST", t + "?trigger=pause", 200, jh, started, None),  # outside the enum
+        ("GET", "/nope", 200, jh, {"status": "ok"}, None),
+        ("GET", "/healthz", 200, jh, {"status": "ok", "uptime": 1}, None),
     ]
-    for method, path, status, headers, body in bad:
+    for method, path, status, headers, body, req in bad:
         with pytest.raises(AssertionError):
-            d.check(method, path, status, headers, json.dumps(body))
-    d.check("GET", p, 405, {**jh, "allow": "POST"},
-            json.dumps({"status": "error", "message": "m", "errors": [{"msg": "x"}]}))
+            d.check(method, path, status, headers, json.dumps(body), req_body=req)
