@@ -32,12 +32,22 @@ fails the test that received it.
 """
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
-# Segments the server never reads as an id (src/router.c).
-RESERVED = {"trigger", "schedule", "contactList", "getAllCampaignDetails"}
+
+
+def _reserved():
+    """The segments the server never reads as an id: router.c's reserved[]."""
+    text = (Path(__file__).resolve().parents[2] / "src" / "router.c").read_text()
+    m = re.search(r"reserved\[\] = \{([^}]*)\}", text)
+    assert m, "src/router.c has no reserved[] table"
+    return set(re.findall(r'"([^"]+)"', m.group(1)))
+
+
+RESERVED = _reserved()
 # Statuses a request can get before its route is known (contract §2): too
 # slow, too large a body, too long a target, too large headers, too many
 # connections from one address, or no connection slot.
