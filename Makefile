@@ -13,7 +13,7 @@ CC      ?= cc
 PKGS    := libmicrohttpd jansson libjwt sqlite3 libpq libcrypto libcurl libsystemd
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wcast-qual -Wsign-compare -Wformat=2 -Wvla
-DEFS    := -D_GNU_SOURCE -DCAMPAIGND_LIBJWT_VERSION='"$(shell pkg-config --modversion libjwt 2>/dev/null)"' 
+DEFS    := -D_GNU_SOURCE -DCAMPAIGND_LIBJWT_VERSION='"$(shell pkg-config --modversion libjwt 2>/dev/null)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 
@@ -28,8 +28,8 @@ TSAN_DEPS  := $(TEST_DEPS) libtsan2
 SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h)
 DEMO := demo/samples.json
-# The console (GET /console): plain ES modules and CSS, served as they are.
-CONSOLE := console/index.html console/app.js console/api.js console/style.css
+# The console (GET /console): every file of console/, served as it is.
+CONSOLE := $(sort $(wildcard console/*))
 
 # Release build
 OPT      := -O2 -g
@@ -86,7 +86,7 @@ build/rel/%.o: src/%.c $(HDRS) | build/rel
 
 # Files built into the binary (src/asset.h): NAME=FILE pairs.
 ASSETS := demo/samples.json=$(DEMO) openapi.json=build/openapi.json \
-          $(foreach f,$(CONSOLE),console/$(notdir $(f))=$(f))
+          $(foreach f,$(CONSOLE),$(f)=$(f))
 ASSET_FILES := $(foreach a,$(ASSETS),$(lastword $(subst =, ,$(a))))
 
 # The OpenAPI description is written in YAML and served as JSON.
