@@ -16,7 +16,6 @@
 #define DEMO_ACCOUNT "67777ce93e25326494e00000"
 #define DEMO_STREAM "st-0603182c-7ffb-53c3-b307-47ca14b00000"
 
-
 int demo_ensure(struct store *s, struct store_creds *creds, struct apierr *e)
 {
     struct store_err se = STORE_ERR_INIT;

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asset.h"
 #include "cli.h"
 #include "timefmt.h"
-#include "asset.h"
 #include "version.h"
 #include "xalloc.h"
 
@@ -51,7 +51,6 @@ static const char usage[] =
 /* campaignd openapi: the description GET /openapi.json serves. */
 static int print_openapi(int argc, char **argv)
 {
-    (void)argv;
     if (argc > 1) {
         fputs("usage: campaignd openapi\n"
               "Prints the OpenAPI 3.1 description of the API (JSON), the same bytes\n"
